@@ -1,0 +1,58 @@
+/**
+ * Errors are values with a location; the CLI edge turns them into one-line messages.
+ * Nothing below src/cli prints or exits.
+ */
+export type ErrorCode =
+  | 'yaml-syntax'
+  | 'yaml-duplicate-key'
+  | 'yaml-alias-bomb'
+  | 'yaml-too-large'
+  | 'yaml-binary'
+  | 'compose-shape'
+  | 'compose-service-name'
+  | 'compose-extends'
+  | 'compose-include'
+  | 'compose-cycle'
+  | 'compose-interpolation'
+  | 'path-outside-repo'
+  | 'component-name'
+  | 'schema-invalid'
+  | 'config-invalid'
+  | 'io'
+  | 'usage';
+
+export interface Location {
+  /** Repo-relative POSIX path. */
+  file: string;
+  line?: number;
+  col?: number;
+}
+
+export class MigrateError extends Error {
+  readonly code: ErrorCode;
+  readonly location: Location | undefined;
+  /** 1 = error, 2 = usage, 3 = refused for safety / decision needed. */
+  readonly exitCode: 1 | 2 | 3;
+
+  constructor(code: ErrorCode, message: string, location?: Location, exitCode: 1 | 2 | 3 = 1) {
+    super(message);
+    this.name = 'MigrateError';
+    this.code = code;
+    this.location = location;
+    this.exitCode = exitCode;
+  }
+
+  /** `file:line:col: message` (parts omitted when unknown). */
+  format(): string {
+    const loc = this.location;
+    if (!loc) return this.message;
+    let prefix = loc.file;
+    if (loc.line !== undefined) prefix += `:${loc.line}`;
+    if (loc.line !== undefined && loc.col !== undefined) prefix += `:${loc.col}`;
+    return `${prefix}: ${this.message}`;
+  }
+}
+
+export function isMigrateError(e: unknown): e is MigrateError {
+  return e instanceof MigrateError;
+}

@@ -1,0 +1,23 @@
+/**
+ * A read-only view of the repository. Analysis and planning only ever see this interface, so
+ * they can run over an in-memory map in tests and over the disk in the CLI.
+ * All paths are repo-relative POSIX paths ("pourtier/Dockerfile", never "./x" or absolute).
+ */
+export interface RepoSnapshot {
+  /** Absolute path of the repository root on disk (used only to resolve absolute paths in analysis). */
+  readonly root: string;
+  /** Every regular file (not in .git, node_modules or other ignored heavy dirs). Sorted. */
+  files(): readonly string[];
+  /** Directories that exist (derived from files plus empty dirs). Sorted. */
+  dirs(): readonly string[];
+  exists(path: string): boolean;
+  isDir(path: string): boolean;
+  /** Text content, or undefined if absent. Throws MigrateError('yaml-binary' | 'yaml-too-large') where relevant callers ask. */
+  read(path: string): string | undefined;
+  /** Raw bytes, or undefined if absent. */
+  readBytes(path: string): Uint8Array | undefined;
+  /** Size in bytes without reading, or undefined. */
+  size(path: string): number | undefined;
+  /** If the path is a symlink, its resolved target relative to root, or null when it leaves the repo. */
+  symlinkTarget(path: string): string | null | undefined;
+}
