@@ -1,0 +1,141 @@
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { RepoSnapshot } from './snapshot.js';
+
+/** Directories never walked: VCS data, dependency trees and build output. */
+const SKIP_DIRS = new Set([
+  '.git',
+  'node_modules',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.tox',
+  'dist',
+  'build',
+  'target',
+  '.next',
+  '.turbo',
+  '.cache',
+]);
+
+/** Walk depth limit: components live near the top; deep trees are source code, not layout. */
+const MAX_DEPTH = 8;
+
+const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
+
+/**
+ * The repository on disk, read lazily: the walk lists names only, contents are read on demand and cached.
+ */
+export class DiskSnapshot implements RepoSnapshot {
+  readonly root: string;
+  private fileList: string[] = [];
+  private dirSet = new Set<string>(['']);
+  private linkTargets = new Map<string, string | null>();
+  private cache = new Map<string, Uint8Array | null>();
+
+  constructor(root: string) {
+    this.root = realpathSync(root);
+    this.walk('', 0);
+    this.fileList.sort();
+  }
+
+  private walk(dir: string, depth: number): void {
+    if (depth > MAX_DEPTH) return;
+    let entries;
+    try {
+      entries = readdirSync(join(this.root, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const rel = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (SKIP_DIRS.has(entry.name)) continue;
+        this.dirSet.add(rel);
+        this.walk(rel, depth + 1);
+      } else if (entry.isFile()) {
+        this.fileList.push(rel);
+      } else if (entry.isSymbolicLink()) {
+        this.linkTargets.set(rel, this.resolveLink(rel));
+        const target = this.linkTargets.get(rel);
+        if (target !== null && target !== undefined) {
+          try {
+            if (statSync(join(this.root, rel)).isFile()) this.fileList.push(rel);
+          } catch {
+            /* dangling link: not a file */
+          }
+        }
+      }
+    }
+  }
+
+  private resolveLink(rel: string): string | null {
+    try {
+      const real = realpathSync(join(this.root, rel));
+      const r = relative(this.root, real);
+      if (r === '' || r.startsWith('..') || r.startsWith(sep) || /^[a-zA-Z]:/.test(r)) return null;
+      return toPosix(r);
+    } catch {
+      return null;
+    }
+  }
+
+  files(): readonly string[] {
+    return this.fileList;
+  }
+
+  dirs(): readonly string[] {
+    return [...this.dirSet].filter((d) => d !== '').sort();
+  }
+
+  exists(path: string): boolean {
+    return this.dirSet.has(path) || this.fileList.includes(path) || this.readBytes(path) !== undefined;
+  }
+
+  isDir(path: string): boolean {
+    return this.dirSet.has(path);
+  }
+
+  readBytes(path: string): Uint8Array | undefined {
+    if (this.cache.has(path)) return this.cache.get(path) ?? undefined;
+    let bytes: Uint8Array | null = null;
+    try {
+      // A link that leaves the repository is never followed.
+      if (this.linkTargets.get(path) !== null) bytes = readFileSync(join(this.root, path));
+    } catch {
+      bytes = null;
+    }
+    this.cache.set(path, bytes);
+    return bytes ?? undefined;
+  }
+
+  read(path: string): string | undefined {
+    const bytes = this.readBytes(path);
+    return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+  }
+
+  size(path: string): number | undefined {
+    try {
+      if (this.linkTargets.get(path) === null) return undefined;
+      return statSync(join(this.root, path)).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  symlinkTarget(path: string): string | null | undefined {
+    if (this.linkTargets.has(path)) return this.linkTargets.get(path);
+    try {
+      if (lstatSync(join(this.root, path)).isSymbolicLink()) {
+        const t = this.resolveLink(path);
+        this.linkTargets.set(path, t);
+        return t;
+      }
+    } catch {
+      /* absent */
+    }
+    return undefined;
+  }
+}
