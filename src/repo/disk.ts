@@ -31,6 +31,7 @@ const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/')
 export class DiskSnapshot implements RepoSnapshot {
   readonly root: string;
   private fileList: string[] = [];
+  private fileSet = new Set<string>();
   private dirSet = new Set<string>(['']);
   private linkTargets = new Map<string, string | null>();
   private cache = new Map<string, Uint8Array | null>();
@@ -39,6 +40,7 @@ export class DiskSnapshot implements RepoSnapshot {
     this.root = realpathSync(root);
     this.walk('', 0);
     this.fileList.sort();
+    this.fileSet = new Set(this.fileList);
   }
 
   private walk(dir: string, depth: number): void {
@@ -91,7 +93,7 @@ export class DiskSnapshot implements RepoSnapshot {
   }
 
   exists(path: string): boolean {
-    return this.dirSet.has(path) || this.fileList.includes(path) || this.readBytes(path) !== undefined;
+    return this.dirSet.has(path) || this.fileSet.has(path);
   }
 
   isDir(path: string): boolean {
