@@ -1,0 +1,258 @@
+import type { EffectiveProject, EffectiveService, VarSource, YamlValue } from '../compose/types.js';
+import { variablesIn } from '../compose/interpolate.js';
+import type { MigrateConfig } from '../config/types.js';
+import type { RepoSnapshot } from '../repo/snapshot.js';
+import { attributeServices, type ServiceVariants } from './attribution.js';
+import { closeOver } from './closure.js';
+import { discoverComponents } from './components.js';
+import { resolveConflicts, type PlannedFile } from './conflicts.js';
+import { findEdges, type RawEdge } from './dependencies.js';
+import { runnerFor } from './manifests.js';
+import { buildFacts } from './service-facts.js';
+import type { Analysis, Attribution, Component, Decision, DependencyEdge, Environment, Finding } from './types.js';
+
+export interface AnalysisInput {
+  snapshot: RepoSnapshot;
+  config: MigrateConfig;
+  environments: Environment[];
+  projects: Map<string, EffectiveProject>;
+  vars: VarSource;
+  /** Keys the root .env defines. */
+  rootEnvKeys: ReadonlySet<string>;
+  /** Pull every peer into every component (--with-peers). */
+  withPeers?: boolean;
+}
+
+/** Pure: from the merged projects of every environment to components, edges, findings and adjustments. */
+export function analyze(input: AnalysisInput): Analysis {
+  const { snapshot, config, environments, projects, vars } = input;
+  const findings: Finding[] = [];
+
+  const variants: ServiceVariants = new Map();
+  for (const env of environments) {
+    for (const svc of projects.get(env.name)?.services.values() ?? []) {
+      const list = variants.get(svc.name) ?? [];
+      list.push(svc);
+      variants.set(svc.name, list);
+    }
+  }
+
+  const contexts = new Set<string>();
+  for (const list of variants.values()) {
+    for (const svc of list) {
+      const ctx = buildFacts(svc.config)?.context;
+      if (ctx) contexts.add(ctx);
+    }
+  }
+  const discovery = discoverComponents(snapshot, config, contexts);
+  findings.push(...discovery.findings);
+
+  const attr = attributeServices(variants, discovery.dirs, config);
+  findings.push(...attr.findings);
+  const attributions = attr.attributions;
+
+  const rawEdges: RawEdge[] = environments.flatMap((env) => {
+    const project = projects.get(env.name);
+    return project ? findEdges(project, vars) : [];
+  });
+  const edges = rawEdges.map((e) => withRole(e, attributions));
+
+  const components: Component[] = discovery.dirs.map((dir) => {
+    const own = [...attributions.values()].filter((a) => a.component === dir.name).map((a) => a.service).sort();
+    const ownSet = new Set(own);
+    const dependsOn = edges.filter((e) => ownSet.has(e.from));
+    const backing: Record<string, string[]> = {};
+    const pulledPeers: Record<string, string[]> = {};
+    for (const env of environments) {
+      const project = projects.get(env.name);
+      if (!project) continue;
+      const ownHere = own.filter((s) => project.services.has(s));
+      if (ownHere.length === 0) continue;
+      const envEdges = edges.filter((e) => e.env === env.name);
+      const peerCandidates = envEdges.filter((e) => ownHere.includes(e.from) && isPeerOf(e, dir.name, attributions));
+      const chosen = choosePeers(dir.name, peerCandidates, config, input.withPeers === true);
+      const closure = closeOver(ownHere, chosen, envEdges, attributions);
+      backing[env.name] = closure.backing;
+      pulledPeers[env.name] = closure.peers;
+    }
+    const needsInfra = Object.values(backing).some((b) => b.length > 0) || Object.values(pulledPeers).some((p) => p.length > 0);
+    const reasons = [...dir.reasons];
+    for (const s of own) reasons.push(`owns ${s}: ${attributions.get(s)?.reason ?? ''}`);
+    if (needsInfra) {
+      for (const [env, list] of Object.entries(backing)) if (list.length) reasons.push(`${env} needs ${list.join(', ')}`);
+    } else {
+      reasons.push(own.length ? 'needs no backing service in any environment: runs on the host' : 'declares no service: runs on the host');
+    }
+    return {
+      name: dir.name,
+      path: dir.path,
+      kind: needsInfra ? 'compose' : 'host',
+      services: own,
+      dependsOn,
+      backing,
+      pulledPeers,
+      reasons,
+      manifests: dir.manifests,
+      hasDockerfile: dir.hasDockerfile,
+      runner: runnerFor(dir.path, dir.manifests),
+    };
+  });
+
+  findings.push(...peerFindings(components, config, input.withPeers === true));
+  findings.push(...unownedFindings(variants, attributions, components));
+  for (const c of components) {
+    if (!c.runner.command && !config.testCommands?.[c.name]) {
+      findings.push({
+        level: 'warning',
+        code: 'no-test-runner',
+        message: `${c.name}: no manifest says how its tests run; its Makefile test target fails with a hint until config testCommands.${c.name} is set`,
+        component: c.name,
+      });
+    }
+  }
+
+  const planned: PlannedFile[] = [];
+  for (const c of components) {
+    if (c.kind !== 'compose') continue;
+    for (const env of environments) {
+      if (!(env.name in c.backing)) continue;
+      planned.push({
+        component: c.name,
+        dir: projectNameOf(c.path),
+        env: env.name,
+        services: [...c.services.filter((s) => projects.get(env.name)?.services.has(s)), ...(c.backing[env.name] ?? []), ...(c.pulledPeers[env.name] ?? [])],
+      });
+    }
+  }
+  const conflicts = resolveConflicts(planned, projects, config, vars);
+  findings.push(...conflicts.findings);
+
+  const rootEnvVars: Record<string, string[]> = {};
+  if (input.rootEnvKeys.size > 0) {
+    for (const file of planned) {
+      const used = new Set(rootEnvVars[file.component] ?? []);
+      const project = projects.get(file.env);
+      for (const s of file.services) {
+        const svc = project?.services.get(s);
+        if (svc) for (const v of variablesOf(svc.config)) if (input.rootEnvKeys.has(v)) used.add(v);
+      }
+      if (used.size) rootEnvVars[file.component] = [...used].sort();
+    }
+    const mode = config.envFile ?? 'makefile';
+    for (const [component, list] of Object.entries(rootEnvVars)) {
+      findings.push({
+        level: mode === 'ignore' ? 'warning' : 'info',
+        code: 'root-env',
+        message:
+          `${component} uses ${list.join(', ')} from the root .env, which compose would no longer read from ${component}/; ` +
+          (mode === 'makefile'
+            ? `its Makefile passes --env-file to the root .env (envFile: makefile | copy | ignore)`
+            : mode === 'copy'
+              ? `those variables are copied to ${component}/.env`
+              : 'left as is (envFile: ignore): set them in the shell'),
+        component,
+      });
+    }
+  }
+
+  return {
+    environments,
+    components,
+    attributions: [...attributions.values()],
+    edges,
+    findings,
+    adjustments: conflicts.adjustments,
+    rootEnvVars,
+  };
+}
+
+/** The compose project name a directory gets by default: its basename, lowercased, [a-z0-9_-] only. */
+export function projectNameOf(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return base.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+}
+
+function withRole(e: RawEdge, attributions: Map<string, Attribution>): DependencyEdge {
+  const from = attributions.get(e.from);
+  const to = attributions.get(e.service);
+  if (to?.role === 'backing') return { ...e, role: 'backing' };
+  if (to?.component && from?.component && to.component === from.component) return { ...e, role: 'own' };
+  if (to?.component) return { ...e, role: 'peer', peerComponent: to.component };
+  // An undecided target cannot be pulled in safely; report it like a peer of no known component.
+  return { ...e, role: 'peer' };
+}
+
+function isPeerOf(e: DependencyEdge, component: string, attributions: Map<string, Attribution>): boolean {
+  if (e.role !== 'peer') return false;
+  return attributions.get(e.from)?.component === component;
+}
+
+function choosePeers(component: string, candidates: DependencyEdge[], config: MigrateConfig, withPeers: boolean): string[] {
+  const configured = config.peers?.[component];
+  const all = [...new Set(candidates.filter((e) => e.peerComponent).map((e) => e.service))];
+  if (configured === true || (configured === undefined && withPeers)) return all.sort();
+  if (Array.isArray(configured)) return all.filter((s) => configured.includes(s)).sort();
+  return [];
+}
+
+function peerFindings(components: Component[], config: MigrateConfig, withPeers: boolean): Finding[] {
+  const out: Finding[] = [];
+  for (const c of components) {
+    const seen = new Set<string>();
+    for (const e of c.dependsOn) {
+      if (e.role !== 'peer') continue;
+      const key = `${e.service}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const pulled = Object.values(c.pulledPeers).some((p) => p.includes(e.service));
+      const configured = config.peers?.[c.name];
+      const answer = pulled ? 'yes' : configured === undefined && !withPeers ? undefined : 'no';
+      const decision: Decision = {
+        id: `peer:${c.name}:${e.service}`,
+        kind: 'peer',
+        question: `${c.name} depends on ${e.service}${e.peerComponent ? ` (component ${e.peerComponent})` : ''}. Pull it into ${c.name}'s files?`,
+        choices: ['no', 'yes'],
+        default: 'no',
+        ...(answer ? { answer } : {}),
+        configKey: `peers.${c.name}`,
+        flag: '--with-peers',
+      };
+      out.push({
+        level: 'decision',
+        code: 'peer-dependency',
+        message: `${e.from} -> ${e.service} (${e.kind} at ${e.via}) is a peer edge to ${e.peerComponent ?? 'a service no component owns'}; ${pulled ? 'pulled into' : 'not pulled into'} ${c.name}'s files (--with-peers or config peers.${c.name})`,
+        ...(e.pos ? { file: e.pos.file, line: e.pos.line } : {}),
+        component: c.name,
+        decision,
+      });
+    }
+  }
+  return out;
+}
+
+function unownedFindings(variants: ServiceVariants, attributions: Map<string, Attribution>, components: Component[]): Finding[] {
+  const used = new Set<string>();
+  for (const c of components) {
+    for (const list of [...Object.values(c.backing), ...Object.values(c.pulledPeers)]) for (const s of list) used.add(s);
+  }
+  const out: Finding[] = [];
+  for (const [service, list] of variants) {
+    const a = attributions.get(service);
+    if (a?.role !== 'backing' || used.has(service)) continue;
+    const origin: EffectiveService | undefined = list[0];
+    out.push({
+      level: 'warning',
+      code: 'unused-backing-service',
+      message: `backing service ${service} is needed by no component; it stays only in the root files (and in todo/ after the archive)`,
+      ...(origin ? { file: origin.origin.file, line: origin.origin.line } : {}),
+    });
+  }
+  return out;
+}
+
+function variablesOf(value: YamlValue): string[] {
+  if (typeof value === 'string') return value.includes('$') ? variablesIn(value) : [];
+  if (Array.isArray(value)) return value.flatMap(variablesOf);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(variablesOf);
+  return [];
+}

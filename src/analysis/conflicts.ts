@@ -1,0 +1,213 @@
+import type { EffectiveProject, VarSource } from '../compose/types.js';
+import { interpolate } from '../compose/interpolate.js';
+import type { MigrateConfig } from '../config/types.js';
+import type { Adjustment, Decision, EnvName, Finding } from './types.js';
+import { hostPorts, isMap, namedVolumes, str } from './service-facts.js';
+
+/** One generated file as analysis sees it: which services it will hold. */
+export interface PlannedFile {
+  component: string;
+  /** Component directory basename: the compose project name the file will run under. */
+  dir: string;
+  env: EnvName;
+  services: string[];
+}
+
+export interface ConflictResult {
+  adjustments: Record<string, Adjustment[]>;
+  findings: Finding[];
+}
+
+/** Files of one group can run at the same time: every non-production file on a developer machine. */
+const groupOf = (env: EnvName): string => (env === 'prod' ? 'prod' : 'local');
+
+function evaluate(value: string, vars: VarSource): string {
+  try {
+    return interpolate(value, vars);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Host ports and container names that would collide between generated files that can run at once,
+ * and named volumes whose real Docker name changes with the project name. Decided over every compose
+ * component (not just the selected ones) so that migrating one at a time gives the same files as --all.
+ */
+export function resolveConflicts(
+  files: PlannedFile[],
+  projects: Map<EnvName, EffectiveProject>,
+  config: MigrateConfig,
+  vars: VarSource,
+): ConflictResult {
+  const adjustments: Record<string, Adjustment[]> = {};
+  const findings: Finding[] = [];
+  const push = (component: string, a: Adjustment) => (adjustments[component] ??= []).push(a);
+  const ordered = [...files].sort((a, b) => a.component.localeCompare(b.component) || envRank(a.env) - envRank(b.env));
+
+  resolvePorts(ordered, projects, config, vars, push, findings);
+  resolveContainerNames(ordered, projects, config, vars, push, findings);
+  pinVolumes(ordered, projects, push, findings);
+  return { adjustments, findings };
+}
+
+function envRank(env: EnvName): number {
+  const i = ['dev', 'test', 'prod'].indexOf(env);
+  return i < 0 ? 3 : i;
+}
+
+type Push = (component: string, a: Adjustment) => void;
+
+function resolvePorts(
+  files: PlannedFile[],
+  projects: Map<EnvName, EffectiveProject>,
+  config: MigrateConfig,
+  vars: VarSource,
+  push: Push,
+  findings: Finding[],
+): void {
+  const policy = config.ports ?? 'shift';
+  const byGroup = new Map<string, { file: PlannedFile; service: string; published: string; port: number; target: string }[]>();
+  for (const file of files) {
+    const project = projects.get(file.env);
+    if (!project) continue;
+    for (const service of file.services) {
+      const svc = project.services.get(service);
+      if (!svc) continue;
+      for (const p of hostPorts(svc.config)) {
+        const published = evaluate(p.published, vars);
+        const port = Number(published);
+        if (!Number.isInteger(port) || port <= 0) continue;
+        const list = byGroup.get(groupOf(file.env)) ?? [];
+        list.push({ file, service, published, port, target: evaluate(p.target, vars) });
+        byGroup.set(groupOf(file.env), list);
+      }
+    }
+  }
+  for (const entries of byGroup.values()) {
+    const taken = new Set(entries.map((e) => e.port));
+    const owner = new Map<number, (typeof entries)[number]>();
+    for (const e of entries) {
+      const first = owner.get(e.port);
+      if (!first) {
+        owner.set(e.port, e);
+        continue;
+      }
+      if (first.file === e.file) continue;
+      const where = `${e.file.component}/${e.file.env} ${e.service} and ${first.file.component}/${first.file.env} ${first.service}`;
+      const decision: Decision = {
+        id: `port:${e.file.component}:${e.file.env}:${e.service}:${e.port}`,
+        kind: 'port',
+        question: `Host port ${e.port} is published by ${where}, which can run at the same time. Shift it or keep it?`,
+        choices: ['shift', 'keep'],
+        default: 'shift',
+        answer: policy,
+        configKey: 'ports',
+      };
+      if (policy === 'keep') {
+        findings.push({ level: 'decision', code: 'port-collision', message: `host port ${e.port} is published by ${where}; kept as configured (ports: keep), so they cannot run together`, component: e.file.component, decision });
+        continue;
+      }
+      let next = e.port + 1;
+      while (taken.has(next)) next++;
+      taken.add(next);
+      push(e.file.component, { kind: 'host-port', env: e.file.env, service: e.service, target: e.target, from: String(e.port), to: String(next) });
+      findings.push({
+        level: 'decision',
+        code: 'port-collision',
+        message: `host port ${e.port} is published by ${where}; ${e.file.component}'s ${e.file.env} file publishes ${next} instead (ports: shift | keep)`,
+        component: e.file.component,
+        decision,
+      });
+    }
+  }
+}
+
+function resolveContainerNames(
+  files: PlannedFile[],
+  projects: Map<EnvName, EffectiveProject>,
+  config: MigrateConfig,
+  vars: VarSource,
+  push: Push,
+  findings: Finding[],
+): void {
+  const policy = config.containerNames ?? 'scope';
+  const uses = new Map<string, { file: PlannedFile; service: string; raw: string }[]>();
+  for (const file of files) {
+    const project = projects.get(file.env);
+    for (const service of file.services) {
+      const raw = str(project?.services.get(service)?.config['container_name']);
+      if (raw === undefined) continue;
+      const key = `${groupOf(file.env)}\0${evaluate(raw, vars)}`;
+      const list = uses.get(key) ?? [];
+      list.push({ file, service, raw });
+      uses.set(key, list);
+    }
+  }
+  for (const [key, list] of uses) {
+    if (new Set(list.map((u) => u.file)).size < 2) continue;
+    const name = key.split('\0')[1] ?? '';
+    const decision: Decision = {
+      id: `container-name:${name}`,
+      kind: 'container-name',
+      question: `container_name ${name} would repeat in ${list.length} generated files. Scope, keep or drop it?`,
+      choices: ['scope', 'keep', 'drop'],
+      default: 'scope',
+      answer: policy,
+      configKey: 'containerNames',
+    };
+    const files = list.map((u) => `${u.file.component}/${u.file.env}`).join(', ');
+    if (policy === 'keep') {
+      findings.push({ level: 'decision', code: 'container-name-repeat', message: `container_name ${name} repeats in ${files}; kept as configured, so only one can run at a time`, decision });
+      continue;
+    }
+    for (const u of list) {
+      const to = policy === 'drop' ? null : `${u.file.component}-${u.service}-${u.file.env}`;
+      push(u.file.component, { kind: 'container-name', env: u.file.env, service: u.service, from: u.raw, to });
+    }
+    findings.push({
+      level: 'decision',
+      code: 'container-name-repeat',
+      message: `container_name ${name} would repeat in ${files}; ${policy === 'drop' ? 'dropped' : 'scoped as <component>-<service>-<env>'} (containerNames: scope | keep | drop)`,
+      decision,
+    });
+  }
+}
+
+function pinVolumes(files: PlannedFile[], projects: Map<EnvName, EffectiveProject>, push: Push, findings: Finding[]): void {
+  const pinnedBy = new Map<string, Set<string>>();
+  for (const file of files) {
+    const project = projects.get(file.env);
+    if (!project) continue;
+    const seen = new Set<string>();
+    for (const service of file.services) {
+      for (const use of namedVolumes(project.services.get(service)?.config ?? {})) {
+        if (seen.has(use.volume)) continue;
+        seen.add(use.volume);
+        const decl = project.volumes[use.volume];
+        if (isMap(decl) && (decl['name'] !== undefined || decl['external'] === true)) continue;
+        if (!(use.volume in project.volumes)) continue;
+        const real = `${project.projectName}_${use.volume}`;
+        if (file.dir === project.projectName) continue;
+        push(file.component, { kind: 'volume-name', env: file.env, volume: use.volume, name: real });
+        const who = pinnedBy.get(real) ?? new Set<string>();
+        who.add(file.component);
+        pinnedBy.set(real, who);
+      }
+    }
+  }
+  for (const [real, who] of pinnedBy) {
+    findings.push({
+      level: 'info',
+      code: 'volume-pinned',
+      message: `volume ${real} keeps its Docker name (name: ${real}) in ${[...who].join(', ')} so existing data stays reachable after the project name changes`,
+    });
+    if (who.size > 1) {
+      findings.push({
+        level: 'warning',
+        code: 'volume-shared',
+        message: `volume ${real} is now used by ${[...who].join(' and ')}: two containers must not run on it at once; stop one stack before starting the other, or copy the data to a new volume`,
+      });
+    }
+  }
+}

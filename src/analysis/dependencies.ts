@@ -1,0 +1,85 @@
+import type { EffectiveProject, EffectiveService, VarSource } from '../compose/types.js';
+import { interpolate } from '../compose/interpolate.js';
+import type { DependencyEdge, EdgeKind } from './types.js';
+import { commandWords, dependsOnTargets, environmentEntries, stringList, str } from './service-facts.js';
+
+/** Keys whose bare value (no scheme, no port) is read as a hostname: REDIS_HOST=redis. */
+const HOST_KEY = /(HOST|ADDR|SERVER|URL|URI|DSN|ENDPOINT|BROKER|NODES?)$/i;
+
+/** An edge before roles are known. */
+export type RawEdge = Omit<DependencyEdge, 'role' | 'peerComponent'>;
+
+/**
+ * Every dependency of every service in one environment: depends_on (both syntaxes), links,
+ * network_mode service:x, volumes_from, and another service's name used as a host in environment,
+ * command or entrypoint values (evaluated with interpolation so ${DB_HOST:-postgres} counts).
+ */
+export function findEdges(project: EffectiveProject, vars: VarSource): RawEdge[] {
+  const names = new Set(project.services.keys());
+  const edges: RawEdge[] = [];
+  for (const svc of project.services.values()) edges.push(...edgesOf(svc, names, project.env, vars));
+  return dedupe(edges);
+}
+
+function edgesOf(svc: EffectiveService, names: Set<string>, env: string, vars: VarSource): RawEdge[] {
+  const out: RawEdge[] = [];
+  const edge = (service: string, kind: EdgeKind, key: string) => {
+    if (service === svc.name || !names.has(service)) return;
+    const pos = svc.positions.get(key) ?? svc.positions.get(key.split('.')[0] ?? key) ?? svc.origin;
+    out.push({ from: svc.name, service, kind, env, via: `${pos.file}:${pos.line} ${key}`, pos });
+  };
+  const c = svc.config;
+  for (const t of dependsOnTargets(c)) edge(t, 'depends_on', `depends_on.${t}`);
+  for (const l of stringList(c['links'])) edge(l.split(':')[0] ?? l, 'links', 'links');
+  const nm = str(c['network_mode']);
+  if (nm?.startsWith('service:')) edge(nm.slice('service:'.length), 'network_mode', 'network_mode');
+  for (const vf of stringList(c['volumes_from'])) {
+    if (!vf.startsWith('container:')) edge(vf.split(':')[0] ?? vf, 'volumes_from', 'volumes_from');
+  }
+  for (const [key, raw] of environmentEntries(c)) {
+    for (const host of hostsIn(evaluate(raw, vars), HOST_KEY.test(key))) edge(host, 'hostname', `environment.${key}`);
+  }
+  for (const key of ['command', 'entrypoint'] as const) {
+    for (const word of commandWords(c, key)) {
+      for (const host of hostsIn(evaluate(word, vars), false)) edge(host, 'hostname', key);
+    }
+  }
+  return out;
+}
+
+function evaluate(value: string, vars: VarSource): string {
+  if (!value.includes('$')) return value;
+  try {
+    return interpolate(value, vars);
+  } catch {
+    // A required variable that is unset: analysis reads the text as written.
+    return value;
+  }
+}
+
+/**
+ * Hostnames in a value: "scheme://[user[:pass]@]host[:port]", "host:port", "user@host:port",
+ * comma-separated broker lists, and (when the key says it holds a host) the bare value.
+ */
+export function hostsIn(value: string, bareAllowed: boolean): string[] {
+  const hosts = new Set<string>();
+  const urlRe = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([^/:?#\s,;]+)/gi;
+  for (const m of value.matchAll(urlRe)) hosts.add((m[1] ?? '').toLowerCase());
+  const hostPortRe = /(?:^|[\s,;=@(])([a-zA-Z][a-zA-Z0-9_.-]*):(\d{2,5})\b/g;
+  for (const m of value.matchAll(hostPortRe)) hosts.add(m[1] ?? '');
+  if (bareAllowed) {
+    for (const part of value.split(/[,\s]+/)) if (/^[a-zA-Z][a-zA-Z0-9_.-]*$/.test(part)) hosts.add(part);
+  }
+  hosts.delete('');
+  return [...hosts];
+}
+
+function dedupe(edges: RawEdge[]): RawEdge[] {
+  const seen = new Set<string>();
+  return edges.filter((e) => {
+    const k = `${e.from}\0${e.service}\0${e.kind}\0${e.via}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

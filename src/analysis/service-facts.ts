@@ -1,0 +1,196 @@
+import { posix } from 'node:path';
+import type { YamlMap, YamlValue } from '../compose/types.js';
+
+/**
+ * Small readers over a service's merged config. The config keeps the user's syntax, so every reader
+ * accepts each syntax compose accepts (string or mapping build, list or map environment, ...).
+ * Paths in the config are repo-root-relative ("./pourtier/src") by the loader's contract.
+ */
+
+const isMap = (v: YamlValue | undefined): v is YamlMap => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: YamlValue | undefined): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+
+/** A repo-relative path ("" for the root), or null for absolute, home, URL or variable paths. */
+export function repoRelative(p: string): string | null {
+  if (p.startsWith('/') || p.startsWith('~') || p.startsWith('$') || /^[a-z][a-z0-9+.-]*:\/\//i.test(p)) return null;
+  if (p.startsWith('git@') || p.includes('.git#')) return null;
+  const n = posix.normalize(p);
+  return n === '.' ? '' : n.replace(/\/+$/, '');
+}
+
+export function isInside(path: string, dir: string): boolean {
+  if (path.startsWith('..')) return false;
+  return dir === '' || path === dir || path.startsWith(`${dir}/`);
+}
+
+export interface BuildFacts {
+  /** Repo-relative context dir, or null when it is not a local path. */
+  context: string | null;
+  /** Repo-relative Dockerfile path (context + dockerfile), or null. */
+  dockerfile: string | null;
+}
+
+export function buildFacts(config: YamlMap): BuildFacts | undefined {
+  const build = config['build'];
+  if (build === undefined || build === null) return undefined;
+  const rawContext = typeof build === 'string' ? build : isMap(build) ? (str(build['context']) ?? '.') : '.';
+  const context = repoRelative(rawContext);
+  const rawDockerfile = isMap(build) ? str(build['dockerfile']) : undefined;
+  let dockerfile: string | null = null;
+  if (context !== null) {
+    const df = rawDockerfile ?? 'Dockerfile';
+    dockerfile = df.startsWith('/') ? null : repoRelative(posix.join(context || '.', df));
+  }
+  return { context, dockerfile };
+}
+
+/** Image repository without registry host, tag or digest: "ghcr.io/lumiere/pourtier:1" -> "lumiere/pourtier". */
+export function imageRepository(config: YamlMap): string | undefined {
+  const image = str(config['image']);
+  if (!image) return undefined;
+  let ref = image.split('@')[0] ?? image;
+  const lastSlash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  if (colon > lastSlash) ref = ref.slice(0, colon);
+  const parts = ref.split('/');
+  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0] ?? '')) parts.shift();
+  return parts.join('/');
+}
+
+export interface BindMount {
+  source: string;
+  target: string;
+  /** Repo-relative source, or null when outside the repo's relative space. */
+  repoPath: string | null;
+}
+
+/** Bind mounts in short ("./src:/app/src:ro") and long ({type: bind, source, target}) syntax. */
+export function bindMounts(config: YamlMap): BindMount[] {
+  const out: BindMount[] = [];
+  const volumes = config['volumes'];
+  if (!Array.isArray(volumes)) return out;
+  for (const v of volumes) {
+    if (typeof v === 'string') {
+      const parts = splitVolumeSpec(v);
+      if (!parts || !looksLikePath(parts.source)) continue;
+      out.push({ source: parts.source, target: parts.target, repoPath: repoRelative(parts.source) });
+    } else if (isMap(v) && str(v['type']) === 'bind') {
+      const source = str(v['source']) ?? '';
+      out.push({ source, target: str(v['target']) ?? '', repoPath: repoRelative(source) });
+    }
+  }
+  return out;
+}
+
+export interface NamedVolumeUse {
+  volume: string;
+  target: string;
+}
+
+/** Named volumes a service mounts. */
+export function namedVolumes(config: YamlMap): NamedVolumeUse[] {
+  const out: NamedVolumeUse[] = [];
+  const volumes = config['volumes'];
+  if (!Array.isArray(volumes)) return out;
+  for (const v of volumes) {
+    if (typeof v === 'string') {
+      const parts = splitVolumeSpec(v);
+      if (parts && parts.source && !looksLikePath(parts.source)) out.push({ volume: parts.source, target: parts.target });
+    } else if (isMap(v) && (str(v['type']) ?? 'volume') === 'volume') {
+      const source = str(v['source']);
+      if (source) out.push({ volume: source, target: str(v['target']) ?? '' });
+    }
+  }
+  return out;
+}
+
+/** "src:dst[:mode]" -> parts; a lone "dst" is an anonymous volume (no source). */
+export function splitVolumeSpec(spec: string): { source: string; target: string } | undefined {
+  // Windows drive letters are not a concern for compose files in a Linux monorepo; split on ':' left to right.
+  const parts = spec.split(':');
+  if (parts.length === 1) return { source: '', target: parts[0] ?? '' };
+  return { source: parts[0] ?? '', target: parts[1] ?? '' };
+}
+
+export function looksLikePath(source: string): boolean {
+  return source.startsWith('.') || source.startsWith('/') || source.startsWith('~') || source.startsWith('$') || source.includes('/');
+}
+
+/** environment as [key, value] pairs whichever syntax was used. */
+export function environmentEntries(config: YamlMap): [string, string][] {
+  const env = config['environment'];
+  if (Array.isArray(env)) {
+    return env.flatMap((e) => {
+      const s = str(e);
+      if (s === undefined) return [];
+      const eq = s.indexOf('=');
+      return [[eq < 0 ? s : s.slice(0, eq), eq < 0 ? '' : s.slice(eq + 1)] as [string, string]];
+    });
+  }
+  if (isMap(env)) return Object.entries(env).map(([k, v]) => [k, str(v) ?? (v === null ? '' : JSON.stringify(v))]);
+  return [];
+}
+
+/** command / entrypoint words (a string is kept as one word; hostname scanning does not need shell splitting). */
+export function commandWords(config: YamlMap, key: 'command' | 'entrypoint'): string[] {
+  const v = config[key];
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return v.map((x) => str(x) ?? '').filter((x) => x !== '');
+  return [];
+}
+
+/** depends_on targets in list or map syntax. */
+export function dependsOnTargets(config: YamlMap): string[] {
+  const d = config['depends_on'];
+  if (Array.isArray(d)) return d.map((x) => str(x)).filter((x): x is string => x !== undefined);
+  if (isMap(d)) return Object.keys(d);
+  return [];
+}
+
+export function stringList(v: YamlValue | undefined): string[] {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return v.map((x) => str(x)).filter((x): x is string => x !== undefined);
+  return [];
+}
+
+export function profilesOf(config: YamlMap): string[] {
+  return stringList(config['profiles']);
+}
+
+export function hostPorts(config: YamlMap): { published: string; target: string; raw: YamlValue }[] {
+  const ports = config['ports'];
+  if (!Array.isArray(ports)) return [];
+  const out: { published: string; target: string; raw: YamlValue }[] = [];
+  for (const p of ports) {
+    if (typeof p === 'string' || typeof p === 'number') {
+      const spec = String(p).split('/')[0] ?? '';
+      // [ip:]host:container ; IPv6 in brackets is rare in dev files and is left as is.
+      const segs = splitPortSpec(spec);
+      if (segs.length >= 2) out.push({ published: segs[segs.length - 2] ?? '', target: segs[segs.length - 1] ?? '', raw: p });
+    } else if (isMap(p) && p['published'] !== undefined && p['published'] !== null) {
+      out.push({ published: String(p['published']), target: String(p['target'] ?? ''), raw: p });
+    }
+  }
+  return out;
+}
+
+/** Split "host:container" where either side may hold "${VAR:-5432}" (whose ':' is not a separator). */
+export function splitPortSpec(spec: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < spec.length; i++) {
+    const ch = spec[i];
+    if (ch === '$' && spec[i + 1] === '{') depth++;
+    if (ch === '}' && depth > 0) depth--;
+    if (ch === ':' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+export { isMap, str };

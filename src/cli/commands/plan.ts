@@ -1,0 +1,44 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { MigrateError } from '../../errors.js';
+import { buildPlan } from '../../plan/build.js';
+import { toPlanJson } from '../../plan/render/json.js';
+import { renderMermaid } from '../../plan/render/mermaid.js';
+import { renderText } from '../../plan/render/text.js';
+import { savePlan } from '../../plan/saved.js';
+import { DiskSnapshot } from '../../repo/disk.js';
+import { makeIo, repoRoot, type GlobalOptions } from '../context.js';
+
+interface PlanFlags extends GlobalOptions {
+  component?: string[];
+  json?: boolean;
+  out?: string;
+  graph?: boolean;
+  diff?: boolean;
+  withPeers?: boolean;
+}
+
+export async function planCommand(opts: PlanFlags): Promise<number> {
+  const io = makeIo(opts);
+  const root = repoRoot(opts);
+  const snapshot = new DiskSnapshot(root);
+  const loaded = loadConfig(snapshot, opts.config);
+  const plan = await buildPlan({ snapshot, loaded }, { ...(opts.component ? { components: opts.component } : {}), withPeers: opts.withPeers === true });
+  if (plan.environments.length === 0) {
+    throw new MigrateError('usage', `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}`, undefined, 1);
+  }
+  if (opts.out) {
+    const target = resolve(process.cwd(), opts.out);
+    writeFileSync(target, savePlan(plan, { components: opts.component ?? [], withPeers: opts.withPeers === true }));
+    if (!opts.json) io.err(`plan saved to ${opts.out}\n`);
+  }
+  if (opts.json) {
+    io.out(JSON.stringify(toPlanJson(plan), null, 2) + '\n');
+  } else if (opts.graph) {
+    io.out(renderMermaid(plan));
+  } else {
+    io.out(renderText(plan, { style: io.style, diffs: opts.diff === true, verbose: io.verbose }));
+  }
+  return 0;
+}

@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { MigrateError } from '../errors.js';
+import { makeStyle, type Style } from '../plan/render/style.js';
+
+/** Options every command receives (commander's global options). */
+export interface GlobalOptions {
+  cwd?: string;
+  config?: string;
+  color?: boolean;
+  verbose?: boolean;
+}
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTTY: boolean;
+  style: Style;
+  verbose: boolean;
+}
+
+/** Colour only on a TTY, never with NO_COLOR or --no-color. */
+export function makeIo(opts: GlobalOptions): Io {
+  const isTTY = process.stdout.isTTY === true;
+  const noColor = opts.color === false || (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '');
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    isTTY,
+    style: makeStyle(isTTY && !noColor),
+    verbose: opts.verbose === true,
+  };
+}
+
+/** Can we ask a person? Never without a TTY on both ends, never in CI. */
+export function interactive(): boolean {
+  return process.stdin.isTTY === true && process.stdout.isTTY === true && process.env['CI'] !== 'true';
+}
+
+export function repoRoot(opts: GlobalOptions): string {
+  const root = resolve(opts.cwd ?? process.cwd());
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new MigrateError('usage', `-C ${opts.cwd ?? ''}: not a directory`, undefined, 2);
+  }
+  return root;
+}

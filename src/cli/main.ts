@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import type { GlobalOptions } from './context.js';
+
+// Only commander loads at start-up; each command's module (and its heavy dependencies) loads when run.
+const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+async function run(argv: string[]): Promise<number> {
+  const program = new Command();
+  let exitCode = 0;
+  const action =
+    <A extends unknown[]>(load: () => Promise<(opts: GlobalOptions & Record<string, unknown>, ...args: A) => Promise<number>>) =>
+    async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const opts = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+      const fn = await load();
+      exitCode = await fn(opts, ...(args.slice(0, -2) as A));
+    };
+
+  program
+    .name('compose-migrate')
+    .description("Move a monorepo's root Docker Compose files into per-component compose files, reversibly through git.")
+    .version(version, '--version')
+    .option('-C, --cwd <dir>', 'repository root (default: current directory)')
+    .option('--config <file>', 'config file (default: compose-migrate.config.{json,yaml} at the root)')
+    .option('--no-color', 'no colour (also NO_COLOR)')
+    .option('--verbose', 'explain every decision and show internal errors in full')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('plan')
+    .description('show what apply would do: components, dependencies, findings, file changes; writes nothing')
+    .option('--component <name>', 'only these components (repeatable)', collect)
+    .option('--json', 'print the plan as JSON (schemaVersion 1)')
+    .option('--out <file>', 'save the plan (with a hash of every input) for apply --plan')
+    .option('--graph', 'print a Mermaid flowchart of components and dependencies')
+    .option('--diff', 'include unified diffs of every change')
+    .option('--with-peers', 'pull peer services into the components that depend on them')
+    .action(action(async () => (await import('./commands/plan.js')).planCommand));
+
+  program
+    .command('apply')
+    .description('write the migration for some or all components, one commit per component')
+    .option('--component <name>', 'component to migrate (repeatable)', collect)
+    .option('--all', 'migrate every component')
+    .option('--plan <file>', 'apply a plan saved with plan --out (refused when stale)')
+    .option('--yes', 'do not ask; take the defaults')
+    .option('--dry-run', 'print the full diff and write nothing')
+    .option('--no-commit', 'stage the change without committing (rollback still works)')
+    .addOption(new Option('--archive', 'archive the root compose files to todo/ now'))
+    .addOption(new Option('--no-archive', 'never archive the root compose files in this apply'))
+    .option('--skip-codemods', 'do not rewrite orchestrator code')
+    .option('--with-peers', 'pull peer services into the components that depend on them')
+    .action(action(async () => (await import('./commands/apply.js')).applyCommand));
+
+  program
+    .command('rollback')
+    .description('undo migrations newest first (all, or one component), as new commits')
+    .option('--component <name>', 'only this component')
+    .option('--yes', 'do not ask')
+    .option('--dry-run', 'show what would be reverted')
+    .option('--force', 'revert even files edited since the migration')
+    .action(action(async () => (await import('./commands/rollback.js')).rollbackCommand));
+
+  program
+    .command('status')
+    .description('each component: migrated / pending / host-only')
+    .option('--json', 'print JSON')
+    .action(action(async () => (await import('./commands/status.js')).statusCommand));
+
+  program
+    .command('verify')
+    .description("prove each migrated service's effective config equals the original's, except intentional changes")
+    .option('--component <name>', 'only this component')
+    .option('--json', 'print JSON')
+    .action(action(async () => (await import('./commands/verify.js')).verifyCommand));
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    const { reportError } = await import('./errors.js');
+    return reportError(e, argv.includes('--verbose'));
+  }
+}
+
+run(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  () => {
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,71 @@
+import { parseDocument } from 'yaml';
+import { MigrateError } from '../errors.js';
+import type { RepoSnapshot } from '../repo/snapshot.js';
+import type { LoadedConfig, MigrateConfig } from './types.js';
+
+export const CONFIG_NAMES = ['compose-migrate.config.yaml', 'compose-migrate.config.yml', 'compose-migrate.config.json'];
+
+const ENUMS: Record<string, readonly string[]> = {
+  containerNames: ['scope', 'keep', 'drop'],
+  ports: ['shift', 'keep'],
+  envFile: ['makefile', 'copy', 'ignore'],
+};
+const STRING_LISTS = ['composeDirs', 'ignoreDirs'];
+const STRING_MAPS = ['environments', 'components', 'services', 'fileNames', 'testCommands'];
+const KNOWN = new Set([...Object.keys(ENUMS), ...STRING_LISTS, ...STRING_MAPS, 'peers', 'archiveDir']);
+
+/** Reads the config (explicit path, else the first default name at the root); absent means {}. */
+export function loadConfig(snapshot: RepoSnapshot, explicit?: string): LoadedConfig {
+  const path = explicit ?? CONFIG_NAMES.find((n) => snapshot.exists(n));
+  if (path === undefined) return { config: {} };
+  const text = snapshot.read(path);
+  if (text === undefined) throw new MigrateError('config-invalid', `config file not found: ${path}`, undefined, 2);
+  return { config: parseConfig(path, text), path };
+}
+
+export function parseConfig(path: string, text: string): MigrateConfig {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0];
+    throw new MigrateError('config-invalid', firstLine(err.message), { file: path, ...(pos ? { line: pos.line, col: pos.col } : {}) });
+  }
+  const value: unknown = doc.toJS() ?? {};
+  const at = (key: string) => {
+    const node = doc.get(key, true) as { range?: [number, number] } | undefined;
+    const offset = node?.range?.[0];
+    if (offset === undefined) return { file: path };
+    const before = text.slice(0, offset);
+    return { file: path, line: before.split('\n').length, col: offset - before.lastIndexOf('\n') };
+  };
+  const bad = (key: string, what: string) => new MigrateError('config-invalid', `${key}: ${what}`, at(key));
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new MigrateError('config-invalid', 'the config must be a mapping', { file: path, line: 1, col: 1 });
+  }
+  const obj = value as Record<string, unknown>;
+  for (const [key, v] of Object.entries(obj)) {
+    if (!KNOWN.has(key)) throw bad(key, `unknown key (known: ${[...KNOWN].sort().join(', ')})`);
+    const allowed = ENUMS[key];
+    if (allowed && !allowed.includes(String(v))) throw bad(key, `must be one of ${allowed.join(', ')}`);
+    if (STRING_LISTS.includes(key) && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) throw bad(key, 'must be a list of strings');
+    if (STRING_MAPS.includes(key) && !isStringMap(v)) throw bad(key, 'must map names to strings');
+    if (key === 'archiveDir' && (typeof v !== 'string' || v.startsWith('/') || v.split('/').includes('..'))) {
+      throw bad(key, 'must be a directory inside the repository');
+    }
+    if (key === 'peers' && !isPeers(v)) throw bad(key, 'must map component names to true/false or a list of services');
+  }
+  return obj as MigrateConfig;
+}
+
+function isStringMap(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}
+
+function isPeers(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  return Object.values(v).every((x) => typeof x === 'boolean' || (Array.isArray(x) && x.every((s) => typeof s === 'string')));
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}

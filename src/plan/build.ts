@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import type { ComposeFile, EffectiveProject, VarSource } from '../compose/types.js';
+import { loadProject } from '../compose/load.js';
+import { loadDotEnv } from '../compose/interpolate.js';
+import { analyze } from '../analysis/analyze.js';
+import { discoverRootComposeFiles, layoutEnvironments } from '../analysis/environments.js';
+import type { Analysis, Component, EnvName, Finding } from '../analysis/types.js';
+import type { LoadedConfig, MigrateConfig } from '../config/types.js';
+import { MigrateError } from '../errors.js';
+import type { RepoSnapshot } from '../repo/snapshot.js';
+import { renderComponentCompose } from '../apply/compose-writer.js';
+import { renderMakefile } from '../apply/makefile.js';
+import { planArchive } from '../apply/archive.js';
+import type { CodemodContext } from '../codemods/types.js';
+import type { Change, Plan, PlanInput, Reference } from './types.js';
+import { VERSION } from '../version.js';
+
+export interface PlanOptions {
+  /** Components to migrate; empty means every component. */
+  components?: string[];
+  withPeers?: boolean;
+  /** true: archive now; false: never; undefined: when every compose component is migrated. */
+  archive?: boolean;
+  skipCodemods?: boolean;
+  /** Shell environment for interpolation during analysis (default: none, so plans are reproducible). */
+  env?: Record<string, string | undefined>;
+}
+
+export interface PlanContext {
+  snapshot: RepoSnapshot;
+  loaded: LoadedConfig;
+}
+
+/** Names for each environment's generated file. */
+export function fileNameFor(env: EnvName, ext: string, config: MigrateConfig): string {
+  const configured = config.fileNames?.[env];
+  if (configured) return configured;
+  if (env === 'dev') return `docker-compose${ext}`;
+  if (env === 'test') return `docker-compose.test${ext}`;
+  if (env === 'prod') return `docker-compose.production${ext}`;
+  return `docker-compose.${env}${ext}`;
+}
+
+export interface LoadedRepo {
+  rootFiles: string[];
+  layout: ReturnType<typeof layoutEnvironments>;
+  projects: Map<EnvName, EffectiveProject>;
+  vars: VarSource;
+  rootEnvKeys: Set<string>;
+  /** Files the projects were read from (root files plus extends/include sources). */
+  sources: Set<string>;
+}
+
+/** Reads the root compose files once and merges them per environment. */
+export function loadRepo(snapshot: RepoSnapshot, config: MigrateConfig, shellEnv: Record<string, string | undefined> = {}): LoadedRepo {
+  const rootFiles = discoverRootComposeFiles(snapshot, config);
+  const layout = layoutEnvironments(rootFiles, config);
+  const dotenvText = snapshot.read('.env');
+  const dotenv = dotenvText === undefined ? new Map<string, string>() : loadDotEnv(dotenvText);
+  const vars: VarSource = (name) => shellEnv[name] ?? dotenv.get(name);
+  const cache = new Map<string, ComposeFile>();
+  const projects = new Map<EnvName, EffectiveProject>();
+  const sources = new Set<string>(rootFiles);
+  for (const env of layout.environments) {
+    const project = loadProject(snapshot, env.files, env.name, { cache });
+    projects.set(env.name, project);
+    for (const svc of project.services.values()) for (const s of svc.sources) sources.add(s);
+  }
+  for (const f of cache.keys()) sources.add(f);
+  return { rootFiles, layout, projects, vars, rootEnvKeys: new Set(dotenv.keys()), sources };
+}
+
+/**
+ * The one code path behind `plan` and `apply`: analysis, then the full content of every file apply
+ * would write. Pure over the snapshot.
+ */
+export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Promise<Plan> {
+  const { snapshot } = ctx;
+  const config = ctx.loaded.config;
+  const repo = loadRepo(snapshot, config, options.env);
+  const analysis = analyze({
+    snapshot,
+    config,
+    environments: repo.layout.environments,
+    projects: repo.projects,
+    vars: repo.vars,
+    rootEnvKeys: repo.rootEnvKeys,
+    withPeers: options.withPeers === true,
+  });
+  const findings: Finding[] = [...repo.layout.findings, ...analysis.findings];
+  const known = new Set(analysis.components.map((c) => c.name));
+  for (const name of options.components ?? []) {
+    if (!known.has(name)) {
+      throw new MigrateError('usage', `unknown component "${name}" (components: ${[...known].sort().join(', ') || 'none'})`, undefined, 2);
+    }
+  }
+  const selected = options.components?.length ? [...new Set(options.components)] : analysis.components.map((c) => c.name);
+
+  const changes: Change[] = [];
+  const ext = repo.layout.extension;
+  const migrated = new Set<string>();
+  for (const component of analysis.components) {
+    const files = componentChanges(component, analysis, repo, config, ext, snapshot);
+    const pending = files.filter((c) => c.op !== 'modify' || c.before !== c.content).filter((c) => !(c.op === 'create' && snapshot.read(c.path) === c.content));
+    const blocked = files.filter((c) => c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) !== c.content);
+    if (blocked.length > 0) {
+      if (selected.includes(component.name)) {
+        findings.push({
+          level: 'warning',
+          code: 'target-exists',
+          message: `${component.name} is skipped: ${blocked.map((b) => b.path).join(', ')} already exist${blocked.length === 1 ? 's' : ''} with other content and is never overwritten; move it away to migrate ${component.name}`,
+          component: component.name,
+        });
+      }
+      continue;
+    }
+    if (pending.length === 0) {
+      migrated.add(component.name);
+      continue;
+    }
+    if (selected.includes(component.name)) {
+      changes.push(...pending);
+      migrated.add(component.name);
+    }
+  }
+
+  const references: Reference[] = [];
+  const composeComponents = analysis.components.filter((c) => c.kind === 'compose');
+  const allMigrated = composeComponents.every((c) => migrated.has(c.name));
+  const archiving = repo.rootFiles.length > 0 && options.archive !== false && (options.archive === true || (allMigrated && composeComponents.length > 0));
+  const archiveDir = config.archiveDir ?? 'todo';
+  const archiveMoves = archiving ? planArchive(snapshot, repo.rootFiles, archiveDir) : [];
+
+  const codemodCtx: CodemodContext = {
+    components: analysis.components.map((c) => ({
+      name: c.name,
+      path: c.path,
+      ...(c.kind === 'compose' && 'test' in c.backing ? { testComposeFile: `${c.path}/${fileNameFor('test', ext, config)}` } : {}),
+    })),
+    rootComposeFiles: repo.layout.environments.flatMap((e) => e.files.map((f) => ({ path: f, env: e.name }))).filter((v, i, a) => a.findIndex((x) => x.path === v.path) === i),
+    archiveDir,
+    archivedPaths: Object.fromEntries(archiveMoves.map((m) => [m.path, m.to ?? ''])),
+    fileNames: { dev: fileNameFor('dev', ext, config), test: fileNameFor('test', ext, config), prod: fileNameFor('prod', ext, config) },
+  };
+  if (!options.skipCodemods && repo.rootFiles.length > 0) {
+    const { runCodemods } = await import('../codemods/run.js');
+    const run = await runCodemods(snapshot, codemodCtx);
+    changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
+    references.push(...run.references);
+  }
+  const { scanReferences } = await import('../codemods/references.js');
+  const scanned = scanReferences(snapshot, codemodCtx);
+  references.push(...scanned.references);
+  if (archiving) changes.push(...scanned.changes.map((c) => ({ ...c, component: '' })));
+  changes.push(...archiveMoves);
+  if (repo.rootFiles.length > 0 && !archiving && options.archive !== false) {
+    const left = composeComponents.filter((c) => !migrated.has(c.name)).map((c) => c.name);
+    if (left.length) {
+      findings.push({ level: 'info', code: 'archive-pending', message: `root compose files stay in place until ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} migrated too (or apply --archive)` });
+    }
+  }
+
+  return {
+    schemaVersion: 1,
+    tool: { name: 'compose-migrate', version: VERSION },
+    selected,
+    analysis,
+    environments: analysis.environments,
+    components: analysis.components,
+    changes: mergeSamePath(changes),
+    findings,
+    references,
+    inputs: hashInputs(snapshot, repo, ctx.loaded, changes),
+  };
+}
+
+/** Every file a component's migration writes: compose files per environment and its Makefile. */
+function componentChanges(component: Component, analysis: Analysis, repo: LoadedRepo, config: MigrateConfig, ext: string, snapshot: RepoSnapshot): Change[] {
+  const out: Change[] = [];
+  const files: { dev?: string; test?: string; prod?: string } = {};
+  if (component.kind === 'compose') {
+    const adjustments = analysis.adjustments[component.name] ?? [];
+    for (const env of analysis.environments) {
+      const backing = component.backing[env.name];
+      const project = repo.projects.get(env.name);
+      if (backing === undefined || !project) continue;
+      const own = component.services.filter((s) => project.services.has(s));
+      const services = [...own, ...backing, ...(component.pulledPeers[env.name] ?? [])];
+      const rendered = renderComponentCompose({
+        component,
+        env: env.name,
+        project,
+        services,
+        adjustments: adjustments.filter((a) => a.env === env.name),
+        isTest: env.name === 'test' || env.name.endsWith('-test'),
+      });
+      const name = fileNameFor(env.name, ext, config);
+      if (env.name === 'dev' || env.name === 'test' || env.name === 'prod') files[env.name] = name;
+      out.push({ op: 'create', path: `${component.path}/${name}`, component: component.name, content: rendered.text, reason: `${env.name} compose file for ${component.name}` });
+    }
+  }
+  const makefilePath = `${component.path}/Makefile`;
+  const existing = snapshot.read(makefilePath);
+  const testCommand = config.testCommands?.[component.name];
+  const envVars = analysis.rootEnvVars[component.name];
+  const envFile = envVars?.length && (config.envFile ?? 'makefile') === 'makefile' ? relativeToRoot(component.path) + '.env' : undefined;
+  const made = renderMakefile({
+    component,
+    files,
+    ...(testCommand ? { testCommand } : {}),
+    ...(envFile ? { envFile } : {}),
+    ...(existing !== undefined ? { existing } : {}),
+  });
+  for (const f of made.files) {
+    const before = snapshot.read(f.path);
+    out.push({
+      op: before === undefined ? 'create' : 'modify',
+      path: f.path,
+      component: component.name,
+      content: f.content,
+      ...(before !== undefined ? { before } : {}),
+      reason: f.path.endsWith('compose.mk') ? `generated make targets for ${component.name}` : `Makefile for ${component.name}`,
+    });
+  }
+  return out;
+}
+
+function relativeToRoot(dir: string): string {
+  return dir.split('/').map(() => '..').join('/') + '/';
+}
+
+/** Two changes to one path (a codemod and a reference rewrite) become one, the later content winning. */
+function mergeSamePath(changes: Change[]): Change[] {
+  const out: Change[] = [];
+  const byPath = new Map<string, Change>();
+  for (const c of changes) {
+    const prev = byPath.get(c.path);
+    if (prev && prev.op === 'modify' && c.op === 'modify') {
+      prev.content = c.content;
+      prev.reason = `${prev.reason}; ${c.reason}`;
+      continue;
+    }
+    byPath.set(c.path, c);
+    out.push(c);
+  }
+  return out;
+}
+
+const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Hash of every input; absent files hash to "" so that a file appearing later also makes the plan stale. */
+function hashInputs(snapshot: RepoSnapshot, repo: LoadedRepo, loaded: LoadedConfig, changes: Change[]): PlanInput[] {
+  const paths = new Set<string>([...repo.sources, '.env']);
+  if (loaded.path) paths.add(loaded.path);
+  for (const c of changes) {
+    paths.add(c.path);
+    if (c.to) paths.add(c.to);
+  }
+  return [...paths].sort().map((path) => {
+    const bytes = snapshot.readBytes(path);
+    return { path, sha256: bytes === undefined ? '' : sha256(bytes) };
+  });
+}

@@ -1,0 +1,84 @@
+import type { Plan } from '../types.js';
+
+/** The `plan --json` document (schemaVersion 1). Stable keys; contents of files are not included. */
+export interface PlanJson {
+  schemaVersion: 1;
+  tool: Plan['tool'];
+  selected: string[];
+  components: {
+    name: string;
+    path: string;
+    kind: 'compose' | 'host';
+    services: string[];
+    dependsOn: { service: string; kind: string; via: string; from: string; env: string; role: string; component?: string }[];
+    backing: Record<string, string[]>;
+    peers: Record<string, string[]>;
+    reasons: string[];
+    runner: string;
+  }[];
+  environments: { name: string; files: string[] }[];
+  attributions: { service: string; component: string | null; role: string; evidence: string; reason: string }[];
+  changes: { op: string; path: string; to?: string; component: string; reason: string }[];
+  findings: Plan['findings'];
+  references: Plan['references'];
+  inputs: Plan['inputs'];
+  totals: Totals;
+}
+
+export interface Totals {
+  components: number;
+  compose: number;
+  host: number;
+  services: number;
+  changes: Record<'create' | 'modify' | 'move' | 'delete', number>;
+  findings: Record<'info' | 'warning' | 'decision', number>;
+}
+
+export function totals(plan: Plan): Totals {
+  const changes = { create: 0, modify: 0, move: 0, delete: 0 };
+  for (const c of plan.changes) changes[c.op]++;
+  const findings = { info: 0, warning: 0, decision: 0 };
+  for (const f of plan.findings) findings[f.level]++;
+  return {
+    components: plan.components.length,
+    compose: plan.components.filter((c) => c.kind === 'compose').length,
+    host: plan.components.filter((c) => c.kind === 'host').length,
+    services: plan.analysis.attributions.length,
+    changes,
+    findings,
+  };
+}
+
+export function toPlanJson(plan: Plan): PlanJson {
+  return {
+    schemaVersion: 1,
+    tool: plan.tool,
+    selected: plan.selected,
+    components: plan.components.map((c) => ({
+      name: c.name,
+      path: c.path,
+      kind: c.kind,
+      services: c.services,
+      dependsOn: c.dependsOn.map((e) => ({
+        service: e.service,
+        kind: e.kind,
+        via: e.via,
+        from: e.from,
+        env: e.env,
+        role: e.role,
+        ...(e.peerComponent ? { component: e.peerComponent } : {}),
+      })),
+      backing: c.backing,
+      peers: c.pulledPeers,
+      reasons: c.reasons,
+      runner: c.runner.command,
+    })),
+    environments: plan.environments.map((e) => ({ name: e.name, files: e.files })),
+    attributions: plan.analysis.attributions.map((a) => ({ service: a.service, component: a.component, role: a.role, evidence: a.evidence, reason: a.reason })),
+    changes: plan.changes.map((c) => ({ op: c.op, path: c.path, ...(c.to ? { to: c.to } : {}), component: c.component, reason: c.reason })),
+    findings: plan.findings,
+    references: plan.references,
+    inputs: plan.inputs,
+    totals: totals(plan),
+  };
+}

@@ -1,0 +1,88 @@
+import type { Finding } from '../../analysis/types.js';
+import type { Plan } from '../types.js';
+import { colorDiff, unifiedDiff } from './diff.js';
+import { totals } from './json.js';
+import type { Style } from './style.js';
+
+export interface TextOptions {
+  style: Style;
+  /** Include unified diffs of every change. */
+  diffs: boolean;
+  verbose?: boolean;
+}
+
+/** The human plan: components table, findings, changes (with diffs), totals. */
+export function renderText(plan: Plan, opts: TextOptions): string {
+  const s = opts.style;
+  const out: string[] = [];
+  out.push(s.bold('Environments'));
+  for (const e of plan.environments) out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
+  out.push('');
+  out.push(s.bold('Components'));
+  out.push(table([
+    ['NAME', 'KIND', 'SERVICES', 'DEPENDS ON', 'WHY'],
+    ...plan.components.map((c) => {
+      const deps = [...new Set(c.dependsOn.filter((e) => e.role !== 'own').map((e) => `${e.service} (${e.role}, ${e.kind})`))];
+      return [c.name, c.kind, c.services.join(', ') || '-', deps.join(', ') || '-', c.reasons[c.reasons.length - 1] ?? ''];
+    }),
+  ]));
+  if (opts.verbose) {
+    out.push('');
+    out.push(s.bold('Why'));
+    for (const c of plan.components) {
+      out.push(`  ${c.name}:`);
+      for (const r of c.reasons) out.push(`    - ${r}`);
+    }
+    out.push(s.bold('Services'));
+    for (const a of plan.analysis.attributions) out.push(`  ${a.service}: ${a.component ?? a.role} — ${a.reason}`);
+  }
+  if (plan.findings.length) {
+    out.push('');
+    out.push(s.bold('Findings'));
+    for (const f of plan.findings) out.push(`  ${levelTag(f, s)} ${where(f)}${f.message} ${s.dim(`[${f.code}]`)}`);
+  }
+  out.push('');
+  out.push(s.bold('Changes'));
+  if (plan.changes.length === 0) out.push('  nothing to change: the selected components are already migrated');
+  for (const c of plan.changes) {
+    const op = c.op === 'create' ? s.green('create') : c.op === 'modify' ? s.yellow('modify') : c.op === 'move' ? s.cyan('move  ') : s.red('delete');
+    out.push(`  ${op} ${c.path}${c.to ? ` -> ${c.to}` : ''}  ${s.dim(c.reason)}`);
+  }
+  if (plan.references.some((r) => r.action === 'report')) {
+    out.push('');
+    out.push(s.bold('References left to you'));
+    for (const r of plan.references.filter((x) => x.action === 'report')) out.push(`  ${r.file}:${r.line}: ${r.text.trim()}${r.note ? s.dim(`  (${r.note})`) : ''}`);
+  }
+  if (opts.diffs && plan.changes.length) {
+    out.push('');
+    out.push(s.bold('Diff'));
+    for (const c of plan.changes) out.push(colorDiff(unifiedDiff(c), s));
+  }
+  const t = totals(plan);
+  out.push('');
+  out.push(
+    s.bold('Totals: ') +
+      `${t.components} components (${t.compose} compose, ${t.host} host), ${t.services} services; ` +
+      `${t.changes.create} to create, ${t.changes.modify} to modify, ${t.changes.move} to move, ${t.changes.delete} to delete; ` +
+      `${t.findings.decision} decisions, ${t.findings.warning} warnings, ${t.findings.info} notes`,
+  );
+  return out.join('\n') + '\n';
+}
+
+function levelTag(f: Finding, s: Style): string {
+  if (f.level === 'decision') return s.magenta('decision');
+  if (f.level === 'warning') return s.yellow('warning ');
+  return s.blue('info    ');
+}
+
+function where(f: Finding): string {
+  if (!f.file) return '';
+  return `${f.file}${f.line ? `:${f.line}` : ''}: `;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.min(40, Math.max(...rows.map((r) => (r[i] ?? '').length)))) ?? [];
+  return rows
+    .map((r) => '  ' + r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '))
+    .join('\n');
+}
