@@ -5,7 +5,7 @@
  * path): the component's own file, else the root / archived file with a deprecation warning, else null.
  */
 import type { ASTPath } from 'jscodeshift';
-import { applyEdits, isComponentParam, stripDotSlash, type ComposeTransformOptions, type RootFileSpec, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
+import { applyEdits, isComponentParam, lineAt, stripDotSlash, type ComposeTransformOptions, type RootFileSpec, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
 import { asNode, binding, componentParam, detectStyle, enclosingFunction, jsString, lastImportEnd, loadJscodeshift, params, span, type JsNode, type JsStyle } from './lib/js.js';
 
 export const name = 'compose-path';
@@ -37,7 +37,7 @@ export default async function transform(file: TransformFile, api: TransformApi, 
     api.report({ line: 1, message: 'does not parse as TypeScript/JavaScript; left unchanged' });
     return null;
   }
-  const lineOf = (n: JsNode) => (n['loc'] as { start: { line: number } } | undefined)?.start.line ?? 1;
+  const lineOf = (n: JsNode) => lineAt(source, n.start);
   const text = (n: unknown) => source.slice(span(n).start, span(n).end);
   const inHelper = (p: ASTPath) => {
     const fn = enclosingFunction(p);

@@ -4,7 +4,7 @@
  * file runs on the host.
  */
 import type { ASTPath } from 'jscodeshift';
-import { applyEdits, isComponentParam, type ComposeTransformOptions, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
+import { applyEdits, isComponentParam, lineAt, type ComposeTransformOptions, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
 import { asNode, binding, detectStyle, jsString, lastImportEnd, loadJscodeshift, params, type JsNode } from './lib/js.js';
 
 export const name = 'needs-docker';
@@ -32,14 +32,14 @@ export default async function transform(file: TransformFile, api: TransformApi, 
   tree.find(j.Function).forEach((p) => {
     const n = asNode(p.node);
     const key = asNode(n['id'] ?? n['key'] ?? (asNode(p.parent?.node).type === 'VariableDeclarator' ? asNode(p.parent?.node)['id'] : undefined) ?? {});
-    if (typeof key['name'] === 'string' && DECIDER.test(key['name'])) deciders.push(p);
+    if (typeof key['name'] === 'string' && DECIDER.test(key['name'])) deciders.push(p as unknown as ASTPath);
   });
   let problem = false;
   const join = binding(source, 'path', 'join', style);
   const exists = binding(source, 'fs', 'existsSync', style);
   for (const p of deciders) {
     const n = asNode(p.node);
-    const line = (n['loc'] as { start: { line: number } }).start.line;
+    const line = lineAt(source, n.start);
     const names = params(p);
     const component = names.find(isComponentParam);
     const category = names.find((x) => CATEGORY.test(x));
