@@ -204,9 +204,14 @@ export default async function transform(
       edits.push(methodHelper(helperClass, source, unit, helperRoot, spec, flavor, quote, reporter, options));
     } else {
       usesWarnings = true;
+      const text = functionHelper(unit, spec, flavor, quote, options).trimEnd();
+      const firstDef = root.children().find((k) => ['function_definition', 'class_definition', 'decorated_definition'].includes(String(k.kind())));
       const end = lastTopLevelImportEnd(root);
-      const text = functionHelper(unit, spec, flavor, quote, options);
-      edits.push(end === undefined ? { start: 0, end: 0, text: text.trimStart() + '\n\n\n' } : { start: end, end, text: '\n\n\n' + text.trimEnd() });
+      if (firstDef) {
+        const at = firstDef.range().start.index;
+        edits.push({ start: at, end: at, text: text + '\n\n\n' });
+      } else if (end !== undefined) edits.push({ start: end, end, text: '\n\n\n' + text });
+      else edits.push({ start: 0, end: 0, text: text + '\n\n\n' });
     }
   }
   const needed = [...(flavor === 'str' ? ['os'] : []), ...(usesWarnings ? ['warnings'] : [])].filter((m) => !hasImport(source, m));
@@ -233,7 +238,14 @@ function deleteStatement(stmt: SgNode, source: string): TextEdit {
   const lineStart = source.lastIndexOf('\n', r.start.index - 1) + 1;
   let end = r.end.index;
   if (source[end] === '\n') end++;
-  return { start: lineStart, end, text: '' };
+  // Take the blank lines before it too, so the spacing that followed it is what remains.
+  let start = lineStart;
+  while (start > 0) {
+    const prev = source.lastIndexOf('\n', start - 2) + 1;
+    if (!/^[ \t]*\n$/.test(source.slice(prev, start))) break;
+    start = prev;
+  }
+  return { start: start === 0 ? lineStart : start, end, text: '' };
 }
 
 /** `f"{root}/docker-compose.test.yaml"` is a site; an f-string naming the file amid prose is not. */

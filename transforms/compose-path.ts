@@ -166,6 +166,12 @@ export default async function transform(file: TransformFile, api: TransformApi, 
   const pathJoin = binding(source, 'path', 'join', style);
   const exists = binding(source, 'fs', 'existsSync', style);
   if (!hasHelper) {
+    const imports = [pathJoin.importLine, exists.importLine].filter((l): l is string => l !== undefined);
+    if (imports.length > 0) {
+      const program = asNode(tree.find(j.Program).get().node);
+      const end = lastImportEnd(program, source);
+      edits.push(end === undefined ? { start: 0, end: 0, text: imports.join('\n') + '\n' } : { start: end, end, text: '\n' + imports.join('\n') });
+    }
     if (helperKind === 'method' && helperClass) {
       edits.push(methodHelper(helperClass, source, style, helperRoot, spec, pathJoin.expr, exists.expr, options));
     } else {
@@ -173,12 +179,6 @@ export default async function transform(file: TransformFile, api: TransformApi, 
       const end = lastImportEnd(program, source);
       const fnText = functionHelper(style, spec, pathJoin.expr, exists.expr, options);
       edits.push(end === undefined ? { start: 0, end: 0, text: fnText + '\n\n' } : { start: end, end, text: '\n\n' + fnText });
-    }
-    const imports = [pathJoin.importLine, exists.importLine].filter((l): l is string => l !== undefined);
-    if (imports.length > 0) {
-      const program = asNode(tree.find(j.Program).get().node);
-      const end = lastImportEnd(program, source);
-      edits.push(end === undefined ? { start: 0, end: 0, text: imports.join('\n') + '\n' } : { start: end, end, text: '\n' + imports.join('\n') });
     }
   }
 
@@ -242,9 +242,7 @@ function constructorRootAttr(ctor: ASTPath, param: string, text: (n: unknown) =>
 
 function deleteStatement(decl: JsNode, source: string): TextEdit {
   const lineStart = source.lastIndexOf('\n', decl.start - 1) + 1;
-  let end = decl.end;
-  if (source[end] === '\n') end++;
-  return { start: lineStart, end, text: '' };
+  return { start: lineStart, end: blankRunEnd(source, lineStart, decl.end), text: '' };
 }
 
 /**
@@ -379,4 +377,12 @@ function methodHelper(cls: ASTPath, source: string, style: JsStyle, rootRef: str
   if (ctor) return { start: ctor.end, end: ctor.end, text: `\n\n${indent}${body}` };
   const at = anchor ? anchor.start : asNode(asNode(cls.node)['body']).start + 1;
   return { start: at, end: at, text: `${body}\n\n${indent}` };
+}
+
+/** End of a deleted statement, taking the blank lines after it when a blank line also precedes it. */
+function blankRunEnd(source: string, lineStart: number, end: number): number {
+  if (source[end] === '\n') end++;
+  const precededByBlank = lineStart === 0 || /\n[ \t]*\n$/.test(source.slice(0, lineStart));
+  if (precededByBlank) while (/^[ \t]*\n/.test(source.slice(end))) end = source.indexOf('\n', end) + 1;
+  return end;
 }
