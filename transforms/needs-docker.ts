@@ -66,7 +66,7 @@ export default async function transform(file: TransformFile, api: TransformApi, 
       continue;
     }
     const dirs = Object.entries(options.componentDirs).filter(([a, b]) => a !== b);
-    const dir = dirs.length === 0 ? component : `(${'{ '}${dirs.map(([a, b]) => `${jsString(a, style.quote)}: ${jsString(b, style.quote)}`).join(', ')}${' }'}${style.typed ? ' as Record<string, string>' : ''})[${component}] ?? ${component}`;
+    const dir = dirs.length === 0 ? component : `(${'{ '}${dirs.map(([a, b]) => `${/^[A-Za-z_$][\w$]*$/.test(a) ? a : jsString(a, style.quote)}: ${jsString(b, style.quote)}`).join(', ')}${' }'}${style.typed ? ' as Record<string, string>' : ''})[${component}] ?? ${component}`;
     const s = style.semi;
     const lines = [
       `// E2E tests always need Docker`,

@@ -38,7 +38,7 @@ interface ComposeCommand {
   args: string[];
 }
 
-const COMMAND = /(docker[ \t]+compose|docker-compose)((?:[ \t]+[^\s;&|]+)*)/g;
+const COMMAND = /(docker[ \t]+compose|docker-compose)((?:[ \t]+[^\s;&|"'`)]+)*)/g;
 
 /** `docker compose -f a.yml -f b.yml --profile x up -d`, up to the end of that shell command. */
 export function parseComposeCommands(line: string): ComposeCommand[] {
