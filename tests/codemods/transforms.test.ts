@@ -1,0 +1,137 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import type { ComposeTransformOptions, SiteReport, TransformFile } from '../../transforms/lib/options.js';
+
+const dir = join(import.meta.dirname, '../../transforms/__testfixtures__');
+type Transform = (file: TransformFile, api: { report: (s: SiteReport) => void }, o: ComposeTransformOptions) => Promise<string | null | undefined>;
+
+import composePath from '../../transforms/compose-path.js';
+import composePathPy from '../../transforms/compose-path-py.js';
+import needsDocker from '../../transforms/needs-docker.js';
+import needsDockerPy from '../../transforms/needs-docker-py.js';
+
+const TRANSFORMS: Record<string, Transform> = {
+  'compose-path': composePath,
+  'compose-path-py': composePathPy,
+  'needs-docker': needsDocker,
+  'needs-docker-py': needsDockerPy,
+};
+
+async function load(name: string): Promise<Transform> {
+  const t = TRANSFORMS[name];
+  if (!t) throw new Error(`no transform ${name}`);
+  return t;
+}
+
+function optionsFor(file: string): ComposeTransformOptions {
+  const name = file.endsWith('.py') ? 'docker-compose.test.yaml' : 'docker-compose.test.yml';
+  return { rootFiles: [{ name, componentFile: name, fallbacks: [`todo/${name}`] }], componentDirs: {} };
+}
+
+async function run(transform: string, file: string, source: string) {
+  const reports: SiteReport[] = [];
+  const out = await (await load(transform))({ path: file, source }, { report: (r) => reports.push(r) }, optionsFor(file));
+  return { out, reports, text: typeof out === 'string' ? out : source };
+}
+
+function assertParses(file: string, text: string): void {
+  if (file.endsWith('.py')) {
+    execFileSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: text });
+  } else {
+    const r = ts.transpileModule(text, { fileName: file, reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext } });
+    expect(r.diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) ?? []).toEqual([]);
+  }
+}
+
+const inputs = readdirSync(dir).filter((f) => f.includes('.input.'));
+
+describe('transform fixtures', () => {
+  it('covers every case the layout promises', () => {
+    for (const c of ['class', 'constant', 'function', 'unchanged', 'untraceable']) {
+      expect(inputs).toContain(`compose-path.${c}.input.ts`);
+      expect(inputs).toContain(`compose-path-py.${c}.input.py`);
+    }
+    expect(inputs).toContain('compose-path.template.input.ts');
+    expect(inputs).toContain('compose-path-py.fstring.input.py');
+  });
+
+  for (const input of inputs) {
+    const transform = input.split('.')[0]!;
+    const output = input.replace('.input.', '.output.');
+    it(`${input}: output matches byte for byte, parses, and is a fixed point`, async () => {
+      const source = readFileSync(join(dir, input), 'utf8');
+      const expected = readFileSync(join(dir, output), 'utf8');
+      const first = await run(transform, input, source);
+      expect(first.text).toBe(expected);
+      assertParses(input, first.text);
+      const second = await run(transform, input, first.text);
+      expect(second.text).toBe(first.text);
+      if (first.out !== null) expect(second.out ?? first.text).toBe(first.text);
+    });
+  }
+
+  it('leaves an untraceable path unchanged and reports it with its line', async () => {
+    for (const f of ['compose-path.untraceable.input.ts', 'compose-path-py.untraceable.input.py']) {
+      const source = readFileSync(join(dir, f), 'utf8');
+      const r = await run(f.startsWith('compose-path-py') ? 'compose-path-py' : 'compose-path', f, source);
+      expect(r.out).toBeNull();
+      expect(r.reports).toHaveLength(1);
+      const line = source.split('\n')[r.reports[0]!.line - 1]!;
+      expect(line).toMatch(/docker-compose\.test\.ya?ml/);
+    }
+  });
+
+  it('returns undefined (unmodified) for files with nothing to change', async () => {
+    for (const f of ['compose-path.unchanged.input.ts', 'compose-path-py.unchanged.input.py']) {
+      const r = await run(f.startsWith('compose-path-py') ? 'compose-path-py' : 'compose-path', f, readFileSync(join(dir, f), 'utf8'));
+      expect(r.out).toBeUndefined();
+      expect(r.reports).toEqual([]);
+    }
+  });
+
+  it('never half-rewrites: one untraceable site keeps the traceable ones unchanged too', async () => {
+    const src = [
+      'import os',
+      '',
+      'def a(root, component):',
+      '    return os.path.join(root, "docker-compose.test.yaml")',
+      '',
+      'def b(root):',
+      '    return os.path.join(root, "docker-compose.test.yaml")',
+      '',
+    ].join('\n');
+    const r = await run('compose-path-py', 'x.py', src);
+    expect(r.out).toBeNull();
+    expect(r.reports.map((x) => x.line)).toEqual([7]);
+  });
+
+  it('generated Python helper behaves: component file first, then root with a warning, else None', async () => {
+    const src = readFileSync(join(dir, 'compose-path-py.function.output.py'), 'utf8');
+    const script = `${src}
+import tempfile, pathlib, warnings as w
+d = tempfile.mkdtemp()
+print(_get_compose_file_path(d, "api"))
+pathlib.Path(d, "docker-compose.test.yaml").write_text("services: {}")
+with w.catch_warnings(record=True) as caught:
+    w.simplefilter("always")
+    print(os.path.relpath(_get_compose_file_path(d, "api"), d), len(caught))
+pathlib.Path(d, "api").mkdir()
+pathlib.Path(d, "api", "docker-compose.test.yaml").write_text("services: {}")
+print(os.path.relpath(_get_compose_file_path(d, "api"), d))
+`;
+    const out = execFileSync('python3', ['-c', script], { encoding: 'utf8' }).trim().split('\n');
+    expect(out).toEqual(['None', 'docker-compose.test.yaml 1', 'api/docker-compose.test.yaml']);
+  });
+
+  it('maps components whose directory is not their name', async () => {
+    const src = readFileSync(join(dir, 'compose-path.function.input.ts'), 'utf8');
+    const reports: SiteReport[] = [];
+    const opts = { ...optionsFor('a.ts'), componentDirs: { api: 'packages/api' } };
+    const out = await (await load('compose-path'))({ path: 'a.ts', source: src }, { report: (r) => reports.push(r) }, opts);
+    expect(out).toContain('({ api: "packages/api" } as Record<string, string>)[component] ?? component');
+    assertParses('a.ts', out as string);
+  });
+});

@@ -1,0 +1,27 @@
+"""Chooses an executor for each component and test category."""
+from pathlib import Path
+
+from laborant.core.docker_test_executor import DockerTestExecutor
+from laborant.core.host_test_executor import HostTestExecutor
+
+DOCKER_CATEGORIES = ("integration", "e2e")
+
+
+class Orchestrator:
+    def __init__(self, project_root: Path, reporter):
+        self.project_root = project_root
+        self.reporter = reporter
+
+    def _component_needs_docker(self, component_name: str, category: str) -> bool:
+        # E2E tests always need Docker
+        if category == "e2e":
+            return True
+        # Without its own docker-compose.test.yaml the component runs on the host
+        if not (self.project_root / component_name / "docker-compose.test.yaml").exists():
+            return False
+        return category in DOCKER_CATEGORIES
+
+    def executor_for(self, component_name: str, category: str):
+        if self._component_needs_docker(component_name, category):
+            return DockerTestExecutor(self.project_root, self.reporter)
+        return HostTestExecutor(self.project_root, self.reporter)
