@@ -1,12 +1,12 @@
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import type { Adjustment, Component, EnvName } from '../analysis/types.js';
-import type { EffectiveProject, YamlMap, YamlValue } from '../compose/types.js';
+import type { EffectiveProject, YamlMap } from '../compose/types.js';
 import { MigrateError } from '../errors.js';
 import { applyComments } from './comments.js';
 import { shiftHostPort } from './ports.js';
 import { implicitProfiles, profilesToDrop } from './profiles.js';
 import { collectTopLevelUse, dropDanglingReferences } from './references.js';
-import { rebaseServicePaths, rebaseTopLevelEntry } from './service-paths.js';
+import { rebaseServicePaths, rebaseTopLevel } from './service-paths.js';
 import { isMap } from './syntax.js';
 import { dataOnTmpfs, dependOnHealthy, ensureHealthcheck, hasHealthcheck } from './test-tweaks.js';
 import { knownImage } from './known-images.js';
@@ -54,8 +54,7 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
         file: project.files[0] ?? '',
       });
     }
-    const config = structuredClone(svc.config);
-    rebaseServicePaths(config, component.path);
+    const config = rebaseServicePaths(structuredClone(svc.config), component.path);
     applied.push(...dropDanglingReferences(name, config, kept, env));
 
     const drop = profilesToDrop(config.profiles, implicit);
@@ -121,11 +120,8 @@ function pruneTopLevel(project: EffectiveProject, services: YamlMap[], dir: stri
   for (const key of TOP_LEVEL) {
     const declared = project[key];
     const kept: YamlMap = {};
-    for (const name of use[key]) {
-      if (!(name in declared)) continue;
-      kept[name] = rebaseTopLevelEntry(key, structuredClone(declared[name] ?? null) as YamlValue, dir);
-    }
-    out[key] = kept;
+    for (const name of use[key]) if (name in declared) kept[name] = structuredClone(declared[name] ?? null);
+    out[key] = rebaseTopLevel(key, kept, dir);
   }
   return out;
 }
