@@ -130,7 +130,13 @@ function stringify(body: YamlMap, project: EffectiveProject): string {
   // YAML 1.1 quoting keeps "22:22", "yes" and "0755" strings for PyYAML-based readers (compose v1).
   const doc = new Document(body, { schema: 'yaml-1.1' });
   visit(doc, {
+    Scalar(_, node) {
+      // "." is a plain string in every YAML version; the 1.1 schema quotes it needlessly.
+      if (node.value === '.') node.type = 'PLAIN';
+    },
     Pair(_, pair) {
+      // Exec-form probes read best on one line, as users write them.
+      if (isScalar(pair.key) && pair.key.value === 'test' && isSeq(pair.value) && pair.value.items.every(isScalar)) pair.value.flow = true;
       // Port mappings read as strings everywhere when quoted, whatever their digits.
       if (isScalar(pair.key) && pair.key.value === 'ports' && isSeq(pair.value)) {
         for (const item of pair.value.items) {
