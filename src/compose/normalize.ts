@@ -198,8 +198,11 @@ export function normalizeService(config: YamlMap, opts: NormalizeOptions): YamlM
   }
   if (out.label_file !== undefined) out.label_file = stringList(out.label_file).map((p) => hostPath(String(p), opts));
   for (const key of LIST_KEYS) if (out[key] !== undefined) out[key] = stringList(out[key]);
+  // `networks: [a]`, `networks: {a: null}` and `networks: {a: {}}` attach the service the same way.
   if (Array.isArray(out.networks)) {
-    out.networks = Object.fromEntries(out.networks.map((n) => [String(n), null]));
+    out.networks = Object.fromEntries(out.networks.map((n) => [String(n), {}]));
+  } else if (isMap(out.networks)) {
+    out.networks = Object.fromEntries(Object.entries(out.networks).map(([n, v]) => [n, v ?? {}]));
   }
   if (out.secrets !== undefined) out.secrets = grants(out.secrets);
   if (out.configs !== undefined) out.configs = grants(out.configs);
