@@ -46,6 +46,7 @@ interface LayerService {
   positions: Map<string, SourcePos>;
   /** Sequence items' positions keyed by "<path>\0<item>", so they survive re-indexing by merges. */
   itemPositions: Map<string, SourcePos>;
+  envFiles?: string[];
 }
 
 interface Layer {
@@ -229,18 +230,25 @@ class Loader {
   private addInclude(out: Layer, file: ComposeFile, inc: YamlValue, chain: string[]): void {
     let paths: string[] = [];
     let projectDir: string | undefined;
+    let envFiles: string[] | undefined;
     if (typeof inc === 'string') paths = [inc];
     else if (isMap(inc)) {
       const p = inc.path;
       paths = typeof p === 'string' ? [p] : Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : [];
       if (typeof inc.project_directory === 'string') projectDir = toRepoPath(inc.project_directory);
+      const ef = inc.env_file;
+      if (typeof ef === 'string') envFiles = [toRepoPath(ef)];
+      else if (Array.isArray(ef)) envFiles = ef.filter((x): x is string => typeof x === 'string').map(toRepoPath);
     }
     if (paths.length === 0) {
       throw new MigrateError('compose-include', 'include entry without a path', { file: file.path });
     }
     const files = paths.map(toRepoPath);
-    const sub = this.layered(files, projectDir ?? dirOf(files[0] ?? ''), chain);
+    const subDir = projectDir ?? dirOf(files[0] ?? '');
+    const sub = this.layered(files, subDir, chain);
+    envFiles ??= [subDir === '' ? '.env' : `${subDir}/.env`];
     for (const [name, svc] of sub.services) {
+      svc.envFiles ??= envFiles;
       if (out.services.has(name)) {
         throw new MigrateError('compose-include', `service '${name}' is included twice (${files.join(', ')})`, svc.origin);
       }
@@ -317,7 +325,9 @@ function mergeLayerService(base: LayerService, over: LayerService): LayerService
   for (const [k, v] of over.itemPositions) itemPositions.set(k, v);
   const sources = [...base.sources];
   for (const s of over.sources) if (!sources.includes(s)) sources.push(s);
+  const envFiles = over.envFiles ?? base.envFiles;
   return {
+    ...(envFiles ? { envFiles } : {}),
     config: mergeServices(base.config, over.config),
     reset: false,
     origin: base.origin,
@@ -384,7 +394,15 @@ export function loadProject(
   for (const [name, svc] of merged.services) {
     if (svc.reset) continue;
     const config = (untag(svc.config) ?? {}) as YamlMap;
-    services.set(name, { name, config, origin: svc.origin, sources: svc.sources, positions: finalPositions(svc, config) });
+    const effective: EffectiveService = {
+      name,
+      config,
+      origin: svc.origin,
+      sources: svc.sources,
+      positions: finalPositions(svc, config),
+    };
+    if (svc.envFiles) effective.interpolationEnvFiles = svc.envFiles;
+    services.set(name, effective);
   }
   let projectName = opts.projectName;
   if (projectName === undefined && merged.name !== undefined) {

@@ -55,6 +55,11 @@ export interface EffectiveService {
   sources: string[];
   /** Positions of individual keys, by key path relative to the service ("build.context", "environment.API_URL", "ports[0]"). */
   positions: Map<string, SourcePos>;
+  /**
+   * For services brought in by `include`: the env files (repo-relative) whose variables interpolate
+   * this service instead of the root .env (the include's `env_file`, else its project directory's .env).
+   */
+  interpolationEnvFiles?: string[];
 }
 
 /** The merged project for one environment. */
