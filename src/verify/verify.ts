@@ -4,7 +4,9 @@ import { shiftHostPort } from '../apply/ports.js';
 import { isMap, mountInfo } from '../apply/syntax.js';
 import { posix } from 'node:path';
 import { collectTopLevelUse } from '../apply/references.js';
+import { loadDotEnv, varSource } from '../compose/interpolate.js';
 import { loadProject, normalizeProjectName } from '../compose/load.js';
+import { normalizeService, type NormalizeOptions } from '../compose/normalize.js';
 import type { EffectiveProject, YamlMap, YamlValue } from '../compose/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 
@@ -26,6 +28,8 @@ export interface VerifyServiceInput {
   generated: YamlMap;
   /** Intentional changes; only those for this service and env are used. */
   adjustments: Adjustment[];
+  /** How both sides are brought to canonical form: repo root as projectDir, the variables compose would see. */
+  normalize: NormalizeOptions;
 }
 
 /**
@@ -36,8 +40,9 @@ export interface VerifyServiceInput {
  */
 export function verifyService(input: VerifyServiceInput): Difference[] {
   const { service, env } = input;
-  const original = canonical(structuredClone(input.original));
-  const generated = canonical(structuredClone(input.generated));
+  // Canonical form (long syntax, interpolated, absolute paths): only meaning is compared, not spelling.
+  const original = normalizeService(structuredClone(input.original), input.normalize);
+  const generated = normalizeService(structuredClone(input.generated), input.normalize);
   for (const adj of input.adjustments) {
     if (adj.env !== env || !('service' in adj) || adj.service !== service) continue;
     explain(adj, original, generated);
@@ -113,19 +118,6 @@ function dropReference(config: YamlMap, dep: string, key: 'depends_on' | 'links'
   }
 }
 
-/**
- * Syntax the writer may legitimately change: depends_on short form becomes the long form with
- * compose's default condition.
- */
-function canonical(config: YamlMap): YamlMap {
-  if (Array.isArray(config.depends_on)) {
-    const long: YamlMap = {};
-    for (const d of config.depends_on) if (typeof d === 'string') long[d] = { condition: 'service_started' };
-    config.depends_on = long;
-  }
-  return config;
-}
-
 function diff(o: YamlValue | undefined, g: YamlValue | undefined, path: string, report: (p: string, o: YamlValue | undefined, g: YamlValue | undefined) => void): void {
   if (isDeepStrictEqual(o, g)) return;
   if (isMap(o ?? null) && isMap(g ?? null)) {
@@ -151,6 +143,8 @@ export interface VerifyComponentInput {
   adjustments: Adjustment[];
   /** Services to check; defaults to every service of the generated file. */
   services?: string[];
+  /** Shell environment seen by compose; the root .env is read beneath it (the Makefile passes it). */
+  shellEnv?: Record<string, string | undefined>;
 }
 
 /**
@@ -165,10 +159,19 @@ export function verifyComponent(input: VerifyComponentInput): Difference[] {
   const generated = loadProject(input.snapshot, [input.componentFile], input.env, {
     projectName: normalizeProjectName(dir === '.' ? posix.basename(input.snapshot.root) : dir),
   });
-  return compareProjects(original, generated, input.env, input.adjustments, input.services);
+  const dotEnv = input.snapshot.read('.env');
+  const vars = varSource(input.shellEnv ?? {}, dotEnv === undefined ? new Map() : loadDotEnv(dotEnv));
+  return compareProjects(original, generated, input.env, input.adjustments, { projectDir: input.snapshot.root, vars }, input.services);
 }
 
-export function compareProjects(original: EffectiveProject, generated: EffectiveProject, env: EnvName, adjustments: Adjustment[], services?: string[]): Difference[] {
+export function compareProjects(
+  original: EffectiveProject,
+  generated: EffectiveProject,
+  env: EnvName,
+  adjustments: Adjustment[],
+  normalize: NormalizeOptions,
+  services?: string[],
+): Difference[] {
   const names = services ?? [...generated.services.keys()];
   const out: Difference[] = [];
   for (const service of names) {
@@ -178,7 +181,7 @@ export function compareProjects(original: EffectiveProject, generated: Effective
       out.push({ service, env, path: '', original: o ?? undefined, generated: g ?? undefined });
       continue;
     }
-    out.push(...verifyService({ service, env, original: o, generated: g, adjustments }));
+    out.push(...verifyService({ service, env, original: o, generated: g, adjustments, normalize }));
   }
   const used = collectTopLevelUse(names.map((n) => generated.services.get(n)?.config).filter((c): c is YamlMap => c !== undefined));
   for (const volume of [...used.volumes].sort()) {

@@ -21,7 +21,7 @@ describe('verifyComponent on the lumiere fixture', () => {
     const broken = { ...dev!, content: dev!.content.replace('- ./src:/app/src', '- ./pourtier/src:/app/src') };
     const snap = snapshotWith(files, [broken]);
     const diffs = verifyComponent({ snapshot: snap, env: 'dev', rootFiles: [...ROOT_FILES.dev], componentFile: broken.path, adjustments: broken.applied });
-    expect(diffs).toEqual([{ service: 'pourtier', env: 'dev', path: 'volumes[0]', original: './pourtier/src:/app/src', generated: './pourtier/pourtier/src:/app/src' }]);
+    expect(diffs).toEqual([{ service: 'pourtier', env: 'dev', path: 'volumes[0].source', original: '/repo/lumiere/pourtier/src', generated: '/repo/lumiere/pourtier/pourtier/src' }]);
   });
 
   it('reports changes no adjustment explains, and a volume whose real name would change', () => {
@@ -53,7 +53,8 @@ describe('verifyService', () => {
         // Another env's adjustment explains nothing here.
         { kind: 'host-port', env: 'test', service: 'db', target: '80', from: '8080', to: '8081' },
       ],
+      normalize: { projectDir: '/repo', vars: () => undefined },
     });
-    expect(diffs).toEqual([{ service: 'db', env: 'dev', path: 'ports[1]', original: '8080:80', generated: '8081:80' }]);
+    expect(diffs).toEqual([{ service: 'db', env: 'dev', path: 'ports[1].published', original: '8080', generated: '8081' }]);
   });
 });
