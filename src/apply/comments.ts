@@ -64,14 +64,19 @@ function locate(doc: Document, path: (string | number)[]): Located | undefined {
   return located;
 }
 
-/** Carry the root files' comments onto the same key paths of the generated document. */
-export function applyComments(doc: Document, comments: CommentMap): void {
+/**
+ * Carry the root files' comments onto the same key paths of the generated document. `accept` may
+ * refuse a path whose meaning moved (a list item index after items were removed).
+ */
+export function applyComments(doc: Document, comments: CommentMap, accept: (path: (string | number)[]) => boolean = () => true): void {
   for (const [path, c] of comments) {
     if (path === '') {
       if (c.before) doc.commentBefore = c.before;
       continue;
     }
-    const at = locate(doc, parseKeyPath(path));
+    const segs = parseKeyPath(path);
+    if (!accept(segs)) continue;
+    const at = locate(doc, segs);
     if (!at) continue;
     if (c.before) at.anchor.commentBefore = c.before;
     if (c.after) at.trailing.comment = c.after;

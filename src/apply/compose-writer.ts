@@ -1,6 +1,6 @@
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import type { Adjustment, Component, EnvName } from '../analysis/types.js';
-import type { EffectiveProject, YamlMap } from '../compose/types.js';
+import type { EffectiveProject, YamlMap, YamlValue } from '../compose/types.js';
 import { MigrateError } from '../errors.js';
 import { applyComments } from './comments.js';
 import { shiftHostPort } from './ports.js';
@@ -111,7 +111,29 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
     const entries = top[key];
     if (entries && Object.keys(entries).length) body[key] = entries;
   }
-  return { text: stringify(body, project), applied };
+  return { text: stringify(body, project, (segs) => sameListShape(segs, project, body)), applied };
+}
+
+/**
+ * A comment on a list item ("services.db.volumes[1]") still belongs to that index only when no item
+ * of that list was removed or added; otherwise it would land on a neighbour.
+ */
+function sameListShape(segs: (string | number)[], project: EffectiveProject, body: YamlMap): boolean {
+  const at = segs.findIndex((s) => typeof s === 'number');
+  if (at < 0) return true;
+  if (segs[0] !== 'services' || typeof segs[1] !== 'string') return false;
+  const before = dig(project.services.get(segs[1])?.config, segs.slice(2, at));
+  const after = dig(body, segs.slice(0, at));
+  return Array.isArray(before) && Array.isArray(after) && before.length === after.length;
+}
+
+function dig(v: YamlValue | undefined, segs: (string | number)[]): YamlValue | undefined {
+  let cur = v;
+  for (const s of segs) {
+    if (cur === undefined || cur === null || typeof cur !== 'object') return undefined;
+    cur = Array.isArray(cur) ? (typeof s === 'number' ? cur[s] : undefined) : (cur as YamlMap)[String(s)];
+  }
+  return cur;
 }
 
 function pruneTopLevel(project: EffectiveProject, services: YamlMap[], dir: string): Partial<Record<(typeof TOP_LEVEL)[number], YamlMap>> {
@@ -126,7 +148,7 @@ function pruneTopLevel(project: EffectiveProject, services: YamlMap[], dir: stri
   return out;
 }
 
-function stringify(body: YamlMap, project: EffectiveProject): string {
+function stringify(body: YamlMap, project: EffectiveProject, accept: (segs: (string | number)[]) => boolean): string {
   // YAML 1.1 quoting keeps "22:22", "yes" and "0755" strings for PyYAML-based readers (compose v1).
   const doc = new Document(body, { schema: 'yaml-1.1' });
   visit(doc, {
@@ -145,6 +167,6 @@ function stringify(body: YamlMap, project: EffectiveProject): string {
       }
     },
   });
-  applyComments(doc, project.comments);
+  applyComments(doc, project.comments, accept);
   return doc.toString({ nullStr: '', lineWidth: 0 });
 }

@@ -153,6 +153,20 @@ describe('comments', () => {
   });
 });
 
+describe('comments on list items', () => {
+  it('drops an item comment when items of its list were removed, keeps it otherwise', () => {
+    const comments: CommentMap = new Map([
+      ['services.db.volumes[1]', { after: ' init scripts' }],
+      ['services.db.ports[0]', { after: ' alternate port' }],
+    ]);
+    const p = project('test', { db: { image: 'postgres:16', ports: ['5433:5432'], volumes: ['pgdata:/var/lib/postgresql/data', './init:/docker-entrypoint-initdb.d'] }, api: api({ depends_on: ['db'] }) }, { volumes: { pgdata: null } }, comments);
+    const { text } = renderComponentCompose({ component: component('api', 'api', ['api']), env: 'test', project: p, services: ['db', 'api'], adjustments: [], isTest: true });
+    // The data volume went to tmpfs: index 1 no longer exists and index 0 is the init mount.
+    expect(text).not.toContain('init scripts');
+    expect(text).toContain('- "5433:5432" # alternate port');
+  });
+});
+
 describe('profiles', () => {
   it('drops environment-wide and component-selecting profiles, keeps optional ones', () => {
     const p = project('test', {
