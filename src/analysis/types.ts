@@ -124,7 +124,15 @@ export type Adjustment =
   | { kind: 'tmpfs-data'; env: EnvName; service: string; target: string }
   | { kind: 'healthcheck'; env: EnvName; service: string }
   | { kind: 'depends-on-healthy'; env: EnvName; service: string; dependency: string }
-  | { kind: 'profiles-dropped'; env: EnvName; service: string; profiles: string[] };
+  | { kind: 'profiles-dropped'; env: EnvName; service: string; profiles: string[] }
+  /** A reference to a service the generated file does not hold (depends_on, links, volumes_from, network_mode). */
+  | {
+      kind: 'dependency-dropped';
+      env: EnvName;
+      service: string;
+      dependency: string;
+      key: 'depends_on' | 'links' | 'volumes_from' | 'network_mode';
+    };
 
 export interface Analysis {
   environments: Environment[];

@@ -1,4 +1,4 @@
-import type { Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 
 /** Plain YAML data after tags are resolved (what `doc.toJS()` gives, with `!reset`/`!override` handled). */
 export type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
@@ -19,6 +19,8 @@ export interface ComposeFile {
   /** sha256 hex of the bytes; recorded in saved plans to detect staleness. */
   sha256: string;
   doc: Document.Parsed;
+  /** Offsets -> 1-based line/col for nodes of `doc`. */
+  lines: LineCounter;
 }
 
 /** Comments attached to a key path, collected from every layer that contributed the key. */
@@ -53,6 +55,11 @@ export interface EffectiveService {
   sources: string[];
   /** Positions of individual keys, by key path relative to the service ("build.context", "environment.API_URL", "ports[0]"). */
   positions: Map<string, SourcePos>;
+  /**
+   * For services brought in by `include`: the env files (repo-relative) whose variables interpolate
+   * this service instead of the root .env (the include's `env_file`, else its project directory's .env).
+   */
+  interpolationEnvFiles?: string[];
 }
 
 /** The merged project for one environment. */

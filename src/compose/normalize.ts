@@ -1,0 +1,210 @@
+import { posix } from 'node:path';
+import { interpolateDeep } from './interpolate.js';
+import { isBindSource, isRemoteContext, splitShortVolume } from './paths.js';
+import type { VarSource, YamlMap, YamlValue } from './types.js';
+
+/**
+ * Canonical form of one service for comparisons (verify, and tests against `docker-compose config`):
+ * interpolated, long-form ports/volumes/secrets/configs, mappings for environment/labels/depends_on,
+ * absolute host paths. Never written anywhere.
+ */
+export interface NormalizeOptions {
+  /** Absolute directory that the config's relative paths resolve against (the repo root after loadProject). */
+  projectDir: string;
+  vars: VarSource;
+  /** Expands a leading `~` in host paths when given (compose uses the user's home). */
+  home?: string;
+  /** false for input that is already interpolated (e.g. `docker-compose config` output). */
+  interpolate?: boolean;
+}
+
+const isMap = (v: YamlValue | undefined): v is YamlMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function hostPath(p: string, opts: NormalizeOptions): string {
+  if (p.startsWith('~')) return opts.home !== undefined ? posix.join(opts.home, p.slice(1)) : p;
+  if (p.startsWith('/')) return posix.normalize(p).replace(/(.)\/$/, '$1');
+  return posix.join(opts.projectDir, p).replace(/(.)\/$/, '$1');
+}
+
+function scalarString(v: YamlValue): string | null {
+  if (v === null) return null;
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** "K=V" / "K" list or mapping -> mapping of strings; a bare "K" takes its value from `vars`, or null. */
+export function kvMap(v: YamlValue | undefined, vars: VarSource, sep = /=/): YamlMap {
+  const out: YamlMap = {};
+  if (isMap(v)) {
+    for (const [k, x] of Object.entries(v)) out[k] = scalarString(x);
+  } else if (Array.isArray(v)) {
+    for (const item of v) {
+      if (typeof item !== 'string') continue;
+      const m = sep.exec(item);
+      if (m) out[item.slice(0, m.index)] = item.slice(m.index + 1);
+      else out[item] = vars(item) ?? null;
+    }
+  }
+  return out;
+}
+
+interface PortRange {
+  start: number;
+  end: number;
+}
+
+function range(s: string): PortRange | undefined {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(s);
+  if (!m) return undefined;
+  const start = Number(m[1]);
+  return { start, end: m[2] !== undefined ? Number(m[2]) : start };
+}
+
+/** Short port syntax in long form; ranges expand to one entry per port as compose does. */
+export function longPorts(v: YamlValue): YamlMap[] {
+  if (isMap(v)) {
+    const out: YamlMap = { target: Number(v.target), protocol: typeof v.protocol === 'string' ? v.protocol : 'tcp' };
+    if (v.published !== undefined && v.published !== null && v.published !== '') out.published = String(v.published);
+    if (typeof v.host_ip === 'string' && v.host_ip !== '') out.host_ip = v.host_ip;
+    if (typeof v.mode === 'string' && v.mode !== 'ingress') out.mode = v.mode;
+    if (typeof v.app_protocol === 'string') out.app_protocol = v.app_protocol;
+    return [out];
+  }
+  const text = String(v);
+  const [spec = '', protocol = 'tcp'] = text.split('/');
+  let hostIp = '';
+  let rest = spec;
+  const v6 = /^\[([^\]]*)\]:(.*)$/.exec(spec);
+  if (v6) {
+    hostIp = v6[1] ?? '';
+    rest = v6[2] ?? '';
+  }
+  const parts = rest.split(':');
+  let published = '';
+  let target = '';
+  if (parts.length === 1) target = parts[0] ?? '';
+  else if (parts.length === 2) [published = '', target = ''] = parts;
+  else {
+    hostIp = parts.slice(0, -2).join(':');
+    published = parts[parts.length - 2] ?? '';
+    target = parts[parts.length - 1] ?? '';
+  }
+  const t = range(target);
+  const p = published === '' ? undefined : range(published);
+  if (!t) return [{ target, protocol }];
+  const out: YamlMap[] = [];
+  const count = t.end - t.start + 1;
+  for (let i = 0; i < count; i++) {
+    const e: YamlMap = { target: t.start + i, protocol };
+    if (p) {
+      // A published range wider than the target range means "any of these" for a single target.
+      e.published = p.end - p.start + 1 === count ? String(p.start + i) : p.start === p.end ? String(p.start) : `${p.start}-${p.end}`;
+    }
+    if (hostIp !== '') e.host_ip = hostIp;
+    out.push(e);
+  }
+  return out;
+}
+
+/** A volume entry in long form with an absolute bind source. */
+export function longVolume(v: YamlValue, opts: NormalizeOptions): YamlMap {
+  if (isMap(v)) {
+    const out: YamlMap = { ...v };
+    if (out.type === 'bind' && typeof out.source === 'string') out.source = hostPath(out.source, opts);
+    if (out.read_only === false) delete out.read_only;
+    if (isMap(out.bind) && Object.keys(out.bind).length === 0) delete out.bind;
+    if (isMap(out.volume) && Object.keys(out.volume).length === 0) delete out.volume;
+    return out;
+  }
+  const parts = splitShortVolume(String(v));
+  if (parts.source === undefined) return { type: 'volume', target: parts.target };
+  const bind = isBindSource(parts.source);
+  const out: YamlMap = bind
+    ? { type: 'bind', source: hostPath(parts.source, opts), target: parts.target }
+    : { type: 'volume', source: parts.source, target: parts.target };
+  const modes = (parts.mode ?? '').split(',').filter((m) => m !== '');
+  if (modes.includes('ro')) out.read_only = true;
+  const selinux = modes.find((m) => m === 'z' || m === 'Z');
+  if (selinux && bind) out.bind = { selinux };
+  const propagation = modes.find((m) => /^(r?shared|r?slave|r?private)$/.test(m));
+  if (propagation && bind) out.bind = { ...(isMap(out.bind) ? out.bind : {}), propagation };
+  if (modes.includes('nocopy') && !bind) out.volume = { nocopy: true };
+  return out;
+}
+
+function grants(v: YamlValue): YamlMap[] {
+  if (!Array.isArray(v)) return [];
+  return v.map((g) => (typeof g === 'string' ? { source: g } : isMap(g) ? { ...g } : { source: String(g) }));
+}
+
+function stringList(v: YamlValue): YamlValue[] {
+  if (v === null || v === undefined) return [];
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? String(x) : x)) : [String(v)];
+}
+
+function normalizeBuild(v: YamlValue, opts: NormalizeOptions): YamlValue {
+  const build: YamlMap = typeof v === 'string' ? { context: v } : isMap(v) ? { ...v } : {};
+  const context = typeof build.context === 'string' ? build.context : '.';
+  build.context = isRemoteContext(context) ? context : hostPath(context, opts);
+  if (build.args !== undefined) build.args = kvMap(build.args, opts.vars);
+  if (build.labels !== undefined) build.labels = kvMap(build.labels, opts.vars);
+  if (isMap(build.additional_contexts) || Array.isArray(build.additional_contexts)) {
+    const ac = kvMap(build.additional_contexts, opts.vars);
+    for (const [k, p] of Object.entries(ac)) {
+      if (typeof p === 'string' && !/^[a-z-]+:\/\//.test(p) && !isRemoteContext(p)) ac[k] = hostPath(p, opts);
+    }
+    build.additional_contexts = ac;
+  }
+  return build;
+}
+
+function normalizeDependsOn(v: YamlValue): YamlMap {
+  const out: YamlMap = {};
+  if (Array.isArray(v)) {
+    for (const s of v) if (typeof s === 'string') out[s] = { condition: 'service_started' };
+  } else if (isMap(v)) {
+    for (const [k, d] of Object.entries(v)) {
+      const e: YamlMap = { condition: 'service_started', ...(isMap(d) ? d : {}) };
+      out[k] = e;
+    }
+  }
+  return out;
+}
+
+/** Service keys whose scalar form means a one-item list. */
+const LIST_KEYS = ['dns', 'dns_search', 'tmpfs', 'expose', 'cap_add', 'cap_drop', 'dns_opt', 'profiles'] as const;
+
+/** The canonical form of one service (see NormalizeOptions). Pure. */
+export function normalizeService(config: YamlMap, opts: NormalizeOptions): YamlMap {
+  const src = opts.interpolate === false ? config : (interpolateDeep(config, opts.vars) as YamlMap);
+  const out: YamlMap = { ...src };
+  delete out.extends;
+  if (out.build !== undefined) out.build = normalizeBuild(out.build, opts);
+  if (Array.isArray(out.ports)) out.ports = out.ports.flatMap(longPorts);
+  if (Array.isArray(out.volumes)) out.volumes = out.volumes.map((v) => longVolume(v, opts));
+  if (out.environment !== undefined) out.environment = kvMap(out.environment, opts.vars);
+  if (out.labels !== undefined) out.labels = kvMap(out.labels, opts.vars);
+  if (out.annotations !== undefined) out.annotations = kvMap(out.annotations, opts.vars);
+  if (out.sysctls !== undefined) out.sysctls = kvMap(out.sysctls, opts.vars);
+  if (out.extra_hosts !== undefined) {
+    const hosts = kvMap(out.extra_hosts, () => undefined, /[=:]/);
+    out.extra_hosts = Object.entries(hosts).map(([h, ip]) => `${h}:${ip ?? ''}`);
+  }
+  if (out.depends_on !== undefined) out.depends_on = normalizeDependsOn(out.depends_on);
+  if (out.env_file !== undefined) {
+    out.env_file = stringList(Array.isArray(out.env_file) ? out.env_file : [out.env_file]).map((e) =>
+      isMap(e) ? { ...e, path: hostPath(String(e.path), opts) } : hostPath(String(e), opts),
+    );
+  }
+  if (out.label_file !== undefined) out.label_file = stringList(out.label_file).map((p) => hostPath(String(p), opts));
+  for (const key of LIST_KEYS) if (out[key] !== undefined) out[key] = stringList(out[key]);
+  // `networks: [a]`, `networks: {a: null}` and `networks: {a: {}}` attach the service the same way.
+  if (Array.isArray(out.networks)) {
+    out.networks = Object.fromEntries(out.networks.map((n) => [String(n), {}]));
+  } else if (isMap(out.networks)) {
+    out.networks = Object.fromEntries(Object.entries(out.networks).map(([n, v]) => [n, v ?? {}]));
+  }
+  if (out.secrets !== undefined) out.secrets = grants(out.secrets);
+  if (out.configs !== undefined) out.configs = grants(out.configs);
+  return out;
+}

@@ -1,0 +1,203 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Adjustment, EnvName } from '../analysis/types.js';
+import { shiftHostPort } from '../apply/ports.js';
+import { isMap, mountInfo } from '../apply/syntax.js';
+import { posix } from 'node:path';
+import { collectTopLevelUse } from '../apply/references.js';
+import { loadDotEnv, varSource } from '../compose/interpolate.js';
+import { loadProject, normalizeProjectName } from '../compose/load.js';
+import { normalizeService, type NormalizeOptions } from '../compose/normalize.js';
+import type { EffectiveProject, YamlMap, YamlValue } from '../compose/types.js';
+import type { RepoSnapshot } from '../repo/snapshot.js';
+
+/** One way a migrated service's effective config differs from the original's. */
+export interface Difference {
+  service: string;
+  env: EnvName;
+  /** Key path inside the service: "environment.DATABASE_URL", "volumes[1]". */
+  path: string;
+  original: YamlValue | undefined;
+  generated: YamlValue | undefined;
+}
+
+export interface VerifyServiceInput {
+  service: string;
+  env: EnvName;
+  /** Effective configs as the loader returns them (paths repo-root-relative on both sides). */
+  original: YamlMap;
+  generated: YamlMap;
+  /** Intentional changes; only those for this service and env are used. */
+  adjustments: Adjustment[];
+  /** How both sides are brought to canonical form: repo root as projectDir, the variables compose would see. */
+  normalize: NormalizeOptions;
+}
+
+/**
+ * Every difference between the original and generated config of one service that no intentional
+ * adjustment explains. Adjustments are undone on a copy of the generated side (and references it
+ * dropped are removed from a copy of the original), so an adjustment that touched more than it
+ * claims still shows up.
+ */
+export function verifyService(input: VerifyServiceInput): Difference[] {
+  const { service, env } = input;
+  // Canonical form (long syntax, interpolated, absolute paths): only meaning is compared, not spelling.
+  const original = normalizeService(structuredClone(input.original), input.normalize);
+  const generated = normalizeService(structuredClone(input.generated), input.normalize);
+  for (const adj of input.adjustments) {
+    if (adj.env !== env || !('service' in adj) || adj.service !== service) continue;
+    explain(adj, original, generated);
+  }
+  const diffs: Difference[] = [];
+  diff(original, generated, '', (path, o, g) => diffs.push({ service, env, path, original: o, generated: g }));
+  return diffs;
+}
+
+function explain(adj: Adjustment, original: YamlMap, generated: YamlMap): void {
+  switch (adj.kind) {
+    case 'container-name':
+      if (original.container_name === adj.from) {
+        delete original.container_name;
+        if (adj.to === null ? generated.container_name === undefined : generated.container_name === adj.to) delete generated.container_name;
+      }
+      return;
+    case 'host-port':
+      shiftHostPort(generated, adj.target, adj.to, adj.from);
+      return;
+    case 'profiles-dropped':
+      if (isDeepStrictEqual(original.profiles, adj.profiles) && generated.profiles === undefined) delete original.profiles;
+      return;
+    case 'healthcheck':
+      if (original.healthcheck === undefined) delete generated.healthcheck;
+      return;
+    case 'tmpfs-data': {
+      if (Array.isArray(original.volumes)) {
+        original.volumes = original.volumes.filter((v) => {
+          const m = mountInfo(v);
+          return !(m.target === adj.target && (m.kind === 'volume' || m.kind === 'anonymous'));
+        });
+        if (original.volumes.length === 0) delete original.volumes;
+      }
+      const tmpfs = typeof generated.tmpfs === 'string' ? [generated.tmpfs] : generated.tmpfs;
+      if (Array.isArray(tmpfs)) {
+        const rest = tmpfs.filter((t) => t !== adj.target);
+        const before = typeof original.tmpfs === 'string' ? [original.tmpfs] : original.tmpfs;
+        if (rest.length === 0 && before === undefined) delete generated.tmpfs;
+        else generated.tmpfs = rest;
+        if (typeof original.tmpfs === 'string') original.tmpfs = [original.tmpfs];
+      }
+      return;
+    }
+    case 'depends-on-healthy': {
+      const o = original.depends_on;
+      const g = generated.depends_on;
+      if (isMap(o) && isMap(g) && isMap(g[adj.dependency]) && isMap(o[adj.dependency])) {
+        (g[adj.dependency] as YamlMap).condition = (o[adj.dependency] as YamlMap).condition ?? 'service_started';
+      }
+      return;
+    }
+    case 'dependency-dropped':
+      dropReference(original, adj.dependency, adj.key);
+      return;
+    case 'volume-name':
+      // Checked on real Docker names at project level, not per service.
+      return;
+  }
+}
+
+function dropReference(config: YamlMap, dep: string, key: 'depends_on' | 'links' | 'volumes_from' | 'network_mode'): void {
+  const v = config[key];
+  if (key === 'depends_on' && isMap(v)) {
+    delete v[dep];
+    if (Object.keys(v).length === 0) delete config.depends_on;
+  } else if (key === 'network_mode') {
+    if (v === `service:${dep}`) delete config.network_mode;
+  } else if (Array.isArray(v)) {
+    const rest = v.filter((e) => typeof e !== 'string' || e.replace(/^service:/, '').split(':')[0] !== dep);
+    if (rest.length) config[key] = rest;
+    else delete config[key];
+  }
+}
+
+function diff(o: YamlValue | undefined, g: YamlValue | undefined, path: string, report: (p: string, o: YamlValue | undefined, g: YamlValue | undefined) => void): void {
+  if (isDeepStrictEqual(o, g)) return;
+  if (isMap(o ?? null) && isMap(g ?? null)) {
+    const om = o as YamlMap;
+    const gm = g as YamlMap;
+    for (const k of new Set([...Object.keys(om), ...Object.keys(gm)])) diff(om[k], gm[k], path === '' ? k : `${path}.${k}`, report);
+    return;
+  }
+  if (Array.isArray(o) && Array.isArray(g) && o.length === g.length) {
+    o.forEach((x, i) => diff(x, g[i], `${path}[${i}]`, report));
+    return;
+  }
+  report(path, o, g);
+}
+
+export interface VerifyComponentInput {
+  snapshot: RepoSnapshot;
+  env: EnvName;
+  /** Root files layered for this environment, as the original setup used them. */
+  rootFiles: string[];
+  /** The generated file for this environment, repo-relative ("pourtier/docker-compose.test.yaml"). */
+  componentFile: string;
+  adjustments: Adjustment[];
+  /** Services to check; defaults to every service of the generated file. */
+  services?: string[];
+  /** Shell environment seen by compose; the root .env is read beneath it (the Makefile passes it). */
+  shellEnv?: Record<string, string | undefined>;
+}
+
+/**
+ * Load the original layering and the generated file the way compose would (both yield
+ * repo-root-relative paths, so the same place compares equal whichever directory names it) and
+ * compare every migrated service. A service missing from either side is itself a difference.
+ */
+export function verifyComponent(input: VerifyComponentInput): Difference[] {
+  const original = loadProject(input.snapshot, input.rootFiles, input.env);
+  // Compose names the project after the directory holding the file it runs.
+  const dir = posix.basename(posix.dirname(input.componentFile));
+  const generated = loadProject(input.snapshot, [input.componentFile], input.env, {
+    projectName: normalizeProjectName(dir === '.' ? posix.basename(input.snapshot.root) : dir),
+  });
+  const dotEnv = input.snapshot.read('.env');
+  const vars = varSource(input.shellEnv ?? {}, dotEnv === undefined ? new Map() : loadDotEnv(dotEnv));
+  return compareProjects(original, generated, input.env, input.adjustments, { projectDir: input.snapshot.root, vars }, input.services);
+}
+
+export function compareProjects(
+  original: EffectiveProject,
+  generated: EffectiveProject,
+  env: EnvName,
+  adjustments: Adjustment[],
+  normalize: NormalizeOptions,
+  services?: string[],
+): Difference[] {
+  const names = services ?? [...generated.services.keys()];
+  const out: Difference[] = [];
+  for (const service of names) {
+    const o = original.services.get(service)?.config;
+    const g = generated.services.get(service)?.config;
+    if (!o || !g) {
+      out.push({ service, env, path: '', original: o ?? undefined, generated: g ?? undefined });
+      continue;
+    }
+    out.push(...verifyService({ service, env, original: o, generated: g, adjustments, normalize }));
+  }
+  const used = collectTopLevelUse(names.map((n) => generated.services.get(n)?.config).filter((c): c is YamlMap => c !== undefined));
+  for (const volume of [...used.volumes].sort()) {
+    const o = realVolumeName(original, volume);
+    const g = realVolumeName(generated, volume);
+    // The Docker volume behind the name is what holds data; a new real name looks like data loss.
+    if (o !== g) out.push({ service: '', env, path: `volumes.${volume}.name`, original: o, generated: g });
+  }
+  return out;
+}
+
+/** The Docker-level name of a named volume: its `name:`, else `<project>_<key>`; undefined when undeclared. */
+function realVolumeName(project: EffectiveProject, volume: string): string | undefined {
+  if (!(volume in project.volumes)) return undefined;
+  const def = project.volumes[volume] ?? null;
+  if (isMap(def) && typeof def.name === 'string') return def.name;
+  if (isMap(def) && (def.external === true || isMap(def.external))) return volume;
+  return `${project.projectName}_${volume}`;
+}
