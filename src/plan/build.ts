@@ -100,7 +100,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const ext = repo.layout.extension;
   const migrated = new Set<string>();
   for (const component of analysis.components) {
-    const files = componentChanges(component, analysis, repo, config, ext, snapshot);
+    const files = componentChanges(component, analysis, repo, config, ext, snapshot, selected.includes(component.name) ? findings : []);
     const pending = files.filter((c) => c.op !== 'modify' || c.before !== c.content).filter((c) => !(c.op === 'create' && snapshot.read(c.path) === c.content));
     const blocked = files.filter((c) => c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) !== c.content);
     if (blocked.length > 0) {
@@ -142,16 +142,21 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     archivedPaths: Object.fromEntries(archiveMoves.map((m) => [m.path, m.to ?? ''])),
     fileNames: { dev: fileNameFor('dev', ext, config), test: fileNameFor('test', ext, config), prod: fileNameFor('prod', ext, config) },
   };
-  if (!options.skipCodemods && repo.rootFiles.length > 0) {
-    const { runCodemods } = await import('../codemods/run.js');
-    const run = await runCodemods(snapshot, codemodCtx);
-    changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
-    references.push(...run.references);
+  if (repo.rootFiles.length > 0) {
+    // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
+    // are rewritten only when this apply archives the files they name (before that, they still work).
+    if (options.skipCodemods) {
+      const { scanReferences } = await import('../codemods/references.js');
+      const scanned = scanReferences(snapshot, codemodCtx);
+      changes.push(...scanned.changes.map((c) => ({ ...c, component: '' })));
+      references.push(...scanned.references);
+    } else {
+      const { runCodemods } = await import('../codemods/run.js');
+      const run = await runCodemods(snapshot, codemodCtx);
+      changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
+      references.push(...run.references);
+    }
   }
-  const { scanReferences } = await import('../codemods/references.js');
-  const scanned = scanReferences(snapshot, codemodCtx);
-  references.push(...scanned.references);
-  if (archiving) changes.push(...scanned.changes.map((c) => ({ ...c, component: '' })));
   changes.push(...archiveMoves);
   if (repo.rootFiles.length > 0 && !archiving && options.archive !== false) {
     const left = composeComponents.filter((c) => !migrated.has(c.name)).map((c) => c.name);
@@ -175,7 +180,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
 }
 
 /** Every file a component's migration writes: compose files per environment and its Makefile. */
-function componentChanges(component: Component, analysis: Analysis, repo: LoadedRepo, config: MigrateConfig, ext: string, snapshot: RepoSnapshot): Change[] {
+function componentChanges(component: Component, analysis: Analysis, repo: LoadedRepo, config: MigrateConfig, ext: string, snapshot: RepoSnapshot, findings: Finding[]): Change[] {
   const out: Change[] = [];
   const files: { dev?: string; test?: string; prod?: string } = {};
   if (component.kind === 'compose') {
@@ -211,6 +216,15 @@ function componentChanges(component: Component, analysis: Analysis, repo: Loaded
     ...(envFile ? { envFile } : {}),
     ...(existing !== undefined ? { existing } : {}),
   });
+  if (made.clashes.length) {
+    findings.push({
+      level: 'warning',
+      code: 'makefile-clash',
+      message: `${makefilePath} already defines ${made.clashes.join(', ')}; the generated targets are named compose-<target> in ${component.path}/compose.mk so yours keep working`,
+      file: makefilePath,
+      component: component.name,
+    });
+  }
   for (const f of made.files) {
     const before = snapshot.read(f.path);
     out.push({
