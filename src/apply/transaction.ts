@@ -47,6 +47,7 @@ export interface AppliedChanges {
 /** The state of one path before the transaction touched it. */
 type Prior =
   | { kind: 'absent' }
+  | { kind: 'dir' }
   | { kind: 'file'; bytes: Buffer; mode: number }
   | { kind: 'symlink'; target: string };
 
@@ -65,6 +66,7 @@ function readPrior(abs: string): Prior {
     return { kind: 'absent' };
   }
   if (st.isSymbolicLink()) return { kind: 'symlink', target: readlinkSync(abs) };
+  if (st.isDirectory()) return { kind: 'dir' };
   return { kind: 'file', bytes: readFileSync(abs), mode: st.mode & 0o7777 };
 }
 
@@ -88,6 +90,7 @@ function writeAtomic(abs: string, bytes: Uint8Array | string, mode: number): voi
 
 function restorePrior(abs: string, prior: Prior): void {
   const current = readPrior(abs);
+  if (prior.kind === 'dir') return;
   if (prior.kind === 'absent') {
     if (current.kind !== 'absent') unlinkSync(abs);
     return;
@@ -138,7 +141,7 @@ async function validate(repo: Repo, changes: readonly Change[]): Promise<Step[]>
         if (change.content === undefined) throw fail(path, `${change.op} of ${path} carries no content`);
         if (prior.kind === 'symlink')
           throw fail(path, `${path} is a symbolic link; compose-migrate does not write through links`, 'io', 3);
-        if (prior.kind === 'absent' && lstatExists(abs)) throw fail(path, `${path} is not a regular file`);
+        if (prior.kind === 'dir') throw fail(path, `cannot write ${path}: it is a directory`);
         if (change.op === 'modify' && prior.kind === 'absent') throw fail(path, `cannot modify ${path}: it does not exist`);
         steps.push({ change, path });
         break;
@@ -158,6 +161,7 @@ async function validate(repo: Repo, changes: readonly Change[]): Promise<Step[]>
       }
       case 'delete':
         if (prior.kind === 'absent') throw fail(path, `cannot delete ${path}: it does not exist`);
+        if (prior.kind === 'dir') throw fail(path, `cannot delete ${path}: it is a directory`);
         steps.push({ change, path });
         break;
     }
@@ -233,10 +237,13 @@ export async function applyChanges(
       done++;
       injectFailure();
     }
-  } catch (error) {
+  } catch (thrown) {
+    const error = isMigrateError(thrown)
+      ? thrown
+      : new MigrateError('io', `apply failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
     const problems = undo(journal, createdDirs, indexPath, indexBefore);
     if (problems.length > 0) {
-      const first = isMigrateError(error) ? error.format() : String(error);
+      const first = error.format();
       throw new MigrateError(
         'io',
         `${first}\nrestoring the previous state also failed for:\n${problems.map((p) => `  ${p}`).join('\n')}\ncheck \`git status\` before running again`,
