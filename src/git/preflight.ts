@@ -70,7 +70,7 @@ export async function dirtyFiles(repo: Repo, paths: readonly string[]): Promise<
     const top = rec.slice(3);
     dirty.push({ path: repo.fromTop(top) ?? top, state: describe(rec.slice(0, 2)), xy: rec.slice(0, 2) });
   }
-  return dirty.sort((a, b) => a.path.localeCompare(b.path));
+  return dirty.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export function formatFileList(files: ReadonlyArray<{ path: string; state: string }>): string {

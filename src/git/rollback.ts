@@ -180,7 +180,7 @@ async function findEdits(repo: Repo, resolved: readonly Resolved[]): Promise<Edi
       current.set(p, r.before.get(p) ?? null);
     }
   }
-  return [...edited].map(([path, state]) => ({ path, state })).sort((a, b) => a.path.localeCompare(b.path));
+  return [...edited].map(([path, state]) => ({ path, state })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 async function buildPlan(repo: Repo, component: string | undefined): Promise<{ plan: RollbackPlan; resolved: Resolved[] }> {
