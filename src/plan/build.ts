@@ -4,7 +4,7 @@ import { loadProject } from '../compose/load.js';
 import { loadDotEnv } from '../compose/interpolate.js';
 import { analyze } from '../analysis/analyze.js';
 import { discoverRootComposeFiles, layoutEnvironments } from '../analysis/environments.js';
-import type { Analysis, Component, EnvName, Finding } from '../analysis/types.js';
+import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
 import { MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
@@ -70,13 +70,8 @@ export function loadRepo(snapshot: RepoSnapshot, config: MigrateConfig, shellEnv
   return { rootFiles, layout, projects, vars, rootEnvKeys: new Set(dotenv.keys()), sources };
 }
 
-/**
- * The one code path behind `plan` and `apply`: analysis, then the full content of every file apply
- * would write. Pure over the snapshot.
- */
-export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Promise<Plan> {
-  const { snapshot } = ctx;
-  const config = ctx.loaded.config;
+/** Load and analyse: everything `plan`, `status` and `verify` need to know about the repository. */
+export function analyzeRepo(snapshot: RepoSnapshot, config: MigrateConfig, options: Pick<PlanOptions, 'withPeers' | 'env'> = {}): { repo: LoadedRepo; analysis: Analysis } {
   const repo = loadRepo(snapshot, config, options.env);
   const analysis = analyze({
     snapshot,
@@ -87,6 +82,17 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     rootEnvKeys: repo.rootEnvKeys,
     withPeers: options.withPeers === true,
   });
+  return { repo, analysis };
+}
+
+/**
+ * The one code path behind `plan` and `apply`: analysis, then the full content of every file apply
+ * would write. Pure over the snapshot.
+ */
+export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Promise<Plan> {
+  const { snapshot } = ctx;
+  const config = ctx.loaded.config;
+  const { repo, analysis } = analyzeRepo(snapshot, config, options);
   const findings: Finding[] = [...repo.layout.findings, ...analysis.findings];
   const known = new Set(analysis.components.map((c) => c.name));
   for (const name of options.components ?? []) {
@@ -179,30 +185,48 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   };
 }
 
+export interface GeneratedComposeFile {
+  env: EnvName;
+  /** Repo-relative path of the generated file. */
+  path: string;
+  text: string;
+  /** Every intentional difference from the original services, for verify. */
+  applied: Adjustment[];
+  /** Services the file holds. */
+  services: string[];
+}
+
+/** The compose files a compose component gets, one per environment it has services in. */
+export function componentComposeFiles(component: Component, analysis: Analysis, repo: LoadedRepo, config: MigrateConfig, ext: string): GeneratedComposeFile[] {
+  if (component.kind !== 'compose') return [];
+  const adjustments = analysis.adjustments[component.name] ?? [];
+  const out: GeneratedComposeFile[] = [];
+  for (const env of analysis.environments) {
+    const backing = component.backing[env.name];
+    const project = repo.projects.get(env.name);
+    if (backing === undefined || !project) continue;
+    const own = component.services.filter((s) => project.services.has(s));
+    const services = [...own, ...backing, ...(component.pulledPeers[env.name] ?? [])];
+    const rendered = renderComponentCompose({
+      component,
+      env: env.name,
+      project,
+      services,
+      adjustments: adjustments.filter((a) => a.env === env.name),
+      isTest: env.name === 'test' || env.name.endsWith('-test'),
+    });
+    out.push({ env: env.name, path: `${component.path}/${fileNameFor(env.name, ext, config)}`, text: rendered.text, applied: rendered.applied, services });
+  }
+  return out;
+}
+
 /** Every file a component's migration writes: compose files per environment and its Makefile. */
 function componentChanges(component: Component, analysis: Analysis, repo: LoadedRepo, config: MigrateConfig, ext: string, snapshot: RepoSnapshot, findings: Finding[]): Change[] {
   const out: Change[] = [];
   const files: { dev?: string; test?: string; prod?: string } = {};
-  if (component.kind === 'compose') {
-    const adjustments = analysis.adjustments[component.name] ?? [];
-    for (const env of analysis.environments) {
-      const backing = component.backing[env.name];
-      const project = repo.projects.get(env.name);
-      if (backing === undefined || !project) continue;
-      const own = component.services.filter((s) => project.services.has(s));
-      const services = [...own, ...backing, ...(component.pulledPeers[env.name] ?? [])];
-      const rendered = renderComponentCompose({
-        component,
-        env: env.name,
-        project,
-        services,
-        adjustments: adjustments.filter((a) => a.env === env.name),
-        isTest: env.name === 'test' || env.name.endsWith('-test'),
-      });
-      const name = fileNameFor(env.name, ext, config);
-      if (env.name === 'dev' || env.name === 'test' || env.name === 'prod') files[env.name] = name;
-      out.push({ op: 'create', path: `${component.path}/${name}`, component: component.name, content: rendered.text, reason: `${env.name} compose file for ${component.name}` });
-    }
+  for (const f of componentComposeFiles(component, analysis, repo, config, ext)) {
+    if (f.env === 'dev' || f.env === 'test' || f.env === 'prod') files[f.env] = f.path.slice(component.path.length + 1);
+    out.push({ op: 'create', path: f.path, component: component.name, content: f.text, reason: `${f.env} compose file for ${component.name}` });
   }
   const makefilePath = `${component.path}/Makefile`;
   const existing = snapshot.read(makefilePath);
