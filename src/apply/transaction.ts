@@ -52,8 +52,7 @@ type Prior =
   | { kind: 'symlink'; target: string };
 
 type JournalEntry =
-  | { kind: 'restore'; abs: string; prior: Prior }
-  | { kind: 'moved'; fromAbs: string; toAbs: string };
+  { kind: 'restore'; abs: string; prior: Prior } | { kind: 'moved'; fromAbs: string; toAbs: string };
 
 /** Default mode for new files; git records only 644 vs 755. */
 const NEW_FILE_MODE = 0o644;
@@ -119,8 +118,12 @@ function ensureParent(abs: string): string[] {
   return missing;
 }
 
-const fail = (path: string, message: string, code: 'io' | 'destination-exists' = 'io', exit: 1 | 3 = 1): MigrateError =>
-  new MigrateError(code, message, { file: path }, exit);
+const fail = (
+  path: string,
+  message: string,
+  code: 'io' | 'destination-exists' = 'io',
+  exit: 1 | 3 = 1,
+): MigrateError => new MigrateError(code, message, { file: path }, exit);
 
 interface Step {
   change: Change;
@@ -140,9 +143,15 @@ async function validate(repo: Repo, changes: readonly Change[]): Promise<Step[]>
       case 'modify':
         if (change.content === undefined) throw fail(path, `${change.op} of ${path} carries no content`);
         if (prior.kind === 'symlink')
-          throw fail(path, `${path} is a symbolic link; compose-migrate does not write through links`, 'io', 3);
+          throw fail(
+            path,
+            `${path} is a symbolic link; compose-migrate does not write through links`,
+            'io',
+            3,
+          );
         if (prior.kind === 'dir') throw fail(path, `cannot write ${path}: it is a directory`);
-        if (change.op === 'modify' && prior.kind === 'absent') throw fail(path, `cannot modify ${path}: it does not exist`);
+        if (change.op === 'modify' && prior.kind === 'absent')
+          throw fail(path, `cannot modify ${path}: it does not exist`);
         steps.push({ change, path });
         break;
       case 'move': {
@@ -256,7 +265,12 @@ export async function applyChanges(
 }
 
 /** Undo the journal newest first; returns what could not be restored (empty when all went back). */
-function undo(journal: readonly JournalEntry[], createdDirs: readonly string[], indexPath: string, indexBefore: Prior): string[] {
+function undo(
+  journal: readonly JournalEntry[],
+  createdDirs: readonly string[],
+  indexPath: string,
+  indexBefore: Prior,
+): string[] {
   const problems: string[] = [];
   for (const entry of [...journal].reverse()) {
     try {
@@ -266,7 +280,9 @@ function undo(journal: readonly JournalEntry[], createdDirs: readonly string[], 
         renameSync(entry.toAbs, entry.fromAbs);
       }
     } catch (e) {
-      problems.push(`${entry.kind === 'restore' ? entry.abs : entry.toAbs}: ${e instanceof Error ? e.message : String(e)}`);
+      problems.push(
+        `${entry.kind === 'restore' ? entry.abs : entry.toAbs}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
   for (const dir of [...createdDirs].reverse()) {
