@@ -212,6 +212,11 @@ export async function applyChanges(
   const abs = (p: string): string => join(repo.root, p);
 
   try {
+    // Written files are staged in batches: every index write costs an fsync'd rename.
+    const toStage: string[] = [];
+    const stage = async (): Promise<void> => {
+      if (toStage.length) await repo.run(['add', '--', ...toStage.splice(0)]);
+    };
     let done = 0;
     const injectFailure = (): void => {
       if (opts.failAfter === done)
@@ -226,10 +231,11 @@ export async function applyChanges(
         createdDirs.push(...ensureParent(target));
         journal.push({ kind: 'restore', abs: target, prior });
         writeAtomic(target, change.content ?? '', prior.kind === 'file' ? prior.mode : NEW_FILE_MODE);
-        await repo.run(['add', '--', repo.toTop(path)]);
+        toStage.push(repo.toTop(path));
         result.written.push(path);
         result.touched.push(path);
       } else if (change.op === 'move') {
+        await stage();
         const to = step.to!;
         createdDirs.push(...ensureParent(abs(to)));
         await repo.run(['mv', '--', repo.toTop(path), repo.toTop(to)]);
@@ -237,6 +243,7 @@ export async function applyChanges(
         result.moved.push({ from: path, to });
         result.touched.push(path, to);
       } else {
+        await stage();
         const target = abs(path);
         journal.push({ kind: 'restore', abs: target, prior: readPrior(target) });
         await repo.run(['rm', '-q', '--', repo.toTop(path)]);
@@ -246,6 +253,7 @@ export async function applyChanges(
       done++;
       injectFailure();
     }
+    await stage();
   } catch (thrown) {
     const error = isMigrateError(thrown)
       ? thrown
