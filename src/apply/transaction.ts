@@ -52,8 +52,7 @@ type Prior =
   | { kind: 'symlink'; target: string };
 
 type JournalEntry =
-  | { kind: 'restore'; abs: string; prior: Prior }
-  | { kind: 'moved'; fromAbs: string; toAbs: string };
+  { kind: 'restore'; abs: string; prior: Prior } | { kind: 'moved'; fromAbs: string; toAbs: string };
 
 /** Default mode for new files; git records only 644 vs 755. */
 const NEW_FILE_MODE = 0o644;
@@ -119,8 +118,12 @@ function ensureParent(abs: string): string[] {
   return missing;
 }
 
-const fail = (path: string, message: string, code: 'io' | 'destination-exists' = 'io', exit: 1 | 3 = 1): MigrateError =>
-  new MigrateError(code, message, { file: path }, exit);
+const fail = (
+  path: string,
+  message: string,
+  code: 'io' | 'destination-exists' = 'io',
+  exit: 1 | 3 = 1,
+): MigrateError => new MigrateError(code, message, { file: path }, exit);
 
 interface Step {
   change: Change;
@@ -140,9 +143,15 @@ async function validate(repo: Repo, changes: readonly Change[]): Promise<Step[]>
       case 'modify':
         if (change.content === undefined) throw fail(path, `${change.op} of ${path} carries no content`);
         if (prior.kind === 'symlink')
-          throw fail(path, `${path} is a symbolic link; compose-migrate does not write through links`, 'io', 3);
+          throw fail(
+            path,
+            `${path} is a symbolic link; compose-migrate does not write through links`,
+            'io',
+            3,
+          );
         if (prior.kind === 'dir') throw fail(path, `cannot write ${path}: it is a directory`);
-        if (change.op === 'modify' && prior.kind === 'absent') throw fail(path, `cannot modify ${path}: it does not exist`);
+        if (change.op === 'modify' && prior.kind === 'absent')
+          throw fail(path, `cannot modify ${path}: it does not exist`);
         steps.push({ change, path });
         break;
       case 'move': {
@@ -203,6 +212,11 @@ export async function applyChanges(
   const abs = (p: string): string => join(repo.root, p);
 
   try {
+    // Written files are staged in batches: every index write costs an fsync'd rename.
+    const toStage: string[] = [];
+    const stage = async (): Promise<void> => {
+      if (toStage.length) await repo.run(['add', '--', ...toStage.splice(0)]);
+    };
     let done = 0;
     const injectFailure = (): void => {
       if (opts.failAfter === done)
@@ -217,10 +231,11 @@ export async function applyChanges(
         createdDirs.push(...ensureParent(target));
         journal.push({ kind: 'restore', abs: target, prior });
         writeAtomic(target, change.content ?? '', prior.kind === 'file' ? prior.mode : NEW_FILE_MODE);
-        await repo.run(['add', '--', repo.toTop(path)]);
+        toStage.push(repo.toTop(path));
         result.written.push(path);
         result.touched.push(path);
       } else if (change.op === 'move') {
+        await stage();
         const to = step.to!;
         createdDirs.push(...ensureParent(abs(to)));
         await repo.run(['mv', '--', repo.toTop(path), repo.toTop(to)]);
@@ -228,6 +243,7 @@ export async function applyChanges(
         result.moved.push({ from: path, to });
         result.touched.push(path, to);
       } else {
+        await stage();
         const target = abs(path);
         journal.push({ kind: 'restore', abs: target, prior: readPrior(target) });
         await repo.run(['rm', '-q', '--', repo.toTop(path)]);
@@ -237,6 +253,7 @@ export async function applyChanges(
       done++;
       injectFailure();
     }
+    await stage();
   } catch (thrown) {
     const error = isMigrateError(thrown)
       ? thrown
@@ -256,7 +273,12 @@ export async function applyChanges(
 }
 
 /** Undo the journal newest first; returns what could not be restored (empty when all went back). */
-function undo(journal: readonly JournalEntry[], createdDirs: readonly string[], indexPath: string, indexBefore: Prior): string[] {
+function undo(
+  journal: readonly JournalEntry[],
+  createdDirs: readonly string[],
+  indexPath: string,
+  indexBefore: Prior,
+): string[] {
   const problems: string[] = [];
   for (const entry of [...journal].reverse()) {
     try {
@@ -266,7 +288,9 @@ function undo(journal: readonly JournalEntry[], createdDirs: readonly string[], 
         renameSync(entry.toAbs, entry.fromAbs);
       }
     } catch (e) {
-      problems.push(`${entry.kind === 'restore' ? entry.abs : entry.toAbs}: ${e instanceof Error ? e.message : String(e)}`);
+      problems.push(
+        `${entry.kind === 'restore' ? entry.abs : entry.toAbs}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
   for (const dir of [...createdDirs].reverse()) {

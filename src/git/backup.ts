@@ -33,7 +33,12 @@ export async function recordBackup(root: string, opts: BackupOptions): Promise<B
   const refs = [...scope.components.map(pendingRef), ...(scope.archive ? [PENDING_ARCHIVE_REF] : [])];
   for (const ref of refs) {
     await repo.run(['check-ref-format', ref]).catch(() => {
-      throw new MigrateError('component-name', `cannot name a git ref after ${ref.slice('refs/compose-migrate/'.length)}`, undefined, 2);
+      throw new MigrateError(
+        'component-name',
+        `cannot name a git ref after ${ref.slice('refs/compose-migrate/'.length)}`,
+        undefined,
+        2,
+      );
     });
     if (await repo.resolveRev(ref)) {
       throw new MigrateError(
@@ -59,7 +64,12 @@ export async function recordBackup(root: string, opts: BackupOptions): Promise<B
   // Touched paths were clean when the apply started, so HEAD holds their previous content.
   const before = await treeEntries(repo, head, paths);
   const preTree = await treeWith(repo, staged, before);
-  const body = ['Uncommitted apply; the tree of this commit is the state before it.', '', 'Touched paths:', ...paths.map((p) => `  ${repo.fromTop(p) ?? p}`)].join('\n');
+  const body = [
+    'Uncommitted apply; the tree of this commit is the state before it.',
+    '',
+    'Touched paths:',
+    ...paths.map((p) => `  ${repo.fromTop(p) ?? p}`),
+  ].join('\n');
   const trailers = scopeTrailers('backup', scope);
   if (head) trailers.push([T_BASE, head]);
   const sha = await commitTree(

@@ -2,7 +2,16 @@ import { MigrateError } from '../errors.js';
 import { assertNotBusy } from './preflight.js';
 import { openRepo, type Repo } from './repo.js';
 import { applySubject, formatMessage, scopeTrailers, type MigrationScope } from './trailers.js';
-import { advanceHead, commitTree, indexEntries, sameEntry, treeEntries, treeOf, treeWith, type EntryMap } from './tree.js';
+import {
+  advanceHead,
+  commitTree,
+  indexEntries,
+  sameEntry,
+  treeEntries,
+  treeOf,
+  treeWith,
+  type EntryMap,
+} from './tree.js';
 
 export interface CommitApplyOptions {
   /** Component(s) the apply migrated; "" or [] for a repo-wide change such as the archive. */
@@ -29,7 +38,12 @@ export function toScope(component: string | readonly string[], archive?: boolean
   const list = (typeof component === 'string' ? [component] : [...component]).filter((c) => c !== '');
   for (const c of list) {
     if (/[\s\0]/u.test(c) || c.startsWith('-'))
-      throw new MigrateError('component-name', `component name ${JSON.stringify(c)} cannot be recorded in git`, undefined, 2);
+      throw new MigrateError(
+        'component-name',
+        `component name ${JSON.stringify(c)} cannot be recorded in git`,
+        undefined,
+        2,
+      );
   }
   return { components: [...new Set(list)], archive: archive ?? list.length === 0 };
 }
@@ -75,7 +89,9 @@ export async function commitApply(root: string, opts: CommitApplyOptions): Promi
   await assertNotBusy(repo);
   const scope = toScope(opts.component, opts.archive);
   const head = await repo.resolveRev('HEAD');
-  const paths = opts.paths ? [...new Set(opts.paths.map((p) => repo.toTop(p)))] : await stagedPaths(repo, head);
+  const paths = opts.paths
+    ? [...new Set(opts.paths.map((p) => repo.toTop(p)))]
+    : await stagedPaths(repo, head);
 
   const staged = await indexEntries(repo, paths);
   const committed = await treeEntries(repo, head, paths);

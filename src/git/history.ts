@@ -128,7 +128,13 @@ export async function findMigrationsIn(repo: Repo): Promise<MigrationRecord[]> {
       const target = m ? lookup(m[1]!) : undefined;
       if (!target) continue;
       if (target.kind === 'apply') {
-        record = { ...base, kind: 'rollback', components: target.components, archive: target.archive, reverts: [target.sha] };
+        record = {
+          ...base,
+          kind: 'rollback',
+          components: target.components,
+          archive: target.archive,
+          reverts: [target.sha],
+        };
         target.revertedBy = c.sha;
       } else if (target.kind === 'rollback') {
         record = { ...base, kind: 'apply', components: target.components, archive: target.archive };
@@ -163,7 +169,10 @@ export interface StatusReport {
   archive: Omit<ComponentStatus, 'name'>;
 }
 
-function stateOf(records: readonly MigrationRecord[], match: (r: MigrationRecord) => boolean): Omit<ComponentStatus, 'name'> {
+function stateOf(
+  records: readonly MigrationRecord[],
+  match: (r: MigrationRecord) => boolean,
+): Omit<ComponentStatus, 'name'> {
   const pending = records.find((r) => r.kind === 'pending' && match(r));
   if (pending) return { state: 'pending', sha: pending.sha, date: pending.date };
   const applied = records.find((r) => r.kind === 'apply' && !r.revertedBy && match(r));

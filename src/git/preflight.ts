@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { MigrateError } from '../errors.js';
 import { checkRepoPath } from './paths.js';
 import { openRepo, type Repo } from './repo.js';
@@ -25,8 +26,11 @@ const IN_PROGRESS: ReadonlyArray<readonly [string, string]> = [
 
 /** Exit-3 refusal when a merge / rebase / cherry-pick / revert / bisect is under way. */
 export async function assertNotBusy(repo: Repo): Promise<void> {
-  for (const [marker, what] of IN_PROGRESS) {
-    if (existsSync(await repo.gitPath(marker))) {
+  const out = await repo.run(['rev-parse', ...IN_PROGRESS.flatMap(([marker]) => ['--git-path', marker])]);
+  const paths = out.split('\n').filter((l) => l !== '');
+  for (const [i, [, what]] of IN_PROGRESS.entries()) {
+    const path = paths[i];
+    if (path !== undefined && existsSync(isAbsolute(path) ? path : resolve(repo.top, path))) {
       throw new MigrateError(
         'git-busy',
         `${what} is in progress in ${repo.top}; finish or abort it (e.g. \`git merge --abort\`, \`git rebase --abort\`, \`git bisect reset\`), then run again`,

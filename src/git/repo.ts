@@ -49,9 +49,9 @@ export class Repo {
 
   /** Full object id of a revision, or undefined when it does not exist (an unborn HEAD). */
   async resolveRev(rev: string): Promise<string | undefined> {
-    const out = (await this.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]).catch(
-      () => '',
-    )).trim();
+    const out = (
+      await this.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]).catch(() => '')
+    ).trim();
     return out === '' ? undefined : out;
   }
 
@@ -80,11 +80,7 @@ export class Repo {
 }
 
 /** One git command. Failures become MigrateError('git-failed') carrying git's own message. */
-export async function runGit(
-  cwd: string,
-  args: readonly string[],
-  opts: RunOptions = {},
-): Promise<string> {
+export async function runGit(cwd: string, args: readonly string[], opts: RunOptions = {}): Promise<string> {
   const git = simpleGit({ baseDir: cwd, allowEnvironment: ALLOWED_GIT_ENV, trimmed: false });
   git.env(gitEnv(opts.env));
   try {

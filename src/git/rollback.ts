@@ -1,8 +1,18 @@
 import { lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MigrateError } from '../errors.js';
-import { commitTree, advanceHead, indexEntries, sameEntry, treeEntries, treeWith, updateIndex, type Entry, type EntryMap } from './tree.js';
-import { findMigrationsIn, type MigrationRecord } from './history.js';
+import {
+  commitTree,
+  advanceHead,
+  indexEntries,
+  sameEntry,
+  treeEntries,
+  treeWith,
+  updateIndex,
+  type Entry,
+  type EntryMap,
+} from './tree.js';
+import { REF_NS, findMigrationsIn, type MigrationRecord } from './history.js';
 import { assertNotBusy, dirtyFiles, formatFileList } from './preflight.js';
 import { openRepo, type Repo } from './repo.js';
 import { T_REVERTS, formatMessage, scopeLabel, scopeTrailers } from './trailers.js';
@@ -56,6 +66,11 @@ export interface RollbackResult {
   restored: string[];
   /** Root-relative paths whose content was put back. */
   paths: string[];
+  /**
+   * With --force over uncommitted edits: a ref (`refs/compose-migrate/discarded/<time>`) to a commit
+   * holding those files as they were, so the discarded work can still be recovered.
+   */
+  discarded?: string;
 }
 
 /** A step with the entries it expects to find and the ones it puts back (top-relative paths). */
@@ -71,7 +86,11 @@ interface Resolved {
 const ZERO = /^0+$/u;
 
 /** `diff-tree` of a commit against its first parent (or the empty tree): path → [old, new]. */
-async function commitDiff(repo: Repo, from: string | undefined, to: string): Promise<{ before: EntryMap; after: EntryMap }> {
+async function commitDiff(
+  repo: Repo,
+  from: string | undefined,
+  to: string,
+): Promise<{ before: EntryMap; after: EntryMap }> {
   const args = from
     ? ['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to]
     : ['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', '--root', to];
@@ -84,7 +103,8 @@ async function commitDiff(repo: Repo, from: string | undefined, to: string): Pro
     const path = fields[i + 1]!;
     if (!meta.startsWith(':')) continue;
     const [oldMode = '', newMode = '', oldOid = '', newOid = ''] = meta.slice(1).split(' ');
-    const entry = (mode: string, oid: string): Entry | null => (ZERO.test(mode) || ZERO.test(oid) ? null : { mode, oid });
+    const entry = (mode: string, oid: string): Entry | null =>
+      ZERO.test(mode) || ZERO.test(oid) ? null : { mode, oid };
     before.set(path, entry(oldMode, oldOid));
     after.set(path, entry(newMode, newOid));
   }
@@ -150,15 +170,20 @@ async function findEdits(repo: Repo, resolved: readonly Resolved[]): Promise<Edi
   };
   const pendingPaths = new Set<string>();
   const revertPaths = new Set<string>();
-  for (const r of resolved) for (const p of r.after.keys()) (r.step.kind === 'revert' ? revertPaths : pendingPaths).add(p);
+  for (const r of resolved)
+    for (const p of r.after.keys()) (r.step.kind === 'revert' ? revertPaths : pendingPaths).add(p);
 
   // Uncommitted apply: the index must still hold what apply staged and the work tree must match it.
   const index = await indexEntries(repo, [...pendingPaths]);
   for (const r of resolved) {
     if (r.step.kind !== 'restore-backup') continue;
-    for (const [p, staged] of r.after) if (!sameEntry(index.get(p), staged)) note(p, 'staged content changed since the apply');
+    for (const [p, staged] of r.after)
+      if (!sameEntry(index.get(p), staged)) note(p, 'staged content changed since the apply');
   }
-  const status = await dirtyFiles(repo, [...new Set([...pendingPaths, ...revertPaths])].map((p) => repo.fromTop(p) ?? p));
+  const status = await dirtyFiles(
+    repo,
+    [...new Set([...pendingPaths, ...revertPaths])].map((p) => repo.fromTop(p) ?? p),
+  );
   for (const d of status) {
     const top = repo.toTop(d.path);
     if (!pendingPaths.has(top)) note(top, `uncommitted: ${d.state}`);
@@ -180,17 +205,27 @@ async function findEdits(repo: Repo, resolved: readonly Resolved[]): Promise<Edi
       current.set(p, r.before.get(p) ?? null);
     }
   }
-  return [...edited].map(([path, state]) => ({ path, state })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...edited]
+    .map(([path, state]) => ({ path, state }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function buildPlan(repo: Repo, component: string | undefined): Promise<{ plan: RollbackPlan; resolved: Resolved[] }> {
+async function buildPlan(
+  repo: Repo,
+  component: string | undefined,
+): Promise<{ plan: RollbackPlan; resolved: Resolved[] }> {
   const chosen = select(await findMigrationsIn(repo), component);
   const resolved = await resolveSteps(repo, chosen);
   const edited = await findEdits(repo, resolved);
   const components = [...new Set(resolved.flatMap((r) => r.step.components))].sort();
   return {
     resolved,
-    plan: { steps: resolved.map((r) => r.step), edited, components, archive: resolved.some((r) => r.step.archive) },
+    plan: {
+      steps: resolved.map((r) => r.step),
+      edited,
+      components,
+      archive: resolved.some((r) => r.step.archive),
+    },
   };
 }
 
@@ -230,6 +265,45 @@ async function restoreBackup(repo: Repo, r: Resolved): Promise<void> {
 }
 
 /**
+ * Before --force overwrites uncommitted edits, store the work-tree files in a commit on a private
+ * ref: forcing a rollback should never be the way someone loses work.
+ */
+async function keepDiscarded(repo: Repo, paths: readonly string[]): Promise<string> {
+  const entries: EntryMap = new Map();
+  for (const path of paths) {
+    const top = repo.toTop(path);
+    const abs = join(repo.top, top);
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch {
+      entries.set(top, null);
+      continue;
+    }
+    if (st.isDirectory()) continue;
+    const oid = (await repo.run(['hash-object', '-w', '--no-filters', '--', top])).trim();
+    const mode = st.isSymbolicLink() ? '120000' : st.mode & 0o111 ? '100755' : '100644';
+    entries.set(top, { mode, oid });
+  }
+  const head = await repo.resolveRev('HEAD');
+  const tree = await treeWith(repo, head, entries);
+  const env = await repo.identityEnv();
+  const body = ['Uncommitted edits overwritten by rollback --force:', ...paths.map((p) => `  ${p}`)].join(
+    '\n',
+  );
+  const sha = await commitTree(
+    repo,
+    tree,
+    head ? [head] : [],
+    formatMessage('compose-migrate: edits discarded by rollback', body, []),
+    env,
+  );
+  const ref = `${REF_NS}discarded/${Date.now()}`;
+  await repo.run(['update-ref', '-m', 'compose-migrate: rollback --force', ref, sha, ''], { env });
+  return ref;
+}
+
+/**
  * Undo migrations, newest first: uncommitted applies are restored from their backup refs (which
  * are then deleted); committed ones are undone by NEW commits (trailers `Compose-Migrate:
  * rollback`, `Compose-Migrate-Component`, `Compose-Migrate-Reverts: <sha>`) whose files are exactly
@@ -250,6 +324,14 @@ export async function rollback(root: string, opts: RollbackOptions = {}): Promis
     );
   }
   if (opts.dryRun || resolved.length === 0) return result;
+  const uncommitted = plan.edited.filter(
+    (e) => e.state.startsWith('uncommitted') || e.state.startsWith('staged'),
+  );
+  if (uncommitted.length > 0)
+    result.discarded = await keepDiscarded(
+      repo,
+      uncommitted.map((e) => e.path),
+    );
 
   for (const r of resolved) {
     if (r.step.kind !== 'restore-backup') continue;
@@ -279,7 +361,8 @@ export async function rollback(root: string, opts: RollbackOptions = {}): Promis
         for (const p of r.before.keys()) touched.add(p);
       }
     } catch (error) {
-      if (start && head && head !== start) await advanceHead(repo, start, head, 'compose-migrate: rollback aborted', env).catch(() => undefined);
+      if (start && head && head !== start)
+        await advanceHead(repo, start, head, 'compose-migrate: rollback aborted', env).catch(() => undefined);
       throw error;
     }
     const final = await treeEntries(repo, head, [...touched]);

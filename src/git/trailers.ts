@@ -32,11 +32,15 @@ export function applySubject(scope: MigrationScope): string {
 }
 
 /** Build a full message: subject, optional body, then the trailer block. */
-export function formatMessage(subject: string, body: string | undefined, trailers: ReadonlyArray<readonly [string, string]>): string {
+export function formatMessage(
+  subject: string,
+  body: string | undefined,
+  trailers: ReadonlyArray<readonly [string, string]>,
+): string {
   const clean = (s: string): string => s.replace(/\s+$/u, '');
   const parts = [clean(subject.replace(/\n/g, ' '))];
   if (body && body.trim() !== '') parts.push(clean(body));
-  parts.push(trailers.map(([k, v]) => `${k}: ${v.replace(/\n/g, ' ')}`).join('\n'));
+  if (trailers.length) parts.push(trailers.map(([k, v]) => `${k}: ${v.replace(/\n/g, ' ')}`).join('\n'));
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -61,4 +65,5 @@ export function parseTrailers(block: string): Map<string, string[]> {
   return map;
 }
 
-export const trailer = (map: Map<string, string[]>, key: string): string[] => map.get(key.toLowerCase()) ?? [];
+export const trailer = (map: Map<string, string[]>, key: string): string[] =>
+  map.get(key.toLowerCase()) ?? [];

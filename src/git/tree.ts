@@ -16,7 +16,11 @@ export const sameEntry = (a: Entry | null | undefined, b: Entry | null | undefin
   (a ?? null) === null ? (b ?? null) === null : !!b && a!.mode === b.mode && a!.oid === b.oid;
 
 /** Entries of `paths` in a commit or tree (absent paths map to null). */
-export async function treeEntries(repo: Repo, rev: string | undefined, paths: readonly string[]): Promise<EntryMap> {
+export async function treeEntries(
+  repo: Repo,
+  rev: string | undefined,
+  paths: readonly string[],
+): Promise<EntryMap> {
   const map: EntryMap = new Map(paths.map((p) => [p, null]));
   if (!rev || paths.length === 0) return map;
   const out = await repo.run(['ls-tree', '-r', '-z', '--full-tree', rev, '--', ...paths]);
@@ -50,7 +54,11 @@ export async function indexEntries(
 }
 
 /** Set entries in an index (the real one, or the one named by env.GIT_INDEX_FILE). */
-export async function updateIndex(repo: Repo, entries: EntryMap, env?: Record<string, string>): Promise<void> {
+export async function updateIndex(
+  repo: Repo,
+  entries: EntryMap,
+  env?: Record<string, string>,
+): Promise<void> {
   const remove: string[] = [];
   const add: string[] = [];
   for (const [path, entry] of entries) {

@@ -8,7 +8,17 @@ import { commitApply } from '../../src/git/commit.js';
 import { findMigrations, status } from '../../src/git/history.js';
 import { preflight } from '../../src/git/preflight.js';
 import { planRollback, rollback } from '../../src/git/rollback.js';
-import { archiveChanges, cleanupTempDirs, git, gitTry, makeRepo, pourtierChanges, tempDir, touchedBy, treeState } from './helpers.js';
+import {
+  archiveChanges,
+  cleanupTempDirs,
+  git,
+  gitTry,
+  makeRepo,
+  pourtierChanges,
+  tempDir,
+  touchedBy,
+  treeState,
+} from './helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -24,10 +34,17 @@ describe('--no-commit backups', () => {
     const changes = [...pourtierChanges(dir), ...archiveChanges()];
     await preflight(dir, touchedBy(changes));
     const applied = await applyChanges(dir, changes);
-    const backup = await recordBackup(dir, { component: 'pourtier', archive: true, touched: applied.touched });
+    const backup = await recordBackup(dir, {
+      component: 'pourtier',
+      archive: true,
+      touched: applied.touched,
+    });
 
     expect(git(dir, 'rev-parse', 'HEAD').trim()).toBe(headBefore);
-    expect(backup.refs).toEqual(['refs/compose-migrate/pending/pourtier', 'refs/compose-migrate/pending-archive']);
+    expect(backup.refs).toEqual([
+      'refs/compose-migrate/pending/pourtier',
+      'refs/compose-migrate/pending-archive',
+    ]);
     expect(git(dir, 'rev-parse', 'refs/compose-migrate/pending/pourtier').trim()).toBe(backup.sha);
     expect(git(dir, 'branch', '--contains', backup.sha).trim()).toBe('');
     const staged = git(dir, 'diff', '--cached', '--name-only', '--no-renames').trim().split('\n').sort();

@@ -45,7 +45,9 @@ describe('commitApply', () => {
     expect(head(dir)).toBe(sha);
     expect(git(dir, 'log', '-1', '--format=%s').trim()).toBe('compose-migrate: migrate pourtier');
     expect(git(dir, 'log', '-1', '--format=%(trailers:key=Compose-Migrate,valueonly)').trim()).toBe('apply');
-    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Compose-Migrate-Component,valueonly)').trim()).toBe('pourtier');
+    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Compose-Migrate-Component,valueonly)').trim()).toBe(
+      'pourtier',
+    );
     expect(git(dir, 'log', '-1', '--format=%an <%ae>').trim()).toBe('Repo Owner <owner@example.com>');
     const files = git(dir, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort();
     expect(files).toEqual(touchedBy(pourtierChanges(dir)).sort());
@@ -77,7 +79,9 @@ describe('commitApply', () => {
     const result = await commitApply(dir, { component: '', paths: applied.touched });
     expect(result.kind).toBe('committed');
     expect(git(dir, 'log', '-1', '--format=%s').trim()).toBe('compose-migrate: archive root compose files');
-    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Compose-Migrate-Archive,valueonly)').trim()).toBe('yes');
+    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Compose-Migrate-Archive,valueonly)').trim()).toBe(
+      'yes',
+    );
     expect(git(dir, 'show', '--name-status', '-M', '--format=', 'HEAD').trim().split('\n')).toContain(
       'R100\tdocker-compose.test.yaml\ttodo/old-docker-compose.test.yaml',
     );
@@ -112,8 +116,17 @@ describe('rollback', () => {
     expect(treeState(dir).files).toEqual(initial.files);
     expect(existsSync(join(dir, 'todo/2024'))).toBe(false);
 
-    const trailers = git(dir, 'log', '-3', '--format=%(trailers:key=Compose-Migrate,valueonly,separator=%x2c)|%(trailers:key=Compose-Migrate-Reverts,valueonly)').trim();
-    expect(trailers.split('\n').filter((l) => l !== '')).toEqual([`rollback|${a1}`, `rollback|${a2}`, `rollback|${a3}`]);
+    const trailers = git(
+      dir,
+      'log',
+      '-3',
+      '--format=%(trailers:key=Compose-Migrate,valueonly,separator=%x2c)|%(trailers:key=Compose-Migrate-Reverts,valueonly)',
+    ).trim();
+    expect(trailers.split('\n').filter((l) => l !== '')).toEqual([
+      `rollback|${a1}`,
+      `rollback|${a2}`,
+      `rollback|${a3}`,
+    ]);
 
     // Nothing is reverted twice.
     expect((await planRollback(dir)).steps).toEqual([]);
@@ -187,7 +200,10 @@ describe('rollback', () => {
     expect(dry.commits).toEqual([]);
     expect(treeState(dir)).toEqual(before);
 
-    await rollback(dir, { component: 'pourtier', force: true });
+    const forced = await rollback(dir, { component: 'pourtier', force: true });
+    // The uncommitted edit is overwritten but kept on a private ref.
+    expect(forced.discarded).toMatch(/^refs\/compose-migrate\/discarded\/\d+$/);
+    expect(git(dir, 'show', `${forced.discarded}:pourtier/Makefile`)).toContain('ruff .');
     expect(existsSync(join(dir, 'pourtier/docker-compose.yaml'))).toBe(false);
     expect(existsSync(join(dir, 'pourtier/Makefile'))).toBe(false);
     expect(treeState(dir).files).toEqual(initial.files);
@@ -234,6 +250,8 @@ describe('rollback', () => {
     appendFileSync(join(dir, 'courier/pyproject.toml'), '# mine\n');
     await rollback(dir);
     expect(read(dir, 'notes/todo.txt')).toBe('mine\n');
-    expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe(' M courier/pyproject.toml\n?? notes/todo.txt\n');
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe(
+      ' M courier/pyproject.toml\n?? notes/todo.txt\n',
+    );
   });
 });

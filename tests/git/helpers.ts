@@ -1,6 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +47,18 @@ export function gitTry(dir: string, ...args: string[]): { ok: boolean; out: stri
 /** Commit everything as a test user (works without any configured identity). */
 export function commitAll(dir: string, message: string): string {
   git(dir, 'add', '-A');
-  git(dir, '-c', 'user.name=Test User', '-c', 'user.email=test@example.com', 'commit', '-q', '--no-verify', '-m', message);
+  git(
+    dir,
+    '-c',
+    'user.name=Test User',
+    '-c',
+    'user.email=test@example.com',
+    'commit',
+    '-q',
+    '--no-verify',
+    '-m',
+    message,
+  );
   return git(dir, 'rev-parse', 'HEAD').trim();
 }
 
@@ -49,7 +70,10 @@ export function makeRepo(opts: { identity?: boolean } = {}): string {
   const dir = tempDir();
   cpSync(FIXTURE, dir, { recursive: true });
   // An executable script that names a root compose file: modes must survive apply and rollback.
-  writeFileSync(join(dir, 'scripts-run-tests.sh'), '#!/bin/sh\ndocker compose -f docker-compose.test.yaml up -d\n');
+  writeFileSync(
+    join(dir, 'scripts-run-tests.sh'),
+    '#!/bin/sh\ndocker compose -f docker-compose.test.yaml up -d\n',
+  );
   chmodSync(join(dir, 'scripts-run-tests.sh'), 0o755);
   git(dir, 'init', '-q', '-b', 'main');
   if (opts.identity !== false) {
@@ -77,7 +101,9 @@ function walk(root: string, rel: string, out: Record<string, string>): void {
       out[`${path}/`] = 'dir';
       walk(root, path, out);
     } else if (st.isSymbolicLink()) out[path] = `link:${readlinkSync(abs)}`;
-    else out[path] = `${(st.mode & 0o777).toString(8)}:${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
+    else
+      out[path] =
+        `${(st.mode & 0o777).toString(8)}:${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
   }
 }
 
@@ -101,7 +127,8 @@ export function pourtierChanges(dir: string): Change[] {
       op: 'create',
       path: 'pourtier/docker-compose.yaml',
       component: 'pourtier',
-      content: 'services:\n  pourtier:\n    build:\n      context: ..\n      dockerfile: pourtier/Dockerfile\n    depends_on: [postgres, redis]\n  postgres:\n    image: postgres:16\n  redis:\n    image: redis:7\n',
+      content:
+        'services:\n  pourtier:\n    build:\n      context: ..\n      dockerfile: pourtier/Dockerfile\n    depends_on: [postgres, redis]\n  postgres:\n    image: postgres:16\n  redis:\n    image: redis:7\n',
       reason: 'dev compose file for pourtier',
     },
     {
@@ -167,9 +194,27 @@ export function passeurChanges(dir: string): Change[] {
 /** The archive: root files to todo/ (the fixture's todo/ already holds docker-compose.test.yaml). */
 export function archiveChanges(): Change[] {
   return [
-    { op: 'move', path: 'docker-compose.development.yaml', to: 'todo/docker-compose.development.yaml', component: '', reason: 'archive' },
-    { op: 'move', path: 'docker-compose.test.yaml', to: 'todo/old-docker-compose.test.yaml', component: '', reason: 'archive' },
-    { op: 'move', path: 'docker-compose.production.yaml', to: 'todo/2024/docker-compose.production.yaml', component: '', reason: 'archive' },
+    {
+      op: 'move',
+      path: 'docker-compose.development.yaml',
+      to: 'todo/docker-compose.development.yaml',
+      component: '',
+      reason: 'archive',
+    },
+    {
+      op: 'move',
+      path: 'docker-compose.test.yaml',
+      to: 'todo/old-docker-compose.test.yaml',
+      component: '',
+      reason: 'archive',
+    },
+    {
+      op: 'move',
+      path: 'docker-compose.production.yaml',
+      to: 'todo/2024/docker-compose.production.yaml',
+      component: '',
+      reason: 'archive',
+    },
   ];
 }
 

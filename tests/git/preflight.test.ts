@@ -5,7 +5,17 @@ import { MigrateError } from '../../src/errors.js';
 import { preflight } from '../../src/git/preflight.js';
 import { rollback } from '../../src/git/rollback.js';
 import { applyChanges } from '../../src/apply/transaction.js';
-import { cleanupTempDirs, commitAll, git, gitTry, makeRepo, pourtierChanges, tempDir, touchedBy, treeState } from './helpers.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  git,
+  gitTry,
+  makeRepo,
+  pourtierChanges,
+  tempDir,
+  touchedBy,
+  treeState,
+} from './helpers.js';
 
 afterAll(cleanupTempDirs);
 
@@ -116,7 +126,13 @@ describe('preflight', () => {
     git(outer, 'checkout', '--', 'backend/docker-compose.yml');
     await preflight(join(outer, 'backend'), ['docker-compose.yml']);
     const applied = await applyChanges(join(outer, 'backend'), [
-      { op: 'move', path: 'docker-compose.yml', to: 'todo/docker-compose.yml', component: '', reason: 'archive' },
+      {
+        op: 'move',
+        path: 'docker-compose.yml',
+        to: 'todo/docker-compose.yml',
+        component: '',
+        reason: 'archive',
+      },
     ]);
     expect(applied.touched).toEqual(['docker-compose.yml', 'todo/docker-compose.yml']);
     expect(git(outer, 'diff', '--cached', '--name-status', '-M').trim()).toBe(

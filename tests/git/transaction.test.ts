@@ -62,25 +62,35 @@ describe('applyChanges', () => {
 
     const staged = git(dir, 'diff', '--cached', '--name-only', '--no-renames').trim().split('\n').sort();
     expect(staged).toEqual(applied.touched);
-    expect(git(dir, 'status', '--porcelain', '--untracked-files=all').split('\n').filter((l) => l && l[1] !== ' ')).toEqual([]);
-    expect(applied.moved).toContainEqual({ from: 'docker-compose.test.yaml', to: 'todo/old-docker-compose.test.yaml' });
+    expect(
+      git(dir, 'status', '--porcelain', '--untracked-files=all')
+        .split('\n')
+        .filter((l) => l && l[1] !== ' '),
+    ).toEqual([]);
+    expect(applied.moved).toContainEqual({
+      from: 'docker-compose.test.yaml',
+      to: 'todo/old-docker-compose.test.yaml',
+    });
     expect(applied.deleted).toEqual(['docs/DOCKER_COMPOSE_USAGE.md']);
   });
 
-  it.each([0, 1, 4, 5, 9, 12])('a failure after %i changes leaves the tree and index byte-identical', async (n) => {
-    const dir = makeRepo();
-    const changes = everything(dir);
-    expect(n).toBeLessThan(changes.length);
-    const before = treeState(dir);
-    const indexBefore = git(dir, 'ls-files', '--stage', '--debug');
-    const e = await rejectionOf(applyChanges(dir, changes, { failAfter: n }));
-    expect(e.message).toBe(`injected failure after ${n} change${n === 1 ? '' : 's'}`);
-    expect(treeState(dir)).toEqual(before);
-    // Index entries (not only their content) are back: same blobs and modes, no staged change.
-    expect(git(dir, 'ls-files', '--stage')).toBe(before.index);
-    expect(git(dir, 'diff', '--cached', '--name-only')).toBe('');
-    expect(indexBefore.length).toBeGreaterThan(0);
-  });
+  it.each([0, 1, 4, 5, 9, 12])(
+    'a failure after %i changes leaves the tree and index byte-identical',
+    async (n) => {
+      const dir = makeRepo();
+      const changes = everything(dir);
+      expect(n).toBeLessThan(changes.length);
+      const before = treeState(dir);
+      const indexBefore = git(dir, 'ls-files', '--stage', '--debug');
+      const e = await rejectionOf(applyChanges(dir, changes, { failAfter: n }));
+      expect(e.message).toBe(`injected failure after ${n} change${n === 1 ? '' : 's'}`);
+      expect(treeState(dir)).toEqual(before);
+      // Index entries (not only their content) are back: same blobs and modes, no staged change.
+      expect(git(dir, 'ls-files', '--stage')).toBe(before.index);
+      expect(git(dir, 'diff', '--cached', '--name-only')).toBe('');
+      expect(indexBefore.length).toBeGreaterThan(0);
+    },
+  );
 
   it('a failure after the last change still undoes everything', async () => {
     const dir = makeRepo();
@@ -106,7 +116,10 @@ describe('applyChanges', () => {
       expect(treeState(dir)).toEqual(before);
     }
     const e = await rejectionOf(
-      applyChanges(dir, [...pourtierChanges(dir), { op: 'create', path: 'pourtier/src', component: 'pourtier', content: 'x', reason: 'onto a dir' }]),
+      applyChanges(dir, [
+        ...pourtierChanges(dir),
+        { op: 'create', path: 'pourtier/src', component: 'pourtier', content: 'x', reason: 'onto a dir' },
+      ]),
     );
     expect(e.message).toContain('is a directory');
     expect(treeState(dir)).toEqual(before);
@@ -117,7 +130,13 @@ describe('applyChanges', () => {
     const before = treeState(dir);
     const changes: Change[] = [
       ...pourtierChanges(dir),
-      { op: 'move', path: 'docker-compose.test.yaml', to: 'todo/docker-compose.test.yaml', component: '', reason: 'archive' },
+      {
+        op: 'move',
+        path: 'docker-compose.test.yaml',
+        to: 'todo/docker-compose.test.yaml',
+        component: '',
+        reason: 'archive',
+      },
     ];
     const e = await rejectionOf(applyChanges(dir, changes));
     expect(e.code).toBe('destination-exists');
@@ -132,7 +151,14 @@ describe('applyChanges', () => {
     symlinkSync(outside, join(dir, 'linked'));
     symlinkSync(join(dir, 'pourtier'), join(dir, 'pourtier-link'));
     const before = treeState(dir);
-    const bad = ['../escape.yaml', '/tmp/abs.yaml', 'linked/docker-compose.yaml', 'linked/new/dir/x.yaml', '.git/hooks/pre-commit', 'a/../../b.yaml'];
+    const bad = [
+      '../escape.yaml',
+      '/tmp/abs.yaml',
+      'linked/docker-compose.yaml',
+      'linked/new/dir/x.yaml',
+      '.git/hooks/pre-commit',
+      'a/../../b.yaml',
+    ];
     for (const path of bad) {
       const e = await rejectionOf(
         applyChanges(dir, [
@@ -144,7 +170,15 @@ describe('applyChanges', () => {
       expect(e.exitCode).toBe(3);
     }
     const move = await rejectionOf(
-      applyChanges(dir, [{ op: 'move', path: 'docker-compose.test.yaml', to: '../stolen.yaml', component: '', reason: 'escape' }]),
+      applyChanges(dir, [
+        {
+          op: 'move',
+          path: 'docker-compose.test.yaml',
+          to: '../stolen.yaml',
+          component: '',
+          reason: 'escape',
+        },
+      ]),
     );
     expect(move.code).toBe('path-outside-repo');
     expect(readdirSync(outside)).toEqual([]);
@@ -152,7 +186,9 @@ describe('applyChanges', () => {
 
     // A symlinked directory that stays inside the repository is fine, but the link itself is not written through.
     const e = await rejectionOf(
-      applyChanges(dir, [{ op: 'modify', path: 'linked', component: '', content: 'x', reason: 'through a link' }]),
+      applyChanges(dir, [
+        { op: 'modify', path: 'linked', component: '', content: 'x', reason: 'through a link' },
+      ]),
     );
     expect(e.message).toContain('symbolic link');
   });
