@@ -9,7 +9,7 @@ import type { LoadedConfig, MigrateConfig } from '../config/types.js';
 import { MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { renderComponentCompose } from '../apply/compose-writer.js';
-import { renderMakefile } from '../apply/makefile.js';
+import { isGeneratedMakefile, renderMakefile } from '../apply/makefile.js';
 import { planArchive } from '../apply/archive.js';
 import type { CodemodContext } from '../codemods/types.js';
 import type { Change, Plan, PlanInput, Reference } from './types.js';
@@ -230,6 +230,9 @@ function componentChanges(component: Component, analysis: Analysis, repo: Loaded
   }
   const makefilePath = `${component.path}/Makefile`;
   const existing = snapshot.read(makefilePath);
+  // A Makefile an earlier apply generated belongs to the user now (it may have been edited): a
+  // re-apply leaves it as it is.
+  if (existing !== undefined && isGeneratedMakefile(existing)) return out;
   const testCommand = config.testCommands?.[component.name];
   const envVars = analysis.rootEnvVars[component.name];
   const envFile = envVars?.length && (config.envFile ?? 'makefile') === 'makefile' ? relativeToRoot(component.path) + '.env' : undefined;
