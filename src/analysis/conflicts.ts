@@ -94,6 +94,18 @@ function resolvePorts(
         continue;
       }
       if (first.file === e.file) continue;
+      // Only copies of one root service (a backing service now in several components' files) are a
+      // collision the migration creates. Two different services, or one service in dev and test,
+      // collided in the root files already: changing that port could break whatever targets it.
+      if (first.service !== e.service || first.file.env !== e.file.env) {
+        findings.push({
+          level: 'info',
+          code: 'port-shared',
+          message: `host port ${e.port} is published by ${e.file.component}/${e.file.env} ${e.service} and ${first.file.component}/${first.file.env} ${first.service}, as in the root files; left as is`,
+          component: e.file.component,
+        });
+        continue;
+      }
       const where = `${e.file.component}/${e.file.env} ${e.service} and ${first.file.component}/${first.file.env} ${first.service}`;
       const decision: Decision = {
         id: `port:${e.file.component}:${e.file.env}:${e.service}:${e.port}`,

@@ -4,6 +4,9 @@ import type { Decision, Environment, Finding } from './types.js';
 
 const COMPOSE_NAME = /^(?:docker-compose|compose)(?<rest>(?:[.\-_][^/]*)?)\.(?<ext>ya?ml)$/i;
 
+/** compose-migrate's own config file matches the compose*.y(a)ml pattern; it is never a compose file. */
+const CONFIG_FILE = /^compose-migrate\.config\.ya?ml$/i;
+
 /** Name tokens that place a file in a canonical environment. */
 const TOKEN_ENV: Record<string, string> = {
   dev: 'dev',
@@ -53,7 +56,8 @@ export function discoverRootComposeFiles(snapshot: RepoSnapshot, config: Migrate
     .filter((f) => {
       const slash = f.lastIndexOf('/');
       const dir = slash < 0 ? '' : f.slice(0, slash);
-      return dirs.has(dir) && isComposeFileName(f.slice(slash + 1));
+      const name = f.slice(slash + 1);
+      return dirs.has(dir) && isComposeFileName(name) && !CONFIG_FILE.test(name);
     })
     .sort(compareComposeFiles);
 }

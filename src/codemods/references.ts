@@ -145,6 +145,8 @@ export function scanReferences(snapshot: RepoSnapshot, ctx: CodemodContext): { c
   const hasRootEnv = snapshot.exists('.env');
 
   for (const path of snapshot.files()) {
+    // compose-migrate's own config names root files on purpose (to classify them); it is not a reference.
+    if (/(^|\/)compose-migrate\.config\.(ya?ml|json)$/.test(path)) continue;
     if (rootPaths.has(path) || CODE.test(path) || SKIP_DIR.test(path) || path.startsWith(archiveDir + '/')) continue;
     if ((snapshot.size(path) ?? 0) > MAX_BYTES) continue;
     let text: string | undefined;

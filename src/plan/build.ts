@@ -143,7 +143,11 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
       path: c.path,
       ...(c.kind === 'compose' && 'test' in c.backing ? { testComposeFile: `${c.path}/${fileNameFor('test', ext, config)}` } : {}),
     })),
-    rootComposeFiles: repo.layout.environments.flatMap((e) => e.files.map((f) => ({ path: f, env: e.name }))).filter((v, i, a) => a.findIndex((x) => x.path === v.path) === i),
+    rootComposeFiles: repo.layout.files.flatMap((f) => {
+      // A base layer belongs to no single environment: the scan decides from the other files named with it.
+      const env = f.role.kind === 'env' ? f.role.env : f.role.kind === 'override' ? 'dev' : f.role.kind === 'ignore' ? undefined : 'base';
+      return env === undefined ? [] : [{ path: f.path, env }];
+    }),
     archiveDir,
     archivedPaths: Object.fromEntries(archiveMoves.map((m) => [m.path, m.to ?? ''])),
     fileNames: { dev: fileNameFor('dev', ext, config), test: fileNameFor('test', ext, config), prod: fileNameFor('prod', ext, config) },
