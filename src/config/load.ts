@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import type { LoadedConfig, MigrateConfig } from './types.js';
@@ -24,7 +24,7 @@ export function loadConfig(snapshot: RepoSnapshot, explicit?: string): LoadedCon
 }
 
 export function parseConfig(path: string, text: string): MigrateConfig {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
@@ -32,8 +32,8 @@ export function parseConfig(path: string, text: string): MigrateConfig {
   }
   const value: unknown = doc.toJS() ?? {};
   const at = (key: string) => {
-    const node = doc.get(key, true) as { range?: [number, number] } | undefined;
-    const offset = node?.range?.[0];
+    const pair = isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+    const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
     if (offset === undefined) return { file: path };
     const before = text.slice(0, offset);
     return { file: path, line: before.split('\n').length, col: offset - before.lastIndexOf('\n') };
@@ -66,6 +66,7 @@ function isPeers(v: unknown): boolean {
   return Object.values(v).every((x) => typeof x === 'boolean' || (Array.isArray(x) && x.every((s) => typeof s === 'string')));
 }
 
+/** The yaml library's pretty message, without the position it repeats and the source excerpt. */
 function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s;
+  return (s.split('\n')[0] ?? s).replace(/ at line \d+, column \d+:?$/, '');
 }
