@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { YamlMap, YamlValue } from '../compose/types.js';
+import { parseShortPort } from '../compose/short-syntax.js';
 
 /**
  * Small readers over a service's merged config. The config keeps the user's syntax, so every reader
@@ -164,10 +165,8 @@ export function hostPorts(config: YamlMap): { published: string; target: string;
   const out: { published: string; target: string; raw: YamlValue }[] = [];
   for (const p of ports) {
     if (typeof p === 'string' || typeof p === 'number') {
-      const spec = String(p).split('/')[0] ?? '';
-      // [ip:]host:container ; IPv6 in brackets is rare in dev files and is left as is.
-      const segs = splitPortSpec(spec);
-      if (segs.length >= 2) out.push({ published: segs[segs.length - 2] ?? '', target: segs[segs.length - 1] ?? '', raw: p });
+      const port = parseShortPort(String(p));
+      if (port.published !== '') out.push({ published: port.published, target: port.target, raw: p });
     } else if (isMap(p) && p['published'] !== undefined && p['published'] !== null) {
       out.push({ published: String(p['published']), target: String(p['target'] ?? ''), raw: p });
     }
@@ -175,22 +174,5 @@ export function hostPorts(config: YamlMap): { published: string; target: string;
   return out;
 }
 
-/** Split "host:container" where either side may hold "${VAR:-5432}" (whose ':' is not a separator). */
-export function splitPortSpec(spec: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (let i = 0; i < spec.length; i++) {
-    const ch = spec[i];
-    if (ch === '$' && spec[i + 1] === '{') depth++;
-    if (ch === '}' && depth > 0) depth--;
-    if (ch === ':' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
 
 export { isMap, str };

@@ -1,39 +1,10 @@
+import { splitOutside } from '../compose/short-syntax.js';
 import type { YamlMap, YamlValue } from '../compose/types.js';
 
 export function isMap(v: YamlValue | undefined): v is YamlMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/**
- * Split on `sep` outside `${...}` and `[...]`, so "${HOME:-/x}:/data" and "[::1]:80:80" keep their
- * inner colons.
- */
-export function splitOutside(s: string, sep: string): string[] {
-  const parts: string[] = [];
-  let depthBrace = 0;
-  let depthBracket = 0;
-  let cur = '';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i] as string;
-    if (ch === '$' && s[i + 1] === '{') {
-      depthBrace++;
-      cur += '${';
-      i++;
-      continue;
-    }
-    if (ch === '}' && depthBrace > 0) depthBrace--;
-    else if (ch === '[') depthBracket++;
-    else if (ch === ']' && depthBracket > 0) depthBracket--;
-    if (ch === sep && depthBrace === 0 && depthBracket === 0) {
-      parts.push(cur);
-      cur = '';
-      continue;
-    }
-    cur += ch;
-  }
-  parts.push(cur);
-  return parts;
-}
 
 /** A short-syntax volume "source:target[:mode]" or "target". */
 export interface ShortVolume {

@@ -1,3 +1,4 @@
+import { parseShortPort } from './short-syntax.js';
 import { splitShortVolume } from './paths.js';
 import type { YamlMap, YamlValue } from './types.js';
 import { tagOf, untag } from './value.js';
@@ -53,24 +54,7 @@ export function portKey(v: YamlValue): string {
   }
   if (typeof v === 'number') return ['', '', String(v), 'tcp'].join('|');
   if (typeof v !== 'string') return itemKey(v);
-  const [spec = '', protocol = 'tcp'] = v.split('/');
-  let ip = '';
-  let rest = spec;
-  const v6 = /^\[([^\]]*)\]:(.*)$/.exec(spec);
-  if (v6) {
-    ip = v6[1] ?? '';
-    rest = v6[2] ?? '';
-  }
-  const parts = rest.split(':');
-  let published = '';
-  let target = '';
-  if (parts.length === 1) target = parts[0] ?? '';
-  else if (parts.length === 2) [published = '', target = ''] = parts;
-  else {
-    ip = parts.slice(0, -2).join(':');
-    published = parts[parts.length - 2] ?? '';
-    target = parts[parts.length - 1] ?? '';
-  }
+  const { hostIp: ip, published, target, protocol } = parseShortPort(v);
   return [ip, published, target, protocol].join('|');
 }
 

@@ -1,3 +1,4 @@
+import { parseShortPort } from './short-syntax.js';
 import { posix } from 'node:path';
 import { interpolateDeep } from './interpolate.js';
 import { isBindSource, isRemoteContext, splitShortVolume } from './paths.js';
@@ -71,24 +72,7 @@ export function longPorts(v: YamlValue): YamlMap[] {
     return [out];
   }
   const text = String(v);
-  const [spec = '', protocol = 'tcp'] = text.split('/');
-  let hostIp = '';
-  let rest = spec;
-  const v6 = /^\[([^\]]*)\]:(.*)$/.exec(spec);
-  if (v6) {
-    hostIp = v6[1] ?? '';
-    rest = v6[2] ?? '';
-  }
-  const parts = rest.split(':');
-  let published = '';
-  let target = '';
-  if (parts.length === 1) target = parts[0] ?? '';
-  else if (parts.length === 2) [published = '', target = ''] = parts;
-  else {
-    hostIp = parts.slice(0, -2).join(':');
-    published = parts[parts.length - 2] ?? '';
-    target = parts[parts.length - 1] ?? '';
-  }
+  const { hostIp, published, target, protocol } = parseShortPort(text);
   const t = range(target);
   const p = published === '' ? undefined : range(published);
   if (!t) return [{ target, protocol }];
