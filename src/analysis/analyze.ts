@@ -1,5 +1,6 @@
 import type { EffectiveProject, EffectiveService, VarSource, YamlValue } from '../compose/types.js';
 import { variablesIn } from '../compose/interpolate.js';
+import { isOutsideRepo, mapServicePaths, toRepoPath } from '../compose/paths.js';
 import type { MigrateConfig } from '../config/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { attributeServices, type ServiceVariants } from './attribution.js';
@@ -98,6 +99,7 @@ export function analyze(input: AnalysisInput): Analysis {
     };
   });
 
+  findings.push(...outsideRepoFindings(variants));
   findings.push(...peerFindings(components, config, input.withPeers === true));
   findings.push(...unownedFindings(variants, attributions, components));
   for (const c of components) {
@@ -246,6 +248,36 @@ function unownedFindings(variants: ServiceVariants, attributions: Map<string, At
       message: `backing service ${service} is needed by no component; it stays only in the root files (and in todo/ after the archive)`,
       ...(origin ? { file: origin.origin.file, line: origin.origin.line } : {}),
     });
+  }
+  return out;
+}
+
+/**
+ * Relative paths that climb out of the repository still work after the move (they are rebased like
+ * any other), but whoever clones the repository elsewhere will not have them.
+ */
+function outsideRepoFindings(variants: ServiceVariants): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const [service, list] of variants) {
+    for (const svc of list) {
+      mapServicePaths(svc.config, (path, kind) => {
+        const key = `${service}\0${path}`;
+        // A dockerfile is relative to its context, which is checked itself.
+        if (kind !== 'build.dockerfile' && isOutsideRepo(toRepoPath(path)) && !seen.has(key)) {
+          seen.add(key);
+          const pos = svc.positions.get(kind) ?? svc.positions.get(kind.split('.')[0] ?? kind) ?? svc.origin;
+          out.push({
+            level: 'warning',
+            code: 'path-outside-repo',
+            message: `service ${service}: ${kind} ${path} points outside the repository; it is rebased so it still points there, but it will not exist in other checkouts`,
+            file: pos.file,
+            line: pos.line,
+          });
+        }
+        return path;
+      });
+    }
   }
   return out;
 }

@@ -223,3 +223,26 @@ volumes:
     expect(drop.adjustments['a']).toContainEqual({ kind: 'container-name', env: 'dev', service: 'db', from: 'shop-db', to: null });
   });
 });
+
+describe('paths outside the repository', () => {
+  it('are flagged with the service and where they are written', () => {
+    const a = analyse({
+      'docker-compose.yml': `services:
+  api:
+    build:
+      context: ../shared-libs
+      dockerfile: ../shop/api/Dockerfile
+    volumes:
+      - ./api/src:/src
+      - ../secrets:/run/secrets:ro
+`,
+      'api/Dockerfile': DOCKERFILE,
+    });
+    const found = a.findings.filter((f) => f.code === 'path-outside-repo');
+    expect(found.map((f) => f.message)).toEqual([
+      expect.stringContaining('build.context ../shared-libs points outside the repository'),
+      expect.stringContaining('../secrets'),
+    ]);
+    expect(found[0]).toMatchObject({ level: 'warning', file: 'docker-compose.yml', line: 4 });
+  });
+});
