@@ -28,7 +28,11 @@ export interface GeneratedRepo {
 const ROLES = ['api', 'worker', 'scheduler', 'migrate', 'consumer', 'beat', 'admin', 'cron'] as const;
 const MANIFESTS = [
   { file: 'pyproject.toml', text: (n: string) => `[project]\nname = "${n}"\nversion = "0.1.0"\n` },
-  { file: 'package.json', text: (n: string) => `${JSON.stringify({ name: n, version: '0.1.0', scripts: { test: 'node --test' } }, null, 2)}\n` },
+  {
+    file: 'package.json',
+    text: (n: string) =>
+      `${JSON.stringify({ name: n, version: '0.1.0', scripts: { test: 'node --test' } }, null, 2)}\n`,
+  },
   { file: 'go.mod', text: (n: string) => `module example.com/${n}\n\ngo 1.22\n` },
 ] as const;
 
@@ -41,7 +45,9 @@ function componentPath(i: number): { name: string; path: string } {
 }
 
 function serviceName(component: string, role: number): string {
-  return role === 0 ? component : `${component}-${ROLES[role % ROLES.length] ?? 'extra'}${role >= ROLES.length ? role : ''}`;
+  return role === 0
+    ? component
+    : `${component}-${ROLES[role % ROLES.length] ?? 'extra'}${role >= ROLES.length ? role : ''}`;
 }
 
 export function generateMonorepo(root: string, opts: GenerateOptions): GeneratedRepo {
@@ -50,8 +56,14 @@ export function generateMonorepo(root: string, opts: GenerateOptions): Generated
   const groups = Math.ceil(opts.components / groupSize);
   mkdirSync(root, { recursive: true });
 
-  const base: string[] = ['# Generated synthetic monorepo: shared infrastructure and every component service.', 'services:'];
-  const dev: string[] = ['# Development overrides: source mounts, debug settings, published ports.', 'services:'];
+  const base: string[] = [
+    '# Generated synthetic monorepo: shared infrastructure and every component service.',
+    'services:',
+  ];
+  const dev: string[] = [
+    '# Development overrides: source mounts, debug settings, published ports.',
+    'services:',
+  ];
   const test: string[] = ['# Test overrides: test databases, alternate host ports.', 'services:'];
   const volumes: string[] = [];
   const backing: string[] = [];
@@ -75,8 +87,21 @@ export function generateMonorepo(root: string, opts: GenerateOptions): Generated
       `    image: redis:7-alpine`,
       `    command: redis-server --appendonly yes`,
     );
-    dev.push(`  ${pg}:`, `    ports:`, `      - "${15000 + g}:5432"`, `  ${redis}:`, `    ports:`, `      - "${16000 + g}:6379"`);
-    test.push(`  ${pg}:`, `    ports:`, `      - "${25000 + g}:5432"`, `    tmpfs:`, `      - /var/lib/postgresql/data`);
+    dev.push(
+      `  ${pg}:`,
+      `    ports:`,
+      `      - "${15000 + g}:5432"`,
+      `  ${redis}:`,
+      `    ports:`,
+      `      - "${16000 + g}:6379"`,
+    );
+    test.push(
+      `  ${pg}:`,
+      `    ports:`,
+      `      - "${25000 + g}:5432"`,
+      `    tmpfs:`,
+      `      - /var/lib/postgresql/data`,
+    );
     volumes.push(`  ${pg}-data:`);
   }
 
@@ -94,7 +119,10 @@ export function generateMonorepo(root: string, opts: GenerateOptions): Generated
 
     const dir = join(root, path);
     mkdirSync(join(dir, 'src'), { recursive: true });
-    writeFileSync(join(dir, 'Dockerfile'), `FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "${name}"]\n`);
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      `FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "${name}"]\n`,
+    );
     writeFileSync(join(dir, manifest.file), manifest.text(name));
     writeFileSync(join(dir, 'src', 'main.py'), `print("${name}")\n`);
 
@@ -126,20 +154,39 @@ export function generateMonorepo(root: string, opts: GenerateOptions): Generated
         volumes.push(`  ${name}-cache:`);
       }
 
-      dev.push(`  ${svc}:`, `    environment:`, `      DEBUG: "1"`, `      RELOAD: "true"`, `    volumes:`, `      - ./${path}/src:/app/src`);
+      dev.push(
+        `  ${svc}:`,
+        `    environment:`,
+        `      DEBUG: "1"`,
+        `      RELOAD: "true"`,
+        `    volumes:`,
+        `      - ./${path}/src:/app/src`,
+      );
       if (r === 0) dev.push(`    ports:`, `      - "${port}:8080"`);
 
-      test.push(`  ${svc}:`, `    environment:`, `      DATABASE_URL: postgres://app:app@${pg}:5432/${name}_test`, `      TESTING: "1"`);
+      test.push(
+        `  ${svc}:`,
+        `    environment:`,
+        `      DATABASE_URL: postgres://app:app@${pg}:5432/${name}_test`,
+        `      TESTING: "1"`,
+      );
       if (r === 0) test.push(`    ports:`, `      - "${port + 10000}:8080"`);
     }
   }
 
   base.push('volumes:', ...volumes);
-  const files = { base: 'docker-compose.yml', dev: 'docker-compose.dev.yml', test: 'docker-compose.test.yml' };
+  const files = {
+    base: 'docker-compose.yml',
+    dev: 'docker-compose.dev.yml',
+    test: 'docker-compose.test.yml',
+  };
   writeFileSync(join(root, files.base), `${base.join('\n')}\n`);
   writeFileSync(join(root, files.dev), `${dev.join('\n')}\n`);
   writeFileSync(join(root, files.test), `${test.join('\n')}\n`);
   writeFileSync(join(root, '.env'), 'LOG_LEVEL=debug\nPOSTGRES_USER=app\n');
-  writeFileSync(join(root, 'README.md'), `Synthetic monorepo: ${opts.components} components x ${perComponent} services.\n`);
+  writeFileSync(
+    join(root, 'README.md'),
+    `Synthetic monorepo: ${opts.components} components x ${perComponent} services.\n`,
+  );
   return { root, components, serviceCount, backingServices: backing, files };
 }

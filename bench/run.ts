@@ -22,6 +22,8 @@ const TARGET_PLAN_MS = 1500;
 const TARGET_PLAN_MB = 300;
 /** Doubling the repo may at most double the time; a little slack for timer noise. */
 const LINEAR_SLACK = 1.15;
+/** The cost of each added service may vary between steps (timer noise, GC), but not by half again. */
+const MARGINAL_SLACK = 1.5;
 
 interface Args {
   runs: number;
@@ -34,7 +36,11 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') args.runs = Math.max(1, Number(argv[++i] ?? 5));
-    else if (a === '--sizes') args.sizes = (argv[++i] ?? '').split(',').map(Number).filter((n) => n > 0);
+    else if (a === '--sizes')
+      args.sizes = (argv[++i] ?? '')
+        .split(',')
+        .map(Number)
+        .filter((n) => n > 0);
     else if (a === '--keep') args.keep = true;
   }
   return args;
@@ -57,7 +63,12 @@ function timeOnce(cmd: string, args: string[], cwd?: string): Timed {
   const devNull = openSync('/dev/null', 'w');
   try {
     const start = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', devNull, 'pipe'], encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(cmd, args, {
+      cwd,
+      stdio: ['ignore', devNull, 'pipe'],
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     return { ms, status: r.status, stderr: r.stderr ?? '' };
   } finally {
@@ -68,7 +79,10 @@ function timeOnce(cmd: string, args: string[], cwd?: string): Timed {
 /** Median of `runs` timed runs after one warm-up (page cache, compile cache); throws when the command fails. */
 function medianMs(cmd: string, args: string[], runs: number, cwd?: string): number {
   const warm = timeOnce(cmd, args, cwd);
-  if (warm.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${warm.status}: ${warm.stderr.trim().split('\n')[0] ?? ''}`);
+  if (warm.status !== 0)
+    throw new Error(
+      `${cmd} ${args.join(' ')} exited ${warm.status}: ${warm.stderr.trim().split('\n')[0] ?? ''}`,
+    );
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(timeOnce(cmd, args, cwd).ms);
   return median(times);
@@ -87,12 +101,18 @@ function peakRssMb(args: string[]): number {
   const devNull = openSync('/dev/null', 'w');
   try {
     if (existsSync(GNU_TIME)) {
-      const r = spawnSync(GNU_TIME, ['-f', 'MAXRSS_KB=%M', process.execPath, CLI, ...args], { stdio: ['ignore', devNull, 'pipe'], encoding: 'utf8' });
+      const r = spawnSync(GNU_TIME, ['-f', 'MAXRSS_KB=%M', process.execPath, CLI, ...args], {
+        stdio: ['ignore', devNull, 'pipe'],
+        encoding: 'utf8',
+      });
       return kbFrom(r.stderr) / 1024;
     }
     const wrapper = join(mkdtempSync(join(tmpdir(), 'cm-rss-')), 'rss.mjs');
     writeFileSync(wrapper, RSS_WRAPPER);
-    const r = spawnSync(process.execPath, [wrapper, CLI, ...args], { stdio: ['ignore', devNull, 'pipe'], encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [wrapper, CLI, ...args], {
+      stdio: ['ignore', devNull, 'pipe'],
+      encoding: 'utf8',
+    });
     return kbFrom(r.stderr) / 1024;
   } finally {
     closeSync(devNull);
@@ -112,7 +132,8 @@ interface Row {
   composeMs: number | undefined;
 }
 
-const fmt = (n: number | undefined, digits = 0): string => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
+const fmt = (n: number | undefined, digits = 0): string =>
+  n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits);
 const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 
 function main(): void {
@@ -142,7 +163,12 @@ function main(): void {
       const rssMb = peakRssMb(planArgs);
       // docker-compose on the dev environment (base + dev layer): what a developer would run.
       const composeMs = haveCompose
-        ? medianMs(DOCKER_COMPOSE, ['-f', repo.files.base, '-f', repo.files.dev, 'config'], Math.min(runs, 3), repo.root)
+        ? medianMs(
+            DOCKER_COMPOSE,
+            ['-f', repo.files.base, '-f', repo.files.dev, 'config'],
+            Math.min(runs, 3),
+            repo.root,
+          )
         : undefined;
       rows.push({ label: `${size} components`, services: repo.serviceCount, planMs, rssMb, composeMs });
       process.stdout.write(`  measured ${size} components\n`);
@@ -153,7 +179,13 @@ function main(): void {
     const lumiereComposeMs = haveCompose
       ? medianMs(DOCKER_COMPOSE, ['-f', 'docker-compose.development.yaml', 'config'], runs, LUMIERE)
       : undefined;
-    rows.push({ label: 'lumiere fixture', services: 0, planMs: lumierePlanMs, rssMb: lumiereRss, composeMs: lumiereComposeMs });
+    rows.push({
+      label: 'lumiere fixture',
+      services: 0,
+      planMs: lumierePlanMs,
+      rssMb: lumiereRss,
+      composeMs: lumiereComposeMs,
+    });
 
     process.stdout.write('\n');
     const header = ['repo', 'services', 'plan ms', 'peak MB', 'dc config ms', 'plan/dc'];
@@ -166,10 +198,14 @@ function main(): void {
       r.composeMs ? fmt(r.planMs / r.composeMs, 2) : '-',
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] ?? '').length)));
-    const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-    process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${table.map(line).join('\n')}\n`);
+    const line = (cells: string[]): string =>
+      cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+    process.stdout.write(
+      `${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${table.map(line).join('\n')}\n`,
+    );
     process.stdout.write(`--help: ${fmt(helpMs)} ms\n`);
-    if (!haveCompose) process.stdout.write(`(docker-compose not found at ${DOCKER_COMPOSE}: comparison columns skipped)\n`);
+    if (!haveCompose)
+      process.stdout.write(`(docker-compose not found at ${DOCKER_COMPOSE}: comparison columns skipped)\n`);
 
     process.stdout.write('\nSPEC targets\n');
     const check = (name: string, ok: boolean | undefined, detail: string): void => {
@@ -177,24 +213,42 @@ function main(): void {
     };
     check('--help <= 150 ms', helpMs <= TARGET_HELP_MS, `${fmt(helpMs)} ms`);
     const big = rows.find((r) => r.label === '200 components');
-    check('plan 200 comps / 1,000 services <= 1.5 s', big ? big.planMs <= TARGET_PLAN_MS : undefined, big ? `${fmt(big.planMs)} ms` : 'size 200 not run');
-    check('plan 200 comps <= 300 MB peak', big ? big.rssMb <= TARGET_PLAN_MB : undefined, big ? `${fmt(big.rssMb)} MB` : 'size 200 not run');
+    check(
+      'plan 200 comps / 1,000 services <= 1.5 s',
+      big ? big.planMs <= TARGET_PLAN_MS : undefined,
+      big ? `${fmt(big.planMs)} ms` : 'size 200 not run',
+    );
+    check(
+      'plan 200 comps <= 300 MB peak',
+      big ? big.rssMb <= TARGET_PLAN_MB : undefined,
+      big ? `${fmt(big.rssMb)} MB` : 'size 200 not run',
+    );
     check(
       'plan on 3-component repo faster than docker-compose config on one file',
       lumiereComposeMs === undefined ? undefined : lumierePlanMs < lumiereComposeMs,
-      lumiereComposeMs === undefined ? 'docker-compose absent' : `${fmt(lumierePlanMs)} ms vs ${fmt(lumiereComposeMs)} ms`,
+      lumiereComposeMs === undefined
+        ? 'docker-compose absent'
+        : `${fmt(lumierePlanMs)} ms vs ${fmt(lumiereComposeMs)} ms`,
     );
     const synthetic = rows.filter((r) => r.services > 0).sort((a, b) => a.services - b.services);
     const growth: string[] = [];
     let linear: boolean | undefined = synthetic.length >= 2 ? true : undefined;
+    // Start-up cost hides growth at small sizes, so besides the plain ratio the cost per added
+    // service (ms between two sizes / services added) must not climb from one step to the next.
+    let previousMarginal: number | undefined;
     for (let i = 1; i < synthetic.length; i++) {
       const a = synthetic[i - 1];
       const b = synthetic[i];
       if (!a || !b) continue;
       const sizeRatio = b.services / a.services;
       const timeRatio = b.planMs / a.planMs;
-      growth.push(`x${fmt(sizeRatio, 1)} size -> x${fmt(timeRatio, 2)} time`);
+      const marginal = (b.planMs - a.planMs) / (b.services - a.services);
+      growth.push(
+        `x${fmt(sizeRatio, 1)} size -> x${fmt(timeRatio, 2)} time (${fmt(marginal, 2)} ms per added service)`,
+      );
       if (timeRatio > sizeRatio * LINEAR_SLACK) linear = false;
+      if (previousMarginal !== undefined && marginal > previousMarginal * MARGINAL_SLACK) linear = false;
+      previousMarginal = marginal;
     }
     check('growth no worse than linear', linear, growth.join(', ') || 'needs two sizes');
   } finally {

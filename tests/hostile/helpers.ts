@@ -105,9 +105,13 @@ export function stubBin(sandbox: string, names: string[]): { bin: string; log: s
   const log = join(sandbox, 'stub.log');
   mkdirSync(bin, { recursive: true });
   for (const n of names) {
-    writeFileSync(join(bin, n), `#!/bin/sh\nprintf '%s' "${n}" >> '${log}'\nfor a in "$@"; do printf ' [%s]' "$a" >> '${log}'; done\necho >> '${log}'\nexit 0\n`, {
-      mode: 0o755,
-    });
+    writeFileSync(
+      join(bin, n),
+      `#!/bin/sh\nprintf '%s' "${n}" >> '${log}'\nfor a in "$@"; do printf ' [%s]' "$a" >> '${log}'; done\necho >> '${log}'\nexit 0\n`,
+      {
+        mode: 0o755,
+      },
+    );
   }
   return { bin, log };
 }

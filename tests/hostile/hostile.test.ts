@@ -13,7 +13,17 @@ import { loadConfig } from '../../src/config/load.js';
 import { buildPlan } from '../../src/plan/build.js';
 import type { Plan } from '../../src/plan/types.js';
 import { DiskSnapshot } from '../../src/repo/disk.js';
-import { APPLY_BUILT, STACK_LINE, buildOnce, cli, findNamed, porcelain, repoFor, stubBin, type CliResult } from './helpers.js';
+import {
+  APPLY_BUILT,
+  STACK_LINE,
+  buildOnce,
+  cli,
+  findNamed,
+  porcelain,
+  repoFor,
+  stubBin,
+  type CliResult,
+} from './helpers.js';
 
 beforeAll(() => buildOnce(), 120_000);
 
@@ -61,7 +71,10 @@ describe('bad input is refused with file:line:col, exit 1, tree untouched', () =
     ['malformed-yaml', { exit: 1, at: /docker-compose\.yml:7:\d+/, says: /\S/ }],
     ['duplicate-keys', { exit: 1, at: /docker-compose\.yml:9:3/, says: /unique|duplicate/i }],
     ['services-list', { exit: 1, at: /docker-compose\.yml:2:3/, says: /'services' must be a mapping/ }],
-    ['invalid-service-name', { exit: 1, at: /docker-compose\.yml:5:3/, says: /invalid service name "api server!"/ }],
+    [
+      'invalid-service-name',
+      { exit: 1, at: /docker-compose\.yml:5:3/, says: /invalid service name "api server!"/ },
+    ],
     ['alias-bomb', { exit: 1, at: /docker-compose\.yml:\d+:\d+/, says: /alias/i }],
   ];
   for (const [name, want] of cases) {
@@ -111,7 +124,10 @@ describe('very large and binary compose files', () => {
   it('a binary docker-compose.yml is refused as not YAML text', () => {
     const { repo } = repoFor('binary-file', ({ repo }) => {
       const gzipHeader = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]);
-      writeFileSync(join(repo, 'docker-compose.yml'), Buffer.concat([gzipHeader, randomBytes(4096), Buffer.alloc(16)]));
+      writeFileSync(
+        join(repo, 'docker-compose.yml'),
+        Buffer.concat([gzipHeader, randomBytes(4096), Buffer.alloc(16)]),
+      );
     });
     const r = cli(['plan', '-C', repo]);
     expectRefusal(r, { exit: 1, at: /docker-compose\.yml/, says: /NUL|UTF-8|not a YAML|binary/i });
@@ -130,7 +146,11 @@ describe('cycles', () => {
   it('circular include names the file and the chain', () => {
     const { repo } = repoFor('circular-include');
     const r = cli(['plan', '-C', repo]);
-    expectRefusal(r, { exit: 1, at: /compose\/(app|infra)\.yml(:\d+:\d+)?/, says: /include cycle.*compose\/infra\.yml.*compose\/app\.yml/ });
+    expectRefusal(r, {
+      exit: 1,
+      at: /compose\/(app|infra)\.yml(:\d+:\d+)?/,
+      says: /include cycle.*compose\/infra\.yml.*compose\/app\.yml/,
+    });
     expect(porcelain(repo)).toBe('');
   });
 
@@ -176,11 +196,22 @@ describe('paths that leave the repository', () => {
     expect(porcelain(repo)).toBe('');
     if (r.status === 0) {
       const plan = JSON.parse(r.stdout) as { findings: { level: string; message: string; file?: string }[] };
-      const flagged = plan.findings.find((f) => f.level !== 'info' && (f.file === 'docker-compose.test.yml' || f.message.includes('docker-compose.test.yml')));
-      expect(flagged, `no finding names the out-of-repo link: ${JSON.stringify(plan.findings)}`).toBeDefined();
+      const flagged = plan.findings.find(
+        (f) =>
+          f.level !== 'info' &&
+          (f.file === 'docker-compose.test.yml' || f.message.includes('docker-compose.test.yml')),
+      );
+      expect(
+        flagged,
+        `no finding names the out-of-repo link: ${JSON.stringify(plan.findings)}`,
+      ).toBeDefined();
       expect(flagged?.message).toMatch(/outside|symlink|link/i);
     } else {
-      expectRefusal(r, { exit: r.status === 3 ? 3 : 1, at: /docker-compose\.test\.yml/, says: /outside|symlink|link/i });
+      expectRefusal(r, {
+        exit: r.status === 3 ? 3 : 1,
+        at: /docker-compose\.test\.yml/,
+        says: /outside|symlink|link/i,
+      });
     }
   });
 
@@ -208,7 +239,9 @@ describe('paths that leave the repository', () => {
     const plan = await planOf(repo);
     const file = plan.changes.find((c) => c.op === 'create' && c.path === 'api/docker-compose.yml');
     expect(file?.content).toBeDefined();
-    const doc = parse(file?.content ?? '') as { services: { api: { build: { context: string }; volumes: string[] } } };
+    const doc = parse(file?.content ?? '') as {
+      services: { api: { build: { context: string }; volumes: string[] } };
+    };
     const api = doc.services.api;
     const fromComponent = (p: string) => resolve(repo, 'api', p);
     expect(fromComponent(api.build.context)).toBe(resolve(repo, '../elsewhere'));
@@ -222,7 +255,12 @@ describe('paths that leave the repository', () => {
 
 describe('component directories with shell and make metacharacters', () => {
   const NAMES = ['$(touch pwned)', '`touch pwned`', 'with space', `it's "quoted"`];
-  const SERVICES: Record<string, string> = { '$(touch pwned)': 'dollar', '`touch pwned`': 'backtick', 'with space': 'spaced', [`it's "quoted"`]: 'quoted' };
+  const SERVICES: Record<string, string> = {
+    '$(touch pwned)': 'dollar',
+    '`touch pwned`': 'backtick',
+    'with space': 'spaced',
+    [`it's "quoted"`]: 'quoted',
+  };
 
   function hostileRepo() {
     return repoFor('hostile-names', ({ repo }) => {
@@ -232,7 +270,11 @@ describe('component directories with shell and make metacharacters', () => {
         writeFileSync(join(repo, dir, 'Dockerfile'), 'FROM python:3.12-slim\n');
         writeFileSync(join(repo, dir, 'pyproject.toml'), '[project]\nname = "x"\nversion = "0.1.0"\n');
         // `$$` is compose's escape for a literal `$` (docker-compose config resolves it to the directory).
-        lines.push(`  ${SERVICES[dir]}:`, `    build: ${JSON.stringify(`./${dir.replace(/\$/g, '$$$$')}`)}`, '    depends_on: [postgres]');
+        lines.push(
+          `  ${SERVICES[dir]}:`,
+          `    build: ${JSON.stringify(`./${dir.replace(/\$/g, '$$$$')}`)}`,
+          '    depends_on: [postgres]',
+        );
       }
       writeFileSync(join(repo, 'docker-compose.yml'), `${lines.join('\n')}\n`);
     });
@@ -247,7 +289,10 @@ describe('component directories with shell and make metacharacters', () => {
     expect(findNamed(repo, 'pwned')).toEqual([]);
     const plan = JSON.parse(r.stdout) as { findings: { level: string; code: string; message: string }[] };
     for (const dir of NAMES) {
-      expect(plan.findings.some((f) => f.code === 'component-name' && f.message.includes(dir)), dir).toBe(true);
+      expect(
+        plan.findings.some((f) => f.code === 'component-name' && f.message.includes(dir)),
+        dir,
+      ).toBe(true);
     }
   });
 
@@ -266,13 +311,19 @@ describe('component directories with shell and make metacharacters', () => {
   it('generated Makefiles survive make -n and a real make with stub docker, and nothing named pwned appears', async () => {
     const { sandbox, repo } = hostileRepo();
     const plan = await materialize(repo);
-    const makefiles = plan.changes.filter((c) => c.op === 'create' && /(^|\/)(Makefile|compose\.mk)$/.test(c.path));
+    const makefiles = plan.changes.filter(
+      (c) => c.op === 'create' && /(^|\/)(Makefile|compose\.mk)$/.test(c.path),
+    );
     expect(makefiles.length).toBeGreaterThanOrEqual(NAMES.length);
     const { bin, log } = stubBin(sandbox, ['docker', 'docker-compose', 'pytest', 'npm', 'go', 'cargo']);
     const env = { ...process.env, PATH: `${bin}:/usr/bin:/bin` };
     for (const mf of makefiles) {
       const dir = resolve(repo, posix.dirname(mf.path));
-      const phony = /^\.PHONY:(.*)$/m.exec(mf.content ?? '')?.[1]?.trim().split(/\s+/) ?? [];
+      const phony =
+        /^\.PHONY:(.*)$/m
+          .exec(mf.content ?? '')?.[1]
+          ?.trim()
+          .split(/\s+/) ?? [];
       expect(phony.length, mf.path).toBeGreaterThan(0);
       const dry = spawnSync('make', ['-n', ...phony], { cwd: dir, env, encoding: 'utf8' });
       expect(dry.status, `${mf.path}: make -n: ${dry.stderr}`).toBe(0);

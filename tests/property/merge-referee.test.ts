@@ -26,17 +26,26 @@ const kvArb = fc.oneof(
   kvMapArb.map((m) => Object.entries(m).map(([k, v]) => `${k}=${v}`)),
 );
 
-const portArb = fc.uniqueArray(fc.constantFrom('8080:80', '8081:80', '9000:90', '127.0.0.1:9001:91', '7000', '5432:5432/udp'), {
-  minLength: 1,
-  maxLength: 3,
-});
+const portArb = fc.uniqueArray(
+  fc.constantFrom('8080:80', '8081:80', '9000:90', '127.0.0.1:9001:91', '7000', '5432:5432/udp'),
+  {
+    minLength: 1,
+    maxLength: 3,
+  },
+);
 /** Two sources for /data, so a later file's mount on the same target must replace the earlier one. */
-const volumeArb = fc.uniqueArray(fc.constantFrom('./a:/data', './b:/data', '/srv/x:/srv', './c:/cache:ro', './logs/:/var/log'), {
-  minLength: 1,
-  maxLength: 3,
-  selector: (v) => v.split(':')[1] ?? v,
-});
-const commandArb = fc.oneof(fc.constantFrom('echo hi', 'sleep 10'), fc.constantFrom(['sh', '-c', 'true'], ['run', '--fast']));
+const volumeArb = fc.uniqueArray(
+  fc.constantFrom('./a:/data', './b:/data', '/srv/x:/srv', './c:/cache:ro', './logs/:/var/log'),
+  {
+    minLength: 1,
+    maxLength: 3,
+    selector: (v) => v.split(':')[1] ?? v,
+  },
+);
+const commandArb: fc.Arbitrary<YamlValue> = fc.oneof(
+  fc.constantFrom('echo hi', 'sleep 10'),
+  fc.constantFrom<string[]>(['sh', '-c', 'true'], ['run', '--fast']),
+);
 const imageArb = fc.constantFrom('busybox:1.36', 'alpine:3.19', 'nginx:1.27');
 
 /** Optional fields of one service; depends_on only on services declared before it (no cycles). */
@@ -49,11 +58,17 @@ function fieldsArb(index: number, withImage: boolean): fc.Arbitrary<YamlMap> {
     volumes: volumeArb,
     command: commandArb,
   };
-  if (earlier.length) parts.depends_on = fc.uniqueArray(fc.constantFrom(...earlier), { minLength: 1, maxLength: earlier.length });
+  if (earlier.length)
+    parts.depends_on = fc.uniqueArray(fc.constantFrom(...earlier), {
+      minLength: 1,
+      maxLength: earlier.length,
+    });
   const optional = fc.record(parts, { requiredKeys: [] }) as fc.Arbitrary<YamlMap>;
   return withImage
     ? fc.tuple(imageArb, optional).map(([image, rest]) => ({ image, ...rest }))
-    : fc.tuple(fc.option(imageArb, { nil: undefined }), optional).map(([image, rest]) => (image ? { image, ...rest } : rest));
+    : fc
+        .tuple(fc.option(imageArb, { nil: undefined }), optional)
+        .map(([image, rest]) => (image ? { image, ...rest } : rest));
 }
 
 /** Base file: every service complete. Override file: some of them, with any subset of fields. */

@@ -12,7 +12,11 @@ import { rebasePath } from '../../src/compose/paths.js';
 const ROOT = '/w/x/y/z/u/v/repo';
 
 const segment = fc.constantFrom('src', 'data', 'a', 'b-c', 'x.y', 'Dockerfile');
-const step = fc.oneof({ weight: 3, arbitrary: segment }, { weight: 1, arbitrary: fc.constant('..') }, { weight: 1, arbitrary: fc.constant('.') });
+const step = fc.oneof(
+  { weight: 3, arbitrary: segment },
+  { weight: 1, arbitrary: fc.constant('..') },
+  { weight: 1, arbitrary: fc.constant('.') },
+);
 
 /** A relative path as authors write them: "./src", "../shared/x", "data/", "a/../b". */
 const relativePath = fc
@@ -24,7 +28,12 @@ const relativePath = fc
   });
 
 /** A component directory, repo-relative: "pourtier", "apps/api", "services/group/x". */
-const componentDir = fc.array(segment.filter((s) => s !== 'Dockerfile'), { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
+const componentDir = fc
+  .array(
+    segment.filter((s) => s !== 'Dockerfile'),
+    { minLength: 1, maxLength: 3 },
+  )
+  .map((s) => s.join('/'));
 
 /** True when the path, written at the root, stays inside the repository. */
 const staysInside = (p: string): boolean => !posix.relative(ROOT, posix.resolve(ROOT, p)).startsWith('..');
@@ -65,7 +74,9 @@ describe('rebasePath keeps the location', () => {
     fc.assert(
       fc.property(relativePath, componentDir, (p, dir) => {
         const rebased = rebasePath(p, '', dir);
-        expect(rebased === '.' || rebased.startsWith('./') || rebased.startsWith('../') || rebased === '..').toBe(true);
+        expect(
+          rebased === '.' || rebased.startsWith('./') || rebased.startsWith('../') || rebased === '..',
+        ).toBe(true);
         if (p.endsWith('/') && rebased !== '.' && rebased !== '..') expect(rebased.endsWith('/')).toBe(true);
       }),
       { numRuns: 300 },
@@ -74,9 +85,13 @@ describe('rebasePath keeps the location', () => {
 
   it('leaves home, absolute and variable-led paths alone', () => {
     fc.assert(
-      fc.property(fc.constantFrom('~/x', '/srv/data', '${HOME}/cache', '$DATA_DIR/x'), componentDir, (p, dir) => {
-        expect(rebasePath(p, '', dir)).toBe(p);
-      }),
+      fc.property(
+        fc.constantFrom('~/x', '/srv/data', '${HOME}/cache', '$DATA_DIR/x'),
+        componentDir,
+        (p, dir) => {
+          expect(rebasePath(p, '', dir)).toBe(p);
+        },
+      ),
     );
   });
 });
