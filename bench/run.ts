@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateMonorepo } from './generate.js';
@@ -77,7 +77,17 @@ function timeOnce(cmd: string, args: string[], cwd?: string): Timed {
 }
 
 /** Median of `runs` timed runs after one warm-up (page cache, compile cache); throws when the command fails. */
+interface Timing {
+  median: number;
+  /** The fastest run: the one least disturbed by other load on the machine. */
+  min: number;
+}
+
 function medianMs(cmd: string, args: string[], runs: number, cwd?: string): number {
+  return timings(cmd, args, runs, cwd).median;
+}
+
+function timings(cmd: string, args: string[], runs: number, cwd?: string): Timing {
   const warm = timeOnce(cmd, args, cwd);
   if (warm.status !== 0)
     throw new Error(
@@ -85,27 +95,27 @@ function medianMs(cmd: string, args: string[], runs: number, cwd?: string): numb
     );
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(timeOnce(cmd, args, cwd).ms);
-  return median(times);
+  return { median: median(times), min: Math.min(...times) };
 }
 
 /** Wraps the CLI in-process to read its max RSS when GNU time is absent. */
 const RSS_WRAPPER = `
 const [cli, ...rest] = process.argv.slice(2);
 process.argv = [process.argv[0], cli, ...rest];
-process.on('exit', () => process.stderr.write('\\nMAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n'));
+process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nMAXRSS_KB=' + u.maxRSS + ' CPU_S=' + (u.userCPUTime + u.systemCPUTime) / 1e6 + '\\n'); });
 await import(cli);
 `;
 
-/** Peak resident memory of one plan run, in MB. */
-function peakRssMb(args: string[]): number {
+/** Peak resident memory (MB) and CPU time (user + system, ms) of one plan run: CPU time is less disturbed by other load than wall time. */
+function peakRssMb(args: string[]): { rssMb: number; cpuMs: number } {
   const devNull = openSync('/dev/null', 'w');
   try {
     if (existsSync(GNU_TIME)) {
-      const r = spawnSync(GNU_TIME, ['-f', 'MAXRSS_KB=%M', process.execPath, CLI, ...args], {
+      const r = spawnSync(GNU_TIME, ['-f', 'MAXRSS_KB=%M CPU_S=%U+%S', process.execPath, CLI, ...args], {
         stdio: ['ignore', devNull, 'pipe'],
         encoding: 'utf8',
       });
-      return kbFrom(r.stderr) / 1024;
+      return usageFrom(r.stderr);
     }
     const wrapper = join(mkdtempSync(join(tmpdir(), 'cm-rss-')), 'rss.mjs');
     writeFileSync(wrapper, RSS_WRAPPER);
@@ -113,21 +123,27 @@ function peakRssMb(args: string[]): number {
       stdio: ['ignore', devNull, 'pipe'],
       encoding: 'utf8',
     });
-    return kbFrom(r.stderr) / 1024;
+    return usageFrom(r.stderr);
   } finally {
     closeSync(devNull);
   }
 }
 
-function kbFrom(stderr: string): number {
-  const m = /MAXRSS_KB=(\d+)/.exec(stderr);
-  return m ? Number(m[1]) : Number.NaN;
+function usageFrom(stderr: string): { rssMb: number; cpuMs: number } {
+  const rss = /MAXRSS_KB=(\d+)/.exec(stderr);
+  const cpu = /CPU_S=([\d.]+)(?:\+([\d.]+))?/.exec(stderr);
+  return {
+    rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN,
+    cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2] ?? 0)) * 1000 : Number.NaN,
+  };
 }
 
 interface Row {
   label: string;
   services: number;
   planMs: number;
+  planMinMs: number;
+  cpuMs: number;
   rssMb: number;
   composeMs: number | undefined;
 }
@@ -149,7 +165,11 @@ function main(): void {
     `compose-migrate bench: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ` +
       `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), ${new Date().toISOString()}\n`,
   );
-  process.stdout.write(`median of ${runs} runs after one warm-up; stdout to /dev/null\n\n`);
+  process.stdout.write(`median of ${runs} runs after one warm-up; stdout to /dev/null\n`);
+  const load = loadavg()[0] ?? 0;
+  process.stdout.write(
+    `load average ${load.toFixed(2)} at start${load > cpus().length / 2 ? ' (busy machine: expect noisy timings; compare the min column)' : ''}\n\n`,
+  );
 
   const helpMs = medianMs(process.execPath, [CLI, '--help'], runs);
 
@@ -159,8 +179,8 @@ function main(): void {
     for (const size of args.sizes) {
       const repo = generateMonorepo(join(work, `mono-${size}`), { components: size });
       const planArgs = ['plan', '-C', repo.root, '--json'];
-      const planMs = medianMs(process.execPath, [CLI, ...planArgs], runs);
-      const rssMb = peakRssMb(planArgs);
+      const { median: planMs, min: planMinMs } = timings(process.execPath, [CLI, ...planArgs], runs);
+      const { rssMb, cpuMs } = peakRssMb(planArgs);
       // docker-compose on the dev environment (base + dev layer): what a developer would run.
       const composeMs = haveCompose
         ? medianMs(
@@ -170,12 +190,24 @@ function main(): void {
             repo.root,
           )
         : undefined;
-      rows.push({ label: `${size} components`, services: repo.serviceCount, planMs, rssMb, composeMs });
+      rows.push({
+        label: `${size} components`,
+        services: repo.serviceCount,
+        planMs,
+        planMinMs,
+        cpuMs,
+        rssMb,
+        composeMs,
+      });
       process.stdout.write(`  measured ${size} components\n`);
     }
 
-    const lumierePlanMs = medianMs(process.execPath, [CLI, 'plan', '-C', LUMIERE, '--json'], runs);
-    const lumiereRss = peakRssMb(['plan', '-C', LUMIERE, '--json']);
+    const { median: lumierePlanMs, min: lumiereMinMs } = timings(
+      process.execPath,
+      [CLI, 'plan', '-C', LUMIERE, '--json'],
+      runs,
+    );
+    const lumiereUsage = peakRssMb(['plan', '-C', LUMIERE, '--json']);
     const lumiereComposeMs = haveCompose
       ? medianMs(DOCKER_COMPOSE, ['-f', 'docker-compose.development.yaml', 'config'], runs, LUMIERE)
       : undefined;
@@ -183,16 +215,20 @@ function main(): void {
       label: 'lumiere fixture',
       services: 0,
       planMs: lumierePlanMs,
-      rssMb: lumiereRss,
+      planMinMs: lumiereMinMs,
+      rssMb: lumiereUsage.rssMb,
+      cpuMs: lumiereUsage.cpuMs,
       composeMs: lumiereComposeMs,
     });
 
     process.stdout.write('\n');
-    const header = ['repo', 'services', 'plan ms', 'peak MB', 'dc config ms', 'plan/dc'];
+    const header = ['repo', 'services', 'plan ms', 'min ms', 'cpu ms', 'peak MB', 'dc config ms', 'plan/dc'];
     const table = rows.map((r) => [
       r.label,
       r.services ? String(r.services) : '-',
       fmt(r.planMs),
+      fmt(r.planMinMs),
+      fmt(r.cpuMs),
       fmt(r.rssMb),
       fmt(r.composeMs),
       r.composeMs ? fmt(r.planMs / r.composeMs, 2) : '-',
