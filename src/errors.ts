@@ -19,7 +19,21 @@ export type ErrorCode =
   | 'schema-invalid'
   | 'config-invalid'
   | 'io'
-  | 'usage';
+  | 'usage'
+  /** The directory is not inside a git work tree. */
+  | 'not-a-repo'
+  /** A merge, rebase, cherry-pick, revert or bisect is in progress. */
+  | 'git-busy'
+  /** Paths the operation would touch have uncommitted changes. */
+  | 'dirty-tree'
+  /** A git command failed unexpectedly. */
+  | 'git-failed'
+  /** A move would overwrite an existing file. */
+  | 'destination-exists'
+  /** Files a rollback would revert were edited since the migration. */
+  | 'edited-since'
+  /** A --no-commit apply of the same component is already pending. */
+  | 'pending-exists';
 
 export interface Location {
   /** Repo-relative POSIX path. */

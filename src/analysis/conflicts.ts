@@ -1,5 +1,5 @@
 import type { EffectiveProject, VarSource } from '../compose/types.js';
-import { interpolate } from '../compose/interpolate.js';
+import { interpolate, variablesIn } from '../compose/interpolate.js';
 import type { MigrateConfig } from '../config/types.js';
 import type { Adjustment, Decision, EnvName, Finding } from './types.js';
 import { hostPorts, isMap, namedVolumes, str } from './service-facts.js';
@@ -67,7 +67,7 @@ function resolvePorts(
   findings: Finding[],
 ): void {
   const policy = config.ports ?? 'shift';
-  const byGroup = new Map<string, { file: PlannedFile; service: string; published: string; port: number; target: string }[]>();
+  const byGroup = new Map<string, { file: PlannedFile; service: string; raw: string; port: number; target: string }[]>();
   for (const file of files) {
     const project = projects.get(file.env);
     if (!project) continue;
@@ -79,7 +79,7 @@ function resolvePorts(
         const port = Number(published);
         if (!Number.isInteger(port) || port <= 0) continue;
         const list = byGroup.get(groupOf(file.env)) ?? [];
-        list.push({ file, service, published, port, target: evaluate(p.target, vars) });
+        list.push({ file, service, raw: p.published, port, target: evaluate(p.target, vars) });
         byGroup.set(groupOf(file.env), list);
       }
     }
@@ -111,11 +111,15 @@ function resolvePorts(
       let next = e.port + 1;
       while (taken.has(next)) next++;
       taken.add(next);
-      push(e.file.component, { kind: 'host-port', env: e.file.env, service: e.service, target: e.target, from: String(e.port), to: String(next) });
+      // A published port that a set variable decides (${PG_PORT:-5432} with PG_PORT in .env) is
+      // replaced whole: shifting only the default would change nothing once the variable is read.
+      const setVars = e.raw.includes('$') ? variablesIn(e.raw).filter((v) => vars(v) !== undefined) : [];
+      const from = setVars.length ? e.raw : String(e.port);
+      push(e.file.component, { kind: 'host-port', env: e.file.env, service: e.service, target: e.target, from, to: String(next) });
       findings.push({
         level: 'decision',
         code: 'port-collision',
-        message: `host port ${e.port} is published by ${where}; ${e.file.component}'s ${e.file.env} file publishes ${next} instead (ports: shift | keep)`,
+        message: `host port ${e.port} is published by ${where}; ${e.file.component}'s ${e.file.env} file publishes ${next} instead${setVars.length ? ` of ${e.raw} (${setVars.join(', ')} is set, so the variable no longer decides it)` : ''} (ports: shift | keep)`,
         component: e.file.component,
         decision,
       });

@@ -2,6 +2,10 @@ import { isMigrateError } from '../errors.js';
 
 /** The only place errors become text: one line, no stack trace unless --verbose. */
 export function reportError(e: unknown, verbose: boolean): number {
+  if (e instanceof Error && e.name === 'Interrupted') {
+    process.stderr.write('compose-migrate: interrupted; nothing was written\n');
+    return 130;
+  }
   if (isMigrateError(e)) {
     process.stderr.write(`compose-migrate: ${e.format()}\n`);
     if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);

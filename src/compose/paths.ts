@@ -40,9 +40,21 @@ export function resolveRelative(p: string, fileDir: string): string {
 /** The location `p` (relative to repo dir `fromDir`) expressed relative to repo dir `toDir`. */
 export function rebasePath(p: string, fromDir: string, toDir: string): string {
   if (p === '' || isUnresolvable(p)) return p;
-  const abs = posix.join('/', fromDir, p);
-  const rel = posix.relative(posix.join('/', toDir), abs);
+  // Relative arithmetic rather than absolute joins: a path above the repository root must keep its "..".
+  const target = segments(posix.normalize(posix.join(fromDir === '' ? '.' : fromDir, p)));
+  const base = segments(posix.normalize(toDir === '' ? '.' : toDir));
+  let common = 0;
+  while (common < base.length && common < target.length && base[common] === target[common] && base[common] !== '..') common++;
+  const up = base.slice(common).map(() => '..');
+  const rel = [...up, ...target.slice(common)].join('/');
   return keepTrailingSlash(p, dotStyle(rel));
+}
+
+function segments(normalized: string): string[] {
+  return normalized
+    .replace(/\/$/, '')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
 }
 
 /** True for a repo-root-relative path that points above the repository root. */

@@ -52,6 +52,19 @@ export function untag(value: YamlValue): YamlValue | undefined {
   return value;
 }
 
+/** Markers replaced by the value they carry (`!reset []` validates as `[]`), for schema validation. */
+export function unwrapTags(value: YamlValue): YamlValue {
+  const mark = tagOf(value);
+  if (mark) return unwrapTags(mark.value);
+  if (Array.isArray(value)) return value.map(unwrapTags);
+  if (value !== null && typeof value === 'object') {
+    const out: YamlMap = {};
+    for (const [k, v] of Object.entries(value)) out[k] = unwrapTags(v);
+    return out;
+  }
+  return value;
+}
+
 /** Key path segment: '.' joins, a key holding '.' or brackets is wrapped in [ ]. */
 export function keySegment(key: string): string {
   return /[.[\]]/.test(key) ? `[${key}]` : key;

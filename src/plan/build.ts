@@ -4,12 +4,12 @@ import { loadProject } from '../compose/load.js';
 import { loadDotEnv } from '../compose/interpolate.js';
 import { analyze } from '../analysis/analyze.js';
 import { discoverRootComposeFiles, layoutEnvironments } from '../analysis/environments.js';
-import type { Analysis, Component, EnvName, Finding } from '../analysis/types.js';
+import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
 import { MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { renderComponentCompose } from '../apply/compose-writer.js';
-import { renderMakefile } from '../apply/makefile.js';
+import { isGeneratedMakefile, renderMakefile } from '../apply/makefile.js';
 import { planArchive } from '../apply/archive.js';
 import type { CodemodContext } from '../codemods/types.js';
 import type { Change, Plan, PlanInput, Reference } from './types.js';
@@ -70,13 +70,8 @@ export function loadRepo(snapshot: RepoSnapshot, config: MigrateConfig, shellEnv
   return { rootFiles, layout, projects, vars, rootEnvKeys: new Set(dotenv.keys()), sources };
 }
 
-/**
- * The one code path behind `plan` and `apply`: analysis, then the full content of every file apply
- * would write. Pure over the snapshot.
- */
-export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Promise<Plan> {
-  const { snapshot } = ctx;
-  const config = ctx.loaded.config;
+/** Load and analyse: everything `plan`, `status` and `verify` need to know about the repository. */
+export function analyzeRepo(snapshot: RepoSnapshot, config: MigrateConfig, options: Pick<PlanOptions, 'withPeers' | 'env'> = {}): { repo: LoadedRepo; analysis: Analysis } {
   const repo = loadRepo(snapshot, config, options.env);
   const analysis = analyze({
     snapshot,
@@ -87,6 +82,17 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     rootEnvKeys: repo.rootEnvKeys,
     withPeers: options.withPeers === true,
   });
+  return { repo, analysis };
+}
+
+/**
+ * The one code path behind `plan` and `apply`: analysis, then the full content of every file apply
+ * would write. Pure over the snapshot.
+ */
+export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Promise<Plan> {
+  const { snapshot } = ctx;
+  const config = ctx.loaded.config;
+  const { repo, analysis } = analyzeRepo(snapshot, config, options);
   const findings: Finding[] = [...repo.layout.findings, ...analysis.findings];
   const known = new Set(analysis.components.map((c) => c.name));
   for (const name of options.components ?? []) {
@@ -100,7 +106,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const ext = repo.layout.extension;
   const migrated = new Set<string>();
   for (const component of analysis.components) {
-    const files = componentChanges(component, analysis, repo, config, ext, snapshot);
+    const files = componentChanges(component, analysis, repo, config, ext, snapshot, selected.includes(component.name) ? findings : []);
     const pending = files.filter((c) => c.op !== 'modify' || c.before !== c.content).filter((c) => !(c.op === 'create' && snapshot.read(c.path) === c.content));
     const blocked = files.filter((c) => c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) !== c.content);
     if (blocked.length > 0) {
@@ -142,16 +148,21 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     archivedPaths: Object.fromEntries(archiveMoves.map((m) => [m.path, m.to ?? ''])),
     fileNames: { dev: fileNameFor('dev', ext, config), test: fileNameFor('test', ext, config), prod: fileNameFor('prod', ext, config) },
   };
-  if (!options.skipCodemods && repo.rootFiles.length > 0) {
-    const { runCodemods } = await import('../codemods/run.js');
-    const run = await runCodemods(snapshot, codemodCtx);
-    changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
-    references.push(...run.references);
+  if (repo.rootFiles.length > 0) {
+    // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
+    // are rewritten only when this apply archives the files they name (before that, they still work).
+    if (options.skipCodemods) {
+      const { scanReferences } = await import('../codemods/references.js');
+      const scanned = scanReferences(snapshot, codemodCtx);
+      changes.push(...scanned.changes.map((c) => ({ ...c, component: '' })));
+      references.push(...scanned.references);
+    } else {
+      const { runCodemods } = await import('../codemods/run.js');
+      const run = await runCodemods(snapshot, codemodCtx);
+      changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
+      references.push(...run.references);
+    }
   }
-  const { scanReferences } = await import('../codemods/references.js');
-  const scanned = scanReferences(snapshot, codemodCtx);
-  references.push(...scanned.references);
-  if (archiving) changes.push(...scanned.changes.map((c) => ({ ...c, component: '' })));
   changes.push(...archiveMoves);
   if (repo.rootFiles.length > 0 && !archiving && options.archive !== false) {
     const left = composeComponents.filter((c) => !migrated.has(c.name)).map((c) => c.name);
@@ -174,33 +185,54 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   };
 }
 
+export interface GeneratedComposeFile {
+  env: EnvName;
+  /** Repo-relative path of the generated file. */
+  path: string;
+  text: string;
+  /** Every intentional difference from the original services, for verify. */
+  applied: Adjustment[];
+  /** Services the file holds. */
+  services: string[];
+}
+
+/** The compose files a compose component gets, one per environment it has services in. */
+export function componentComposeFiles(component: Component, analysis: Analysis, repo: LoadedRepo, config: MigrateConfig, ext: string): GeneratedComposeFile[] {
+  if (component.kind !== 'compose') return [];
+  const adjustments = analysis.adjustments[component.name] ?? [];
+  const out: GeneratedComposeFile[] = [];
+  for (const env of analysis.environments) {
+    const backing = component.backing[env.name];
+    const project = repo.projects.get(env.name);
+    if (backing === undefined || !project) continue;
+    const own = component.services.filter((s) => project.services.has(s));
+    const services = [...own, ...backing, ...(component.pulledPeers[env.name] ?? [])];
+    const rendered = renderComponentCompose({
+      component,
+      env: env.name,
+      project,
+      services,
+      adjustments: adjustments.filter((a) => a.env === env.name),
+      isTest: env.name === 'test' || env.name.endsWith('-test'),
+    });
+    out.push({ env: env.name, path: `${component.path}/${fileNameFor(env.name, ext, config)}`, text: rendered.text, applied: rendered.applied, services });
+  }
+  return out;
+}
+
 /** Every file a component's migration writes: compose files per environment and its Makefile. */
-function componentChanges(component: Component, analysis: Analysis, repo: LoadedRepo, config: MigrateConfig, ext: string, snapshot: RepoSnapshot): Change[] {
+function componentChanges(component: Component, analysis: Analysis, repo: LoadedRepo, config: MigrateConfig, ext: string, snapshot: RepoSnapshot, findings: Finding[]): Change[] {
   const out: Change[] = [];
   const files: { dev?: string; test?: string; prod?: string } = {};
-  if (component.kind === 'compose') {
-    const adjustments = analysis.adjustments[component.name] ?? [];
-    for (const env of analysis.environments) {
-      const backing = component.backing[env.name];
-      const project = repo.projects.get(env.name);
-      if (backing === undefined || !project) continue;
-      const own = component.services.filter((s) => project.services.has(s));
-      const services = [...own, ...backing, ...(component.pulledPeers[env.name] ?? [])];
-      const rendered = renderComponentCompose({
-        component,
-        env: env.name,
-        project,
-        services,
-        adjustments: adjustments.filter((a) => a.env === env.name),
-        isTest: env.name === 'test' || env.name.endsWith('-test'),
-      });
-      const name = fileNameFor(env.name, ext, config);
-      if (env.name === 'dev' || env.name === 'test' || env.name === 'prod') files[env.name] = name;
-      out.push({ op: 'create', path: `${component.path}/${name}`, component: component.name, content: rendered.text, reason: `${env.name} compose file for ${component.name}` });
-    }
+  for (const f of componentComposeFiles(component, analysis, repo, config, ext)) {
+    if (f.env === 'dev' || f.env === 'test' || f.env === 'prod') files[f.env] = f.path.slice(component.path.length + 1);
+    out.push({ op: 'create', path: f.path, component: component.name, content: f.text, reason: `${f.env} compose file for ${component.name}` });
   }
   const makefilePath = `${component.path}/Makefile`;
   const existing = snapshot.read(makefilePath);
+  // A Makefile an earlier apply generated belongs to the user now (it may have been edited): a
+  // re-apply leaves it as it is.
+  if (existing !== undefined && isGeneratedMakefile(existing)) return out;
   const testCommand = config.testCommands?.[component.name];
   const envVars = analysis.rootEnvVars[component.name];
   const envFile = envVars?.length && (config.envFile ?? 'makefile') === 'makefile' ? relativeToRoot(component.path) + '.env' : undefined;
@@ -211,6 +243,15 @@ function componentChanges(component: Component, analysis: Analysis, repo: Loaded
     ...(envFile ? { envFile } : {}),
     ...(existing !== undefined ? { existing } : {}),
   });
+  if (made.clashes.length) {
+    findings.push({
+      level: 'warning',
+      code: 'makefile-clash',
+      message: `${makefilePath} already defines ${made.clashes.join(', ')}; the generated targets are named compose-<target> in ${component.path}/compose.mk so yours keep working`,
+      file: makefilePath,
+      component: component.name,
+    });
+  }
   for (const f of made.files) {
     const before = snapshot.read(f.path);
     out.push({

@@ -4,10 +4,10 @@ import { shiftHostPort } from '../apply/ports.js';
 import { isMap, mountInfo } from '../apply/syntax.js';
 import { posix } from 'node:path';
 import { collectTopLevelUse } from '../apply/references.js';
-import { loadDotEnv, varSource } from '../compose/interpolate.js';
+import { interpolate, loadDotEnv, varSource } from '../compose/interpolate.js';
 import { loadProject, normalizeProjectName } from '../compose/load.js';
 import { normalizeService, type NormalizeOptions } from '../compose/normalize.js';
-import type { EffectiveProject, YamlMap, YamlValue } from '../compose/types.js';
+import type { EffectiveProject, VarSource, YamlMap, YamlValue } from '../compose/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 
 /** One way a migrated service's effective config differs from the original's. */
@@ -45,11 +45,25 @@ export function verifyService(input: VerifyServiceInput): Difference[] {
   const generated = normalizeService(structuredClone(input.generated), input.normalize);
   for (const adj of input.adjustments) {
     if (adj.env !== env || !('service' in adj) || adj.service !== service) continue;
-    explain(adj, original, generated);
+    explain(evaluated(adj, input.normalize.vars), original, generated);
   }
   const diffs: Difference[] = [];
   diff(original, generated, '', (path, o, g) => diffs.push({ service, env, path, original: o, generated: g }));
   return diffs;
+}
+
+/** Adjustments record values as written (`${PG_PORT:-5432}`); the comparison is over interpolated ones. */
+function evaluated(adj: Adjustment, vars: VarSource): Adjustment {
+  const value = (v: string): string => {
+    try {
+      return v.includes('$') ? interpolate(v, vars) : v;
+    } catch {
+      return v;
+    }
+  };
+  if (adj.kind === 'host-port') return { ...adj, from: value(adj.from) };
+  if (adj.kind === 'container-name') return { ...adj, from: value(adj.from) };
+  return adj;
 }
 
 function explain(adj: Adjustment, original: YamlMap, generated: YamlMap): void {

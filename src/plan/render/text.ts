@@ -22,8 +22,7 @@ export function renderText(plan: Plan, opts: TextOptions): string {
   out.push(table([
     ['NAME', 'KIND', 'SERVICES', 'DEPENDS ON', 'WHY'],
     ...plan.components.map((c) => {
-      const deps = [...new Set(c.dependsOn.filter((e) => e.role !== 'own').map((e) => `${e.service} (${e.role}, ${e.kind})`))];
-      return [c.name, c.kind, c.services.join(', ') || '-', deps.join(', ') || '-', c.reasons[c.reasons.length - 1] ?? ''];
+      return [c.name, c.kind, c.services.join(', ') || '-', dependencySummary(c) || '-', c.reasons[c.reasons.length - 1] ?? ''];
     }),
   ]));
   if (opts.verbose) {
@@ -67,6 +66,18 @@ export function renderText(plan: Plan, opts: TextOptions): string {
       `${t.findings.decision} decisions, ${t.findings.warning} warnings, ${t.findings.info} notes`,
   );
   return out.join('\n') + '\n';
+}
+
+/** "postgres, redis (backing); pourtier (peer)": one mention per service, grouped by role. */
+function dependencySummary(c: Plan['components'][number]): string {
+  const byRole = new Map<string, Set<string>>();
+  for (const e of c.dependsOn) {
+    if (e.role === 'own') continue;
+    const set = byRole.get(e.role) ?? new Set<string>();
+    set.add(e.service);
+    byRole.set(e.role, set);
+  }
+  return [...byRole].map(([role, set]) => `${[...set].sort().join(', ')} (${role})`).join('; ');
 }
 
 function levelTag(f: Finding, s: Style): string {

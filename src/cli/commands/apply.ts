@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { MigrateError } from '../../errors.js';
+import { buildPlan, loadRepo } from '../../plan/build.js';
+import { readSavedPlan, staleInputs } from '../../plan/saved.js';
+import { renderText } from '../../plan/render/text.js';
+import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
+import { DiskSnapshot } from '../../repo/disk.js';
+import { validateGenerated } from '../../apply/validate-generated.js';
+import { executePlan } from '../../apply/execute.js';
+import { preflight } from '../../git/preflight.js';
+import { interactive, makeIo, repoRoot, type GlobalOptions } from '../context.js';
+import { confirm } from '../prompt.js';
+import type { Plan } from '../../plan/types.js';
+
+interface ApplyFlags extends GlobalOptions {
+  component?: string[];
+  all?: boolean;
+  plan?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  commit?: boolean;
+  archive?: boolean;
+  skipCodemods?: boolean;
+  withPeers?: boolean;
+}
+
+export async function applyCommand(opts: ApplyFlags): Promise<number> {
+  const io = makeIo(opts);
+  const root = repoRoot(opts);
+  if (!opts.plan && !opts.all && !opts.component?.length) {
+    throw new MigrateError('usage', 'name the components to migrate with --component <name>, or pass --all', undefined, 2);
+  }
+  if (opts.all && opts.component?.length) throw new MigrateError('usage', '--all and --component cannot be combined', undefined, 2);
+  const snapshot = new DiskSnapshot(root);
+  const loaded = loadConfig(snapshot, opts.config);
+
+  let components = opts.all ? [] : (opts.component ?? []);
+  let withPeers = opts.withPeers === true;
+  if (opts.plan) {
+    const file = resolve(process.cwd(), opts.plan);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new MigrateError('usage', `cannot read saved plan ${opts.plan}`, undefined, 2);
+    }
+    const saved = readSavedPlan(opts.plan, text);
+    const stale = staleInputs(saved, snapshot);
+    if (stale.length) {
+      throw new MigrateError(
+        'usage',
+        `the saved plan is stale: ${stale.join(', ')} changed since it was made; run compose-migrate plan --out ${opts.plan} again and review it`,
+        { file: opts.plan },
+        3,
+      );
+    }
+    components = saved.options.components;
+    withPeers = saved.options.withPeers;
+  }
+
+  const plan = await buildPlan(
+    { snapshot, loaded },
+    {
+      components,
+      withPeers,
+      ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
+      skipCodemods: opts.skipCodemods === true,
+    },
+  );
+  if (plan.environments.length === 0) {
+    throw new MigrateError('usage', `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}: nothing to migrate`, undefined, 1);
+  }
+  await resolveDecisions(plan);
+
+  if (plan.changes.length === 0) {
+    io.out(`nothing to do: ${plan.selected.join(', ')} ${plan.selected.length === 1 ? 'is' : 'are'} already migrated\n`);
+    return 0;
+  }
+
+  const diff = plan.changes.map((c) => colorDiff(unifiedDiff(c), io.style)).join('\n');
+  if (opts.dryRun) {
+    io.out(renderText(plan, { style: io.style, diffs: false, verbose: io.verbose }));
+    io.out('\n' + diff + '\n');
+    io.out('dry run: nothing was written\n');
+    return 0;
+  }
+
+  await validateGenerated(plan.changes, loadRepo(snapshot, loaded.config).vars);
+  const touched = plan.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path]));
+  await preflight(root, touched);
+
+  if (!opts.yes) {
+    if (!interactive()) {
+      throw new MigrateError('usage', 'apply changes files and commits; without a terminal to confirm on, pass --yes (or review with --dry-run first)', undefined, 3);
+    }
+    io.out(renderText(plan, { style: io.style, diffs: false }));
+    io.out('\n' + diff + '\n');
+    if (!(await confirm(`Apply ${plan.changes.length} changes and commit?`, false))) {
+      io.out('nothing was written\n');
+      return 0;
+    }
+  }
+
+  const failAfter = process.env['COMPOSE_MIGRATE_FAIL_AFTER'];
+  const outcome = await executePlan(root, plan, {
+    noCommit: opts.commit === false,
+    ...(failAfter !== undefined && failAfter !== '' ? { failAfter: Number(failAfter) } : {}),
+  });
+  for (const c of outcome.commits) io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
+  for (const ref of outcome.backupRefs) io.out(`staged, not committed; backup ref ${ref} keeps the previous state for rollback\n`);
+  if (outcome.noops.length) io.out(`already migrated, no commit: ${outcome.noops.join(', ')}\n`);
+  const left = plan.references.filter((r) => r.action === 'report');
+  if (left.length) io.out(`${left.length} reference${left.length === 1 ? '' : 's'} to root compose files left for you (see plan)\n`);
+  return 0;
+}
+
+/**
+ * A decision with no safe default must be answered before anything is written: by config now, by a
+ * prompt once the interactive flow asks. Without an answer the apply refuses (exit 3) and says how.
+ */
+async function resolveDecisions(plan: Plan): Promise<void> {
+  const open = plan.findings.filter((f) => f.decision && f.decision.answer === undefined && f.decision.default === undefined);
+  const first = open[0];
+  if (!first?.decision) return;
+  const keys = open.map((f) => `${f.decision?.configKey}: ${f.decision?.choices.join(' | ')}`);
+  throw new MigrateError(
+    'usage',
+    `${open.length} decision${open.length === 1 ? '' : 's'} need${open.length === 1 ? 's' : ''} an answer before apply: ${first.decision.question} Answer in compose-migrate.config.yaml (${keys.join('; ')})`,
+    undefined,
+    3,
+  );
+}

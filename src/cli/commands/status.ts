@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { DiskSnapshot } from '../../repo/disk.js';
+import { analyzeRepo, componentComposeFiles } from '../../plan/build.js';
+import { migrationsOrNone, originalSnapshot } from '../../git/original.js';
+import { makeIo, repoRoot, type GlobalOptions } from '../context.js';
+
+interface StatusFlags extends GlobalOptions {
+  json?: boolean;
+}
+
+export type ComponentState = 'migrated' | 'staged' | 'pending' | 'host-only';
+
+export interface StatusRow {
+  name: string;
+  path: string;
+  kind: 'compose' | 'host';
+  state: ComponentState;
+  commit?: string;
+  date?: string;
+}
+
+export async function statusCommand(opts: StatusFlags): Promise<number> {
+  const io = makeIo(opts);
+  const root = repoRoot(opts);
+  const disk = new DiskSnapshot(root);
+  const { config } = loadConfig(disk, opts.config);
+  const original = await originalSnapshot(root, disk, config);
+  const { repo, analysis } = analyzeRepo(original, config);
+  const records = await migrationsOrNone(root);
+  const rows: StatusRow[] = analysis.components.map((c) => {
+    const pending = records.find((r) => r.kind === 'pending' && r.components.includes(c.name));
+    const applied = records.find((r) => r.kind === 'apply' && !r.revertedBy && r.components.includes(c.name));
+    const base = { name: c.name, path: c.path, kind: c.kind };
+    if (c.kind === 'host') return { ...base, state: 'host-only', ...(applied ? { commit: applied.sha, date: applied.date } : {}) };
+    if (pending) return { ...base, state: 'staged', commit: pending.sha, date: pending.date };
+    if (applied) return { ...base, state: 'migrated', commit: applied.sha, date: applied.date };
+    // Migrated by hand or committed outside the tool: the generated files are there.
+    const files = componentComposeFiles(c, analysis, repo, config, repo.layout.extension);
+    const onDisk = files.length > 0 && files.every((f) => existsSync(join(root, f.path)));
+    return { ...base, state: onDisk ? 'migrated' : 'pending' };
+  });
+  const archived = records.find((r) => r.kind === 'apply' && r.archive && !r.revertedBy);
+  if (opts.json) {
+    io.out(JSON.stringify({ schemaVersion: 1, components: rows, archive: archived ? { state: 'archived', commit: archived.sha, date: archived.date } : { state: original === disk ? 'at-root' : 'archived' } }, null, 2) + '\n');
+    return 0;
+  }
+  const width = Math.max(4, ...rows.map((r) => r.name.length));
+  for (const r of rows) {
+    const state = r.state === 'migrated' ? io.style.green(r.state) : r.state === 'pending' ? io.style.yellow(r.state) : r.state === 'staged' ? io.style.cyan(r.state) : io.style.dim(r.state);
+    io.out(`  ${r.name.padEnd(width)}  ${state.padEnd(9 + (state.length - r.state.length))}  ${r.commit ? r.commit.slice(0, 12) : ''}\n`);
+  }
+  io.out(archived ? `root compose files archived in ${archived.sha.slice(0, 12)}\n` : original === disk ? 'root compose files still at the root\n' : 'root compose files archived\n');
+  return 0;
+}

@@ -1,0 +1,28 @@
+import { discoverRootComposeFiles } from '../analysis/environments.js';
+import type { MigrateConfig } from '../config/types.js';
+import type { RepoSnapshot } from '../repo/snapshot.js';
+import { findMigrations, type MigrationRecord } from './history.js';
+import { GitTreeSnapshot } from './tree-snapshot.js';
+
+/** Migration history, or none when the directory is not a git repository (status still reports). */
+export async function migrationsOrNone(root: string): Promise<MigrationRecord[]> {
+  try {
+    return await findMigrations(root);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The repository as it was before the root compose files were archived: the disk while they are
+ * still at the root, else the tree just before the archive commit (or HEAD for a staged archive).
+ */
+export async function originalSnapshot(root: string, disk: RepoSnapshot, config: MigrateConfig): Promise<RepoSnapshot> {
+  if (discoverRootComposeFiles(disk, config).length > 0) return disk;
+  const records = await migrationsOrNone(root);
+  const pendingArchive = records.find((r) => r.kind === 'pending' && r.archive);
+  if (pendingArchive) return new GitTreeSnapshot(root, 'HEAD');
+  const archive = records.find((r) => r.kind === 'apply' && r.archive && !r.revertedBy);
+  if (archive) return new GitTreeSnapshot(root, `${archive.sha}^`);
+  return disk;
+}

@@ -1,0 +1,100 @@
+import { describe, expect, test } from 'vitest';
+import { isMigrateError, type MigrateError } from '../../src/errors.js';
+import { MAX_COMPOSE_BYTES, parseComposeFile } from '../../src/compose/parse.js';
+import { toValue } from '../../src/compose/value.js';
+
+function failure(text: string | Uint8Array): MigrateError {
+  try {
+    parseComposeFile('bad.yml', text);
+  } catch (e) {
+    if (isMigrateError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a MigrateError');
+}
+
+describe('parseComposeFile errors carry code, one-line message and 1-based position', () => {
+  const cases: Array<[string, string, string, number, number, RegExp]> = [
+    ['malformed flow sequence', 'services:\n  a:\n    ports: [1\n  b: {}\n', 'yaml-syntax', 4, 3, /./],
+    ['duplicate key', 'services:\n  a:\n    image: x\n    image: y\n', 'yaml-duplicate-key', 4, 5, /unique/],
+    ['top-level list', '- a\n- b\n', 'compose-shape', 1, 1, /top-level must be a mapping/],
+    ['services as list', 'services:\n  - a\n', 'compose-shape', 2, 3, /'services' must be a mapping/],
+    ['service as string', 'services:\n  web: nginx\n', 'compose-shape', 2, 8, /service 'web' must be a mapping/],
+    ['invalid service name', 'services:\n  web app:\n    image: x\n', 'compose-service-name', 2, 3, /invalid service name "web app"/],
+    ['service name starting with a dash', 'services:\n  -web:\n    image: x\n', 'compose-service-name', 2, 3, /invalid service name/],
+  ];
+  for (const [name, text, code, line, col, message] of cases) {
+    test(name, () => {
+      const e = failure(text);
+      expect(e.code).toBe(code);
+      expect(e.location).toEqual({ file: 'bad.yml', line, col });
+      expect(e.message).toMatch(message);
+      expect(e.message).not.toContain('\n');
+      expect(e.format()).toMatch(new RegExp(`^bad\\.yml:${line}:${col}: `));
+    });
+  }
+
+  test('alias bomb', () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    const names = 'bcdefghi'.split('');
+    let prev = 'a';
+    for (const n of names) {
+      lines.push(`${n}: &${n} [${Array(9).fill(`*${prev}`).join(',')}]`);
+      prev = n;
+    }
+    lines.push(`services:\n  web:\n    image: x\n    x: *${prev}`);
+    const e = failure(lines.join('\n'));
+    expect(e.code).toBe('yaml-alias-bomb');
+    expect(e.location?.line).toBe(2);
+  });
+
+  test('NUL bytes and invalid UTF-8 are refused before parsing', () => {
+    expect(failure(new Uint8Array([0x61, 0x3a, 0x00, 0x0a])).code).toBe('yaml-binary');
+    expect(failure(new Uint8Array([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x0a])).code).toBe('yaml-binary');
+  });
+
+  test('files over 10 MiB are refused', () => {
+    const big = new Uint8Array(MAX_COMPOSE_BYTES + 1).fill(0x20);
+    const e = failure(big);
+    expect(e.code).toBe('yaml-too-large');
+  });
+});
+
+describe('parseComposeFile success', () => {
+  test('custom tags survive a round trip and are visible as markers', () => {
+    const text = 'services:\n  a:\n    ports: !override\n      - "1:1"\n    volumes: !reset []\n    command: !reset null\n';
+    const f = parseComposeFile('x.yml', text);
+    expect(f.doc.warnings).toEqual([]);
+    const out = f.doc.toString();
+    expect(out).toContain('ports: !override');
+    expect(out).toContain('volumes: !reset []');
+    expect(out).toContain('command: !reset null');
+    expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('merge keys are shallow and explicit keys win wherever they stand', () => {
+    const text = [
+      'x-base: &base',
+      '  environment: {A: "1", B: "2"}',
+      '  restart: always',
+      '  image: base',
+      'services:',
+      '  a:',
+      '    image: mine',
+      '    <<: *base',
+      '    environment: {C: "3"}',
+    ].join('\n');
+    const v = toValue(parseComposeFile('x.yml', text)) as Record<string, Record<string, unknown>>;
+    expect(v.services?.a).toEqual({ image: 'mine', environment: { C: '3' }, restart: 'always' });
+  });
+
+  test('a list of merge sources: earlier sources win', () => {
+    const text = 'x1: &one {a: 1, b: 1}\nx2: &two {b: 2, c: 2}\nservices:\n  s:\n    <<: [*one, *two]\n    image: x\n';
+    const v = toValue(parseComposeFile('x.yml', text)) as Record<string, Record<string, unknown>>;
+    expect(v.services?.s).toEqual({ a: 1, b: 1, c: 2, image: 'x' });
+  });
+
+  test('empty services mapping is allowed', () => {
+    expect(() => parseComposeFile('x.yml', 'services:\n')).not.toThrow();
+  });
+});
