@@ -7,8 +7,6 @@ import { fileURLToPath } from 'node:url';
 export const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = join(PROJECT, 'dist/src/cli/main.js');
 export const HOSTILE = join(PROJECT, 'fixtures/hostile');
-/** `apply` is wired into the CLI as a lazily loaded module; tests that drive it need it built. */
-export const APPLY_BUILT = existsSync(join(PROJECT, 'dist/src/cli/commands/apply.js'));
 
 /**
  * Builds once per test file. tsc emits even when some other part of the project fails to type-check,

@@ -93,7 +93,7 @@ describe('bad input is refused with file:line:col, exit 1, tree untouched', () =
     expect(r.ms).toBeLessThan(5_000);
   });
 
-  it.runIf(APPLY_BUILT)('malformed-yaml: apply --all --yes writes nothing', () => {
+  it('malformed-yaml: apply --all --yes writes nothing', () => {
     const { repo } = repoFor('malformed-yaml');
     const r = cli(['apply', '-C', repo, '--all', '--yes']);
     expectRefusal(r, { exit: 1, at: /docker-compose\.yml:7:\d+/, says: /\S/ });
@@ -215,7 +215,7 @@ describe('paths that leave the repository', () => {
     }
   });
 
-  it.runIf(APPLY_BUILT)('apply never writes through a link that leaves the repo', () => {
+  it('apply never writes through a link that leaves the repo', () => {
     const { repo, outside } = withOutsideLink();
     const r = cli(['apply', '-C', repo, '--all', '--yes']);
     expect(r.stderr).not.toMatch(STACK_LINE);
