@@ -14,7 +14,6 @@ import { buildPlan } from '../../src/plan/build.js';
 import type { Plan } from '../../src/plan/types.js';
 import { DiskSnapshot } from '../../src/repo/disk.js';
 import {
-  APPLY_BUILT,
   STACK_LINE,
   buildOnce,
   cli,
