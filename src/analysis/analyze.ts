@@ -7,7 +7,8 @@ import { attributeServices, type ServiceVariants } from './attribution.js';
 import { closeOver } from './closure.js';
 import { discoverComponents } from './components.js';
 import { resolveConflicts, type PlannedFile } from './conflicts.js';
-import { findEdges, type RawEdge } from './dependencies.js';
+import { findEdges, findStartOrderCycle, type RawEdge } from './dependencies.js';
+import { MigrateError } from '../errors.js';
 import { runnerFor } from './manifests.js';
 import { buildFacts } from './service-facts.js';
 import type { Analysis, Attribution, Component, Decision, DependencyEdge, Environment, Finding } from './types.js';
@@ -56,6 +57,14 @@ export function analyze(input: AnalysisInput): Analysis {
     const project = projects.get(env.name);
     return project ? findEdges(project, vars) : [];
   });
+  for (const env of environments) {
+    const cycle = findStartOrderCycle(rawEdges.filter((e) => e.env === env.name));
+    const first = cycle?.[0];
+    if (cycle && first) {
+      const chain = [...cycle.map((e) => e.from), first.from].join(' -> ');
+      throw new MigrateError('compose-cycle', `dependency cycle in ${env.name}: ${chain}; compose cannot start these services`, first.pos ? { file: first.pos.file, line: first.pos.line, col: first.pos.col } : undefined);
+    }
+  }
   const edges = rawEdges.map((e) => withRole(e, attributions));
 
   const components: Component[] = discovery.dirs.map((dir) => {

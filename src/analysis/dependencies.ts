@@ -74,6 +74,46 @@ export function hostsIn(value: string, bareAllowed: boolean): string[] {
   return [...hosts];
 }
 
+/** Edges that decide start order: compose refuses a project where these form a cycle. */
+const ORDER_KINDS: ReadonlySet<EdgeKind> = new Set(['depends_on', 'links', 'volumes_from', 'network_mode']);
+
+/** The first cycle among start-order edges, as the list of services around it (first repeated last), or undefined. */
+export function findStartOrderCycle(edges: readonly RawEdge[]): RawEdge[] | undefined {
+  const out = new Map<string, RawEdge[]>();
+  for (const e of edges) {
+    if (!ORDER_KINDS.has(e.kind)) continue;
+    const list = out.get(e.from) ?? [];
+    list.push(e);
+    out.set(e.from, list);
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: RawEdge[] = [];
+  const visit = (node: string): RawEdge[] | undefined => {
+    state.set(node, 'open');
+    for (const e of out.get(node) ?? []) {
+      const s = state.get(e.service);
+      if (s === 'open') {
+        const start = stack.findIndex((x) => x.from === e.service);
+        return [...stack.slice(start < 0 ? 0 : start), e];
+      }
+      if (s === undefined) {
+        stack.push(e);
+        const found = visit(e.service);
+        if (found) return found;
+        stack.pop();
+      }
+    }
+    state.set(node, 'done');
+    return undefined;
+  };
+  for (const node of [...out.keys()].sort()) {
+    if (state.has(node)) continue;
+    const found = visit(node);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function dedupe(edges: RawEdge[]): RawEdge[] {
   const seen = new Set<string>();
   return edges.filter((e) => {

@@ -13,8 +13,15 @@ const str = (v: YamlValue | undefined): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
 /** A repo-relative path ("" for the root), or null for absolute, home, URL or variable paths. */
-export function repoRelative(p: string): string | null {
-  if (p.startsWith('/') || p.startsWith('~') || p.startsWith('$') || /^[a-z][a-z0-9+.-]*:\/\//i.test(p)) return null;
+export function repoRelative(written: string): string | null {
+  // "$$" is compose's escape for a literal "$"; a lone "$" starts a variable, whose value analysis does not guess.
+  const p = written.replace(/\$\$/g, '\0');
+  if (p.includes('$')) return null;
+  return repoRelativePlain(p.replace(/\0/g, '$'));
+}
+
+function repoRelativePlain(p: string): string | null {
+  if (p.startsWith('/') || p.startsWith('~') || /^[a-z][a-z0-9+.-]*:\/\//i.test(p)) return null;
   if (p.startsWith('git@') || p.includes('.git#')) return null;
   const n = posix.normalize(p);
   return n === '.' ? '' : n.replace(/\/+$/, '');

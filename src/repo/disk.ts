@@ -60,14 +60,17 @@ export class DiskSnapshot implements RepoSnapshot {
       } else if (entry.isFile()) {
         this.fileList.push(rel);
       } else if (entry.isSymbolicLink()) {
-        this.linkTargets.set(rel, this.resolveLink(rel));
-        const target = this.linkTargets.get(rel);
-        if (target !== null && target !== undefined) {
-          try {
-            if (statSync(join(this.root, rel)).isFile()) this.fileList.push(rel);
-          } catch {
-            /* dangling link: not a file */
-          }
+        const target = this.resolveLink(rel);
+        this.linkTargets.set(rel, target);
+        // A link that leaves the repository is listed (so that whoever needs it can say so) but never read.
+        if (target === null) {
+          this.fileList.push(rel);
+          continue;
+        }
+        try {
+          if (statSync(join(this.root, rel)).isFile()) this.fileList.push(rel);
+        } catch {
+          /* dangling link: not a file */
         }
       }
     }
