@@ -67,10 +67,36 @@ export function analyze(input: AnalysisInput): Analysis {
   }
   const edges = rawEdges.map((e) => withRole(e, attributions));
 
+  // Indexes built once: the per-component work below must stay linear in services and edges.
+  const ownBy = new Map<string, string[]>();
+  for (const a of attributions.values()) {
+    if (a.component === null) continue;
+    const list = ownBy.get(a.component) ?? [];
+    list.push(a.service);
+    ownBy.set(a.component, list);
+  }
+  const edgeIndex = new Map<DependencyEdge, number>(edges.map((e, i) => [e, i]));
+  const edgesFrom = new Map<string, DependencyEdge[]>();
+  for (const e of edges) {
+    const list = edgesFrom.get(e.from) ?? [];
+    list.push(e);
+    edgesFrom.set(e.from, list);
+  }
+  const adjacency = new Map<string, Map<string, DependencyEdge[]>>();
+  for (const e of edges) {
+    const byFrom = adjacency.get(e.env) ?? new Map<string, DependencyEdge[]>();
+    const list = byFrom.get(e.from) ?? [];
+    list.push(e);
+    byFrom.set(e.from, list);
+    adjacency.set(e.env, byFrom);
+  }
+
   const components: Component[] = discovery.dirs.map((dir) => {
-    const own = [...attributions.values()].filter((a) => a.component === dir.name).map((a) => a.service).sort();
-    const ownSet = new Set(own);
-    const dependsOn = edges.filter((e) => ownSet.has(e.from));
+    const own = (ownBy.get(dir.name) ?? []).sort();
+    // Edges keep their global order (environment by environment), as the plan lists them.
+    const dependsOn = own
+      .flatMap((s) => edgesFrom.get(s) ?? [])
+      .sort((a, b) => (edgeIndex.get(a) ?? 0) - (edgeIndex.get(b) ?? 0));
     const backing: Record<string, string[]> = {};
     const pulledPeers: Record<string, string[]> = {};
     for (const env of environments) {
@@ -78,10 +104,10 @@ export function analyze(input: AnalysisInput): Analysis {
       if (!project) continue;
       const ownHere = own.filter((s) => project.services.has(s));
       if (ownHere.length === 0) continue;
-      const envEdges = edges.filter((e) => e.env === env.name);
-      const peerCandidates = envEdges.filter((e) => ownHere.includes(e.from) && isPeerOf(e, dir.name, attributions));
+      const envAdjacency = adjacency.get(env.name) ?? new Map<string, DependencyEdge[]>();
+      const peerCandidates = ownHere.flatMap((s) => envAdjacency.get(s) ?? []).filter((e) => isPeerOf(e, dir.name, attributions));
       const chosen = choosePeers(dir.name, peerCandidates, config, input.withPeers === true);
-      const closure = closeOver(ownHere, chosen, envEdges, attributions);
+      const closure = closeOver(ownHere, chosen, envAdjacency, attributions);
       backing[env.name] = closure.backing;
       pulledPeers[env.name] = closure.peers;
     }

@@ -8,29 +8,19 @@ import type { Attribution, DependencyEdge } from './types.js';
 export function closeOver(
   own: string[],
   pulledPeers: string[],
-  edges: DependencyEdge[],
+  edgesFrom: ReadonlyMap<string, readonly DependencyEdge[]>,
   attributions: Map<string, Attribution>,
 ): { backing: string[]; peers: string[] } {
-  const out = new Map<string, DependencyEdge[]>();
-  for (const e of edges) {
-    const list = out.get(e.from) ?? [];
-    list.push(e);
-    out.set(e.from, list);
-  }
   const backing = new Set<string>();
-  const peers = new Set<string>(pulledPeers);
   const queue = [...own, ...pulledPeers];
   const seen = new Set(queue);
-  while (queue.length > 0) {
-    const s = queue.shift() as string;
-    for (const e of out.get(s) ?? []) {
-      if (seen.has(e.service)) continue;
-      const role = attributions.get(e.service)?.role;
-      if (role !== 'backing') continue;
+  for (let i = 0; i < queue.length; i++) {
+    for (const e of edgesFrom.get(queue[i] as string) ?? []) {
+      if (seen.has(e.service) || attributions.get(e.service)?.role !== 'backing') continue;
       seen.add(e.service);
       backing.add(e.service);
       queue.push(e.service);
     }
   }
-  return { backing: [...backing].sort(), peers: [...peers].sort() };
+  return { backing: [...backing].sort(), peers: [...new Set(pulledPeers)].sort() };
 }

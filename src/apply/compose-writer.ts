@@ -4,7 +4,7 @@ import type { EffectiveProject, YamlMap, YamlValue } from '../compose/types.js';
 import { MigrateError } from '../errors.js';
 import { applyComments } from './comments.js';
 import { shiftHostPort } from './ports.js';
-import { implicitProfiles, profilesToDrop } from './profiles.js';
+import { implicitProfiles, profileMembers, profilesToDrop } from './profiles.js';
 import { collectTopLevelUse, dropDanglingReferences } from './references.js';
 import { rebaseServicePaths, rebaseTopLevel } from './service-paths.js';
 import { isMap } from './syntax.js';
@@ -35,6 +35,18 @@ const TOP_LEVEL = ['networks', 'volumes', 'configs', 'secrets'] as const;
  * rebased to the component directory, references kept consistent, analysis adjustments applied,
  * and top-level entries pruned to what the services use.
  */
+/** Per environment, built once: every component's file of that environment asks the same question. */
+const profileIndexes = new WeakMap<EffectiveProject, { configs: Map<string, YamlMap>; members: Map<string, Set<string>> }>();
+function profileIndex(project: EffectiveProject): { configs: Map<string, YamlMap>; members: Map<string, Set<string>> } {
+  let index = profileIndexes.get(project);
+  if (!index) {
+    const configs = new Map([...project.services].map(([name, s]) => [name, s.config]));
+    index = { configs, members: profileMembers(configs) };
+    profileIndexes.set(project, index);
+  }
+  return index;
+}
+
 export function renderComponentCompose(input: RenderComposeInput): RenderedCompose {
   const { component, env, project } = input;
   const kept = new Set(input.services);
@@ -43,8 +55,8 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
   const applied: Adjustment[] = [];
   const adjustments = input.adjustments.filter((a) => a.env === env);
 
-  const rootConfigs = new Map([...project.services].map(([name, s]) => [name, s.config]));
-  const implicit = implicitProfiles(rootConfigs, kept, own);
+  const { configs: rootConfigs, members } = profileIndex(project);
+  const implicit = implicitProfiles(rootConfigs, kept, own, members);
 
   const services = new Map<string, YamlMap>();
   for (const name of input.services) {

@@ -4,6 +4,19 @@ function profilesOf(v: YamlValue | undefined): string[] {
   return Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : [];
 }
 
+/** Which services carry each profile; computed once per environment, not once per generated file. */
+export function profileMembers(rootServices: ReadonlyMap<string, { profiles?: YamlValue }>): Map<string, Set<string>> {
+  const members = new Map<string, Set<string>>();
+  for (const [name, cfg] of rootServices) {
+    for (const p of profilesOf(cfg.profiles)) {
+      let set = members.get(p);
+      if (!set) members.set(p, (set = new Set()));
+      set.add(name);
+    }
+  }
+  return members;
+}
+
 /**
  * Profiles that are implicitly active whenever the component's file runs, so keeping them would
  * leave `docker compose up` starting nothing:
@@ -18,15 +31,8 @@ export function implicitProfiles(
   rootServices: ReadonlyMap<string, { profiles?: YamlValue }>,
   fileServices: ReadonlySet<string>,
   ownServices: ReadonlySet<string>,
+  members: ReadonlyMap<string, ReadonlySet<string>> = profileMembers(rootServices),
 ): Set<string> {
-  const members = new Map<string, Set<string>>();
-  for (const [name, cfg] of rootServices) {
-    for (const p of profilesOf(cfg.profiles)) {
-      let set = members.get(p);
-      if (!set) members.set(p, (set = new Set()));
-      set.add(name);
-    }
-  }
   const implicit = new Set<string>();
   for (const [profile, set] of members) {
     const selectsEnv = set.size === rootServices.size;

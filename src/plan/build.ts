@@ -107,7 +107,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const migrated = new Set<string>();
   for (const component of analysis.components) {
     const files = componentChanges(component, analysis, repo, config, ext, snapshot, selected.includes(component.name) ? findings : []);
-    const pending = files.filter((c) => c.op !== 'modify' || c.before !== c.content).filter((c) => !(c.op === 'create' && snapshot.read(c.path) === c.content));
+    const pending = files.filter((c) => c.op !== 'modify' || c.before !== c.content).filter((c) => !(c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) === c.content));
     const blocked = files.filter((c) => c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) !== c.content);
     if (blocked.length > 0) {
       if (selected.includes(component.name)) {
@@ -211,15 +211,28 @@ export function componentComposeFiles(component: Component, analysis: Analysis, 
     if (backing === undefined || !project) continue;
     const own = component.services.filter((s) => project.services.has(s));
     const services = [...own, ...backing, ...(component.pulledPeers[env.name] ?? [])];
-    const rendered = renderComponentCompose({
-      component,
+    // Rendered on first use: `plan` without diffs lists the file without needing its text.
+    let rendered: ReturnType<typeof renderComponentCompose> | undefined;
+    const render = () =>
+      (rendered ??= renderComponentCompose({
+        component,
+        env: env.name,
+        project,
+        services,
+        adjustments: adjustments.filter((a) => a.env === env.name),
+        isTest: env.name === 'test' || env.name.endsWith('-test'),
+      }));
+    out.push({
       env: env.name,
-      project,
+      path: `${component.path}/${fileNameFor(env.name, ext, config)}`,
+      get text() {
+        return render().text;
+      },
+      get applied() {
+        return render().applied;
+      },
       services,
-      adjustments: adjustments.filter((a) => a.env === env.name),
-      isTest: env.name === 'test' || env.name.endsWith('-test'),
     });
-    out.push({ env: env.name, path: `${component.path}/${fileNameFor(env.name, ext, config)}`, text: rendered.text, applied: rendered.applied, services });
   }
   return out;
 }
@@ -230,7 +243,15 @@ function componentChanges(component: Component, analysis: Analysis, repo: Loaded
   const files: { dev?: string; test?: string; prod?: string } = {};
   for (const f of componentComposeFiles(component, analysis, repo, config, ext)) {
     if (f.env === 'dev' || f.env === 'test' || f.env === 'prod') files[f.env] = f.path.slice(component.path.length + 1);
-    out.push({ op: 'create', path: f.path, component: component.name, content: f.text, reason: `${f.env} compose file for ${component.name}` });
+    out.push({
+      op: 'create',
+      path: f.path,
+      component: component.name,
+      get content() {
+        return f.text;
+      },
+      reason: `${f.env} compose file for ${component.name}`,
+    });
   }
   const makefilePath = `${component.path}/Makefile`;
   const existing = snapshot.read(makefilePath);
