@@ -10,11 +10,15 @@ import { writeAtomic } from './transaction.js';
 export function saveConfigFile(root: string, path: string, text: string): void {
   const abs = resolve(root, path);
   const rel = relative(root, abs);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new MigrateError('path-outside-repo', `config file ${path} is outside the repository`, { file: path });
+  if (rel.startsWith('..') || isAbsolute(rel))
+    throw new MigrateError('path-outside-repo', `config file ${path} is outside the repository`, {
+      file: path,
+    });
   let mode = 0o644;
   try {
     const st = lstatSync(abs);
-    if (st.isSymbolicLink()) throw new MigrateError('io', 'config file is a symlink; answers were not saved', { file: path });
+    if (st.isSymbolicLink())
+      throw new MigrateError('io', 'config file is a symlink; answers were not saved', { file: path });
     mode = st.mode & 0o7777;
   } catch (e) {
     if (e instanceof MigrateError) throw e;

@@ -1,5 +1,14 @@
 import type { Decision, Finding } from '../analysis/types.js';
-import { answersToEdits, applyEdits, howToAnswer, openDecisions, questionKey, relevantFindings, type Answer, type AnswerFlags } from '../config/answers.js';
+import {
+  answersToEdits,
+  applyEdits,
+  howToAnswer,
+  openDecisions,
+  questionKey,
+  relevantFindings,
+  type Answer,
+  type AnswerFlags,
+} from '../config/answers.js';
 import type { MigrateConfig } from '../config/types.js';
 import { MigrateError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
@@ -7,7 +16,11 @@ import type { Io } from './context.js';
 import { choose, confirm } from './prompt.js';
 
 /** Open decisions that bear on this plan's components, each with the finding that explains it. */
-export function openFindings(plan: Plan, config: MigrateConfig, flags: AnswerFlags): { decision: Decision; finding: Finding }[] {
+export function openFindings(
+  plan: Plan,
+  config: MigrateConfig,
+  flags: AnswerFlags,
+): { decision: Decision; finding: Finding }[] {
   const relevant = relevantFindings(plan.findings, plan.selected);
   const open = new Set(openDecisions(relevant, config, flags).map((d) => d.id));
   const out: { decision: Decision; finding: Finding }[] = [];
@@ -48,7 +61,10 @@ export function needAnswerError(items: { decision: Decision }[], configPath: str
 export function defaultsTaken(items: { decision: Decision }[]): string[] {
   return groupByQuestion(items).map((group) => {
     const d = (group[0] as { decision: Decision }).decision;
-    const subject = d.kind === 'peer' ? `${d.id.split(':').slice(2).join(':')} into ${d.configKey.slice('peers.'.length)}` : d.configKey;
+    const subject =
+      d.kind === 'peer'
+        ? `${d.id.split(':').slice(2).join(':')} into ${d.configKey.slice('peers.'.length)}`
+        : d.configKey;
     const count = group.length > 1 ? ` (${group.length} findings)` : '';
     return `  ${subject}: ${d.default ?? '?'}${count}; answer with ${howToAnswer(d)}`;
   });
@@ -97,7 +113,8 @@ async function ask(group: { decision: Decision; finding: Finding }[], io: Io): P
   const d = first.decision;
   const where = (f: Finding) => (f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '');
   io.out('\n');
-  for (const { finding } of group) io.out(`${io.style.magenta('decision')} ${io.style.dim(where(finding))}${finding.message}\n`);
+  for (const { finding } of group)
+    io.out(`${io.style.magenta('decision')} ${io.style.dim(where(finding))}${finding.message}\n`);
   const question =
     group.length === 1
       ? d.question

@@ -32,7 +32,11 @@ export function isSettled(decision: Decision, config: MigrateConfig, flags: Answ
 }
 
 /** Decisions nobody has settled, in plan order; one per id. */
-export function openDecisions(findings: Finding[], config: MigrateConfig, flags: AnswerFlags = {}): Decision[] {
+export function openDecisions(
+  findings: Finding[],
+  config: MigrateConfig,
+  flags: AnswerFlags = {},
+): Decision[] {
   const seen = new Set<string>();
   const out: Decision[] = [];
   for (const f of findings) {
@@ -102,7 +106,8 @@ export function answersToEdits(answers: Answer[]): ConfigEdit[] {
         break;
     }
   }
-  for (const [component, list] of peers) set({ path: ['peers', component], value: [...new Set(list)].sort() });
+  for (const [component, list] of peers)
+    set({ path: ['peers', component], value: [...new Set(list)].sort() });
   return edits;
 }
 
@@ -137,7 +142,13 @@ function peerService(decision: Decision): string {
 
 /** How a person answers this without a prompt: the flag when there is one, and the config key. */
 export function howToAnswer(decision: Decision): string {
-  const choices = decision.choices.length > 8 ? `${decision.choices.slice(0, 8).join(' | ')} | ...` : decision.choices.join(' | ');
-  const config = decision.kind === 'peer' ? `${decision.configKey}: [services] | true | false` : `${decision.configKey}: ${choices}`;
+  const choices =
+    decision.choices.length > 8
+      ? `${decision.choices.slice(0, 8).join(' | ')} | ...`
+      : decision.choices.join(' | ');
+  const config =
+    decision.kind === 'peer'
+      ? `${decision.configKey}: [services] | true | false`
+      : `${decision.configKey}: ${choices}`;
   return decision.flag ? `${decision.flag} or config ${config}` : `config ${config}`;
 }

@@ -20,8 +20,14 @@ export function mergeConfigText(path: string, existing: string | undefined, edit
 
 function mergeYaml(path: string, existing: string | undefined, edits: ConfigEdit[]): string {
   const doc = parseDocument(existing ?? '', { uniqueKeys: true });
-  if (doc.errors.length) throw new MigrateError('config-invalid', `cannot merge answers: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`, { file: path });
-  if (doc.contents !== null && !isMap(doc.contents)) throw new MigrateError('config-invalid', 'the config must be a mapping', { file: path, line: 1, col: 1 });
+  if (doc.errors.length)
+    throw new MigrateError(
+      'config-invalid',
+      `cannot merge answers: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`,
+      { file: path },
+    );
+  if (doc.contents !== null && !isMap(doc.contents))
+    throw new MigrateError('config-invalid', 'the config must be a mapping', { file: path, line: 1, col: 1 });
   if (existing === undefined || existing.trim() === '') doc.commentBefore = ` ${HEADER}`;
   for (const edit of edits) {
     // A mapping the user wrote as `peers: {}` or `environments: null` is replaced by the edit's parent.
@@ -37,7 +43,11 @@ function mergeJson(path: string, existing: string | undefined, edits: ConfigEdit
   if (existing !== undefined && existing.trim() !== '') {
     const value: unknown = JSON.parse(existing);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new MigrateError('config-invalid', 'the config must be a mapping', { file: path, line: 1, col: 1 });
+      throw new MigrateError('config-invalid', 'the config must be a mapping', {
+        file: path,
+        line: 1,
+        col: 1,
+      });
     }
     root = value as Record<string, unknown>;
   }

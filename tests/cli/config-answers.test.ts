@@ -5,11 +5,47 @@ import { parseConfig } from '../../src/config/load.js';
 import { mergeConfigText } from '../../src/config/write.js';
 import { MigrateError } from '../../src/errors.js';
 
-const env: Decision = { id: 'environment:deploy/docker-compose.staging.yml', kind: 'environment', question: '?', choices: ['base', 'dev', 'test', 'prod', 'ignore'], configKey: 'environments["deploy/docker-compose.staging.yml"]' };
-const owner: Decision = { id: 'attribution:worker', kind: 'attribution', question: '?', choices: ['api', 'backing'], configKey: 'services.worker' };
-const peer = (component: string, service: string): Decision => ({ id: `peer:${component}:${service}`, kind: 'peer', question: '?', choices: ['no', 'yes'], default: 'no', configKey: `peers.${component}`, flag: '--with-peers' });
-const port: Decision = { id: 'port:app:dev:postgres:5432', kind: 'port', question: '?', choices: ['shift', 'keep'], default: 'shift', answer: 'shift', configKey: 'ports' };
-const names: Decision = { id: 'container-name:db', kind: 'container-name', question: '?', choices: ['scope', 'keep', 'drop'], default: 'scope', answer: 'scope', configKey: 'containerNames' };
+const env: Decision = {
+  id: 'environment:deploy/docker-compose.staging.yml',
+  kind: 'environment',
+  question: '?',
+  choices: ['base', 'dev', 'test', 'prod', 'ignore'],
+  configKey: 'environments["deploy/docker-compose.staging.yml"]',
+};
+const owner: Decision = {
+  id: 'attribution:worker',
+  kind: 'attribution',
+  question: '?',
+  choices: ['api', 'backing'],
+  configKey: 'services.worker',
+};
+const peer = (component: string, service: string): Decision => ({
+  id: `peer:${component}:${service}`,
+  kind: 'peer',
+  question: '?',
+  choices: ['no', 'yes'],
+  default: 'no',
+  configKey: `peers.${component}`,
+  flag: '--with-peers',
+});
+const port: Decision = {
+  id: 'port:app:dev:postgres:5432',
+  kind: 'port',
+  question: '?',
+  choices: ['shift', 'keep'],
+  default: 'shift',
+  answer: 'shift',
+  configKey: 'ports',
+};
+const names: Decision = {
+  id: 'container-name:db',
+  kind: 'container-name',
+  question: '?',
+  choices: ['scope', 'keep', 'drop'],
+  default: 'scope',
+  answer: 'scope',
+  configKey: 'containerNames',
+};
 
 describe('answers', () => {
   it('a default the plan filled in is not an answer; config and flags are', () => {
@@ -24,7 +60,11 @@ describe('answers', () => {
 
   it('openDecisions keeps one per id, in order, and skips settled ones', () => {
     const f = (decision: Decision) => ({ level: 'decision' as const, code: 'x', message: 'm', decision });
-    expect(openDecisions([f(port), f(env), f(port), f(peer('app', 'api'))], { peers: { app: false } }).map((d) => d.id)).toEqual([port.id, env.id]);
+    expect(
+      openDecisions([f(port), f(env), f(port), f(peer('app', 'api'))], { peers: { app: false } }).map(
+        (d) => d.id,
+      ),
+    ).toEqual([port.id, env.id]);
   });
 
   it('answers become config edits: peers of one component gather into one list', () => {
@@ -112,12 +152,25 @@ describe('mergeConfigText', () => {
 
   it('replaces a parent the user left empty', () => {
     const text = mergeConfigText('c.yaml', 'peers:\nenvironments: {}\n', edits);
-    expect(parseConfig('c.yaml', text)).toEqual({ environments: { 'deploy/docker-compose.staging.yml': 'test' }, ports: 'keep', peers: { app: ['api'] } });
+    expect(parseConfig('c.yaml', text)).toEqual({
+      environments: { 'deploy/docker-compose.staging.yml': 'test' },
+      ports: 'keep',
+      peers: { app: ['api'] },
+    });
   });
 
   it('merges into JSON as JSON', () => {
-    const text = mergeConfigText('compose-migrate.config.json', '{"archiveDir": "old", "ports": "shift"}', edits);
-    expect(JSON.parse(text)).toEqual({ archiveDir: 'old', ports: 'keep', environments: { 'deploy/docker-compose.staging.yml': 'test' }, peers: { app: ['api'] } });
+    const text = mergeConfigText(
+      'compose-migrate.config.json',
+      '{"archiveDir": "old", "ports": "shift"}',
+      edits,
+    );
+    expect(JSON.parse(text)).toEqual({
+      archiveDir: 'old',
+      ports: 'keep',
+      environments: { 'deploy/docker-compose.staging.yml': 'test' },
+      peers: { app: ['api'] },
+    });
   });
 
   it('refuses a config that does not parse, or would not load after the merge', () => {

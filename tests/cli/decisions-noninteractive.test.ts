@@ -1,14 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupRepos, ensureBuilt, exists, fixtureRepo, gitState, repoOf, runPiped } from '../interactive/repo.js';
+import {
+  cleanupRepos,
+  ensureBuilt,
+  exists,
+  fixtureRepo,
+  gitState,
+  repoOf,
+  runPiped,
+} from '../interactive/repo.js';
 
 beforeAll(ensureBuilt);
 afterAll(cleanupRepos);
 
 /** A repository whose `worker` service is built from the root with nothing tying it to a component. */
 const unattributed = {
-  'docker-compose.yml': 'services:\n  api:\n    build: ./api\n    depends_on: [postgres]\n  worker:\n    build:\n      context: .\n      dockerfile: jobs.Dockerfile\n  postgres:\n    image: postgres:16\n',
+  'docker-compose.yml':
+    'services:\n  api:\n    build: ./api\n    depends_on: [postgres]\n  worker:\n    build:\n      context: .\n      dockerfile: jobs.Dockerfile\n  postgres:\n    image: postgres:16\n',
   'docker-compose.test.yml': 'services:\n  api:\n    environment:\n      DB: postgres://postgres:5432/x\n',
   'api/package.json': '{"name":"api","scripts":{"test":"vitest"}}\n',
   'jobs.Dockerfile': 'FROM alpine\n',
@@ -29,16 +38,19 @@ describe('decisions without a terminal', () => {
       key: 'config services.worker: api | backing',
     },
   ])('$kind (no safe default)', ({ make, args, key }) => {
-    it.each([[[]], [['--yes']]])('exits 3 with %j and names the config key; nothing is written', (extra: string[]) => {
-      const dir = make();
-      const before = gitState(dir);
-      const r = runPiped(['apply', ...args, ...extra], dir);
-      expect(r.code).toBe(3);
-      expect(r.stderr).toContain('no safe default');
-      expect(r.stderr).toContain(key);
-      expect(r.stdout).toBe('');
-      expect(gitState(dir)).toEqual(before);
-    });
+    it.each([[[]], [['--yes']]])(
+      'exits 3 with %j and names the config key; nothing is written',
+      (extra: string[]) => {
+        const dir = make();
+        const before = gitState(dir);
+        const r = runPiped(['apply', ...args, ...extra], dir);
+        expect(r.code).toBe(3);
+        expect(r.stderr).toContain('no safe default');
+        expect(r.stderr).toContain(key);
+        expect(r.stdout).toBe('');
+        expect(gitState(dir)).toEqual(before);
+      },
+    );
   });
 
   describe.each([
@@ -54,7 +66,10 @@ describe('decisions without a terminal', () => {
     },
     {
       kind: 'port',
-      make: () => fixtureRepo('layered', { write: { 'compose-migrate.config.yaml': 'peers:\n  app: false\n  chat: false\n' } }),
+      make: () =>
+        fixtureRepo('layered', {
+          write: { 'compose-migrate.config.yaml': 'peers:\n  app: false\n  chat: false\n' },
+        }),
       args: ['--all'],
       names: ['ports: shift', 'config ports: shift | keep'],
       absent: ['peers.'],
@@ -69,7 +84,9 @@ describe('decisions without a terminal', () => {
       names: ['containerNames: scope', 'config containerNames: scope | keep | drop'],
       absent: ['config ports', 'peers.'],
       check: (dir: string) => {
-        expect(readFileSync(join(dir, 'pourtier/docker-compose.yaml'), 'utf8')).toContain('container_name: pourtier-postgres-dev');
+        expect(readFileSync(join(dir, 'pourtier/docker-compose.yaml'), 'utf8')).toContain(
+          'container_name: pourtier-postgres-dev',
+        );
       },
     },
   ])('$kind (has a default)', ({ make, args, names, absent, check }) => {
@@ -107,7 +124,9 @@ describe('decisions without a terminal', () => {
     const dir = fixtureRepo('infra-backend');
     const r = runPiped(['apply', '--all'], dir, { CI: 'true' });
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^compose-migrate: apply changes files and commits; without a terminal to confirm on, pass --yes \(or review with --dry-run first\)\n$/);
+    expect(r.stderr).toMatch(
+      /^compose-migrate: apply changes files and commits; without a terminal to confirm on, pass --yes \(or review with --dry-run first\)\n$/,
+    );
   });
 
   it('--dry-run needs no --yes: it writes nothing and shows the defaults in force', () => {

@@ -31,7 +31,11 @@ describe('progressLine', () => {
     t = 400;
     p.update('analysing', 0, 1);
     p.clear();
-    expect(s.writes).toEqual(['\rrunning codemods 3/300', `\ranalysing 1/1${' '.repeat(9)}`, `\r${' '.repeat(13)}\r`]);
+    expect(s.writes).toEqual([
+      '\rrunning codemods 3/300',
+      `\ranalysing 1/1${' '.repeat(9)}`,
+      `\r${' '.repeat(13)}\r`,
+    ]);
     expect(s.writes.join('')).not.toContain('\x1b');
   });
 

@@ -37,7 +37,9 @@ describe('apply on a terminal', () => {
     const after = gitState(dir);
     expect(after.log.length).toBe(before.log.length + 1);
     expect(after.log[0]).toMatch(/pourtier/);
-    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Compose-Migrate-Component,valueonly)').trim()).toBe('pourtier');
+    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Compose-Migrate-Component,valueonly)').trim()).toBe(
+      'pourtier',
+    );
     expect(after.status).toBe('');
     const dev = readFileSync(join(dir, 'pourtier/docker-compose.yaml'), 'utf8');
     expect(dev).toContain('pourtier-postgres-dev'); // container_name scoped, the preselected default
@@ -154,7 +156,9 @@ describe('apply on a terminal', () => {
       s.kill();
     }
     const saved = readFileSync(join(dir, 'compose-migrate.config.yaml'), 'utf8');
-    expect(saved.startsWith('# owned by the platform team\narchiveDir: todo # archived root files go here\n')).toBe(true);
+    expect(
+      saved.startsWith('# owned by the platform team\narchiveDir: todo # archived root files go here\n'),
+    ).toBe(true);
     expect(saved).toContain('ports: keep');
     expect(saved).toMatch(/peers:\n\s+app: \[\]\n\s+chat: \[ api \]/);
     const chat = readFileSync(join(dir, 'chat/docker-compose.yml'), 'utf8');

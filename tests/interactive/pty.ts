@@ -14,7 +14,8 @@ export const KEY = { enter: '\r', ctrlC: '\x03', down: '\x1b[B', up: '\x1b[A' } 
 /** Environment for a child that must see a person at a terminal: no CI marker, a git identity. */
 export function terminalEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI' && k !== 'NO_COLOR' && k !== 'FORCE_COLOR') env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && k !== 'CI' && k !== 'NO_COLOR' && k !== 'FORCE_COLOR') env[k] = v;
   return {
     ...env,
     TERM: 'xterm-256color',
@@ -42,7 +43,10 @@ export interface Session {
 }
 
 /** The built CLI in a pseudo-terminal: stdin, stdout and stderr are all a TTY. */
-export function runInTerminal(args: string[], options: { cwd: string; env?: Record<string, string> }): Session {
+export function runInTerminal(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Session {
   const child: IPty = spawn(process.execPath, [CLI, ...args], {
     name: 'xterm-256color',
     cols: 200,
@@ -70,10 +74,15 @@ export function runInTerminal(args: string[], options: { cwd: string; env?: Reco
       const check = () => {
         const text = stripAnsi(raw);
         const rest = text.slice(cursor);
-        const m = typeof pattern === 'string' ? (rest.includes(pattern) ? { index: rest.indexOf(pattern), length: pattern.length } : undefined) : (() => {
-          const r = pattern.exec(rest);
-          return r ? { index: r.index, length: r[0].length } : undefined;
-        })();
+        const m =
+          typeof pattern === 'string'
+            ? rest.includes(pattern)
+              ? { index: rest.indexOf(pattern), length: pattern.length }
+              : undefined
+            : (() => {
+                const r = pattern.exec(rest);
+                return r ? { index: r.index, length: r[0].length } : undefined;
+              })();
         if (m) {
           cursor += m.index + m.length;
           done();

@@ -9,14 +9,22 @@ const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const created: string[] = [];
 
 export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: terminalEnv() });
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: terminalEnv(),
+  });
 }
 
 /**
  * A committed temporary copy of a fixture. `drop` removes files first (say, the config that answers
  * its decisions); `write` adds or replaces files.
  */
-export function fixtureRepo(name: string, opts: { drop?: string[]; write?: Record<string, string> } = {}): string {
+export function fixtureRepo(
+  name: string,
+  opts: { drop?: string[]; write?: Record<string, string> } = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), `cm-${name}-`));
   created.push(dir);
   cpSync(join(FIXTURES, name), dir, { recursive: true });
@@ -55,7 +63,12 @@ export interface Run {
 
 /** The built CLI with pipes for stdin, stdout and stderr: no terminal anywhere. */
 export function runPiped(args: string[], cwd: string, env: Record<string, string> = {}): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: terminalEnv(env), input: '' });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: terminalEnv(env),
+    input: '',
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
