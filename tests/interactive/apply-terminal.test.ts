@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEY, runInTerminal, terminalEnv } from './pty.js';
-import { cleanupRepos, ensureBuilt, exists, fixtureRepo, git, gitState } from './repo.js';
+import { cleanupRepos, ensureBuilt, exists, fixtureRepo, git, gitState, repoOf } from './repo.js';
 
 beforeAll(ensureBuilt);
 afterAll(cleanupRepos);
@@ -166,6 +166,35 @@ describe('apply on a terminal', () => {
     const app = readFileSync(join(dir, 'app/docker-compose.yml'), 'utf8');
     expect(app).not.toMatch(/^ {2}api:/m);
     expect(app).toContain('5432:5432'); // kept, not shifted
+  });
+
+  it('an unattributed service is asked for its component, and the answer moves it into that component', async () => {
+    const dir = repoOf({
+      'docker-compose.yml':
+        'services:\n  api:\n    build: ./api\n    depends_on: [postgres]\n  worker:\n    build:\n      context: .\n      dockerfile: jobs.Dockerfile\n  postgres:\n    image: postgres:16\n',
+      'docker-compose.test.yml':
+        'services:\n  api:\n    environment:\n      DB: postgres://postgres:5432/x\n',
+      'api/package.json': '{"name":"api","scripts":{"test":"vitest"}}\n',
+      'jobs.Dockerfile': 'FROM alpine\n',
+    });
+    const s = runInTerminal(['apply', '--all'], { cwd: dir });
+    try {
+      await s.waitFor('Which component owns service worker?');
+      s.write(KEY.enter); // api, the first choice
+      await s.waitFor('and commit?');
+      s.write('y');
+      s.write(KEY.enter);
+      await s.waitFor('Save these answers');
+      s.write('y');
+      s.write(KEY.enter);
+      expect(await s.exited).toBe(0);
+    } finally {
+      s.kill();
+    }
+    expect(readFileSync(join(dir, 'api/docker-compose.yml'), 'utf8')).toMatch(/^ {2}worker:/m);
+    expect(readFileSync(join(dir, 'compose-migrate.config.yaml'), 'utf8')).toMatch(
+      /services:\n\s+worker: api\n/,
+    );
   });
 
   it('CI=true on a terminal asks nothing and refuses like a pipe', async () => {

@@ -30,17 +30,29 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
   try {
     plan = await buildPlan(
       { snapshot, loaded },
-      { ...(opts.component ? { components: opts.component } : {}), withPeers: opts.withPeers === true, progress: progress.update },
+      {
+        ...(opts.component ? { components: opts.component } : {}),
+        withPeers: opts.withPeers === true,
+        progress: progress.update,
+      },
     );
   } finally {
     progress.clear();
   }
   if (plan.environments.length === 0) {
-    throw new MigrateError('usage', `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}`, undefined, 1);
+    throw new MigrateError(
+      'usage',
+      `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}`,
+      undefined,
+      1,
+    );
   }
   if (opts.out) {
     const target = resolve(process.cwd(), opts.out);
-    writeFileSync(target, savePlan(plan, { components: opts.component ?? [], withPeers: opts.withPeers === true }));
+    writeFileSync(
+      target,
+      savePlan(plan, { components: opts.component ?? [], withPeers: opts.withPeers === true }),
+    );
     if (!opts.json) io.err(`plan saved to ${opts.out}\n`);
   }
   if (opts.json) {
