@@ -70,7 +70,7 @@ function readPrior(abs: string): Prior {
 }
 
 /** Write via a temporary file in the same directory and a rename, so readers never see half a file. */
-function writeAtomic(abs: string, bytes: Uint8Array | string, mode: number): void {
+export function writeAtomic(abs: string, bytes: Uint8Array | string, mode: number): void {
   const tmp = join(dirname(abs), `.${basename(abs)}.compose-migrate-${randomBytes(6).toString('hex')}.tmp`);
   try {
     writeFileSync(tmp, bytes, { mode, flag: 'wx' });

@@ -63,7 +63,11 @@ function rank(env: string): number {
   return i < 0 ? ENV_ORDER.length : i;
 }
 
-export async function runCodemods(snapshot: RepoSnapshot, ctx: CodemodContext): Promise<CodemodRun> {
+export async function runCodemods(
+  snapshot: RepoSnapshot,
+  ctx: CodemodContext,
+  progress?: (step: string, done: number, total: number) => void,
+): Promise<CodemodRun> {
   const options = transformOptions(ctx);
   const names = options.rootFiles.map((r) => r.name);
   const changes: Change[] = [];
@@ -73,7 +77,9 @@ export async function runCodemods(snapshot: RepoSnapshot, ctx: CodemodContext): 
   const loaded = new Map<string, Transform>();
 
   if (names.length > 0) {
-    for (const path of snapshot.files()) {
+    const files = snapshot.files();
+    for (const [i, path] of files.entries()) {
+      progress?.('running codemods', i, files.length);
       const language = languageOf(path);
       if (!language || SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES) continue;
       const before = safeRead(snapshot, path);

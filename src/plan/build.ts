@@ -24,7 +24,12 @@ export interface PlanOptions {
   skipCodemods?: boolean;
   /** Shell environment for interpolation during analysis (default: none, so plans are reproducible). */
   env?: Record<string, string | undefined>;
+  /** Told how far long steps are (loading, rendering, codemods); the CLI draws it on a terminal. */
+  progress?: Progress;
 }
+
+/** `step` names the long step; `done` of `total` units are finished. */
+export type Progress = (step: string, done: number, total: number) => void;
 
 export interface PlanContext {
   snapshot: RepoSnapshot;
@@ -52,7 +57,7 @@ export interface LoadedRepo {
 }
 
 /** Reads the root compose files once and merges them per environment. */
-export function loadRepo(snapshot: RepoSnapshot, config: MigrateConfig, shellEnv: Record<string, string | undefined> = {}): LoadedRepo {
+export function loadRepo(snapshot: RepoSnapshot, config: MigrateConfig, shellEnv: Record<string, string | undefined> = {}, progress?: Progress): LoadedRepo {
   const rootFiles = discoverRootComposeFiles(snapshot, config);
   const layout = layoutEnvironments(rootFiles, config);
   const dotenvText = snapshot.read('.env');
@@ -61,7 +66,8 @@ export function loadRepo(snapshot: RepoSnapshot, config: MigrateConfig, shellEnv
   const cache = new Map<string, ComposeFile>();
   const projects = new Map<EnvName, EffectiveProject>();
   const sources = new Set<string>(rootFiles);
-  for (const env of layout.environments) {
+  for (const [i, env] of layout.environments.entries()) {
+    progress?.(`loading compose files (${env.name})`, i, layout.environments.length);
     const project = loadProject(snapshot, env.files, env.name, { cache });
     projects.set(env.name, project);
     for (const svc of project.services.values()) for (const s of svc.sources) sources.add(s);
@@ -71,8 +77,9 @@ export function loadRepo(snapshot: RepoSnapshot, config: MigrateConfig, shellEnv
 }
 
 /** Load and analyse: everything `plan`, `status` and `verify` need to know about the repository. */
-export function analyzeRepo(snapshot: RepoSnapshot, config: MigrateConfig, options: Pick<PlanOptions, 'withPeers' | 'env'> = {}): { repo: LoadedRepo; analysis: Analysis } {
-  const repo = loadRepo(snapshot, config, options.env);
+export function analyzeRepo(snapshot: RepoSnapshot, config: MigrateConfig, options: Pick<PlanOptions, 'withPeers' | 'env' | 'progress'> = {}): { repo: LoadedRepo; analysis: Analysis } {
+  const repo = loadRepo(snapshot, config, options.env, options.progress);
+  options.progress?.('analysing services', 0, 1);
   const analysis = analyze({
     snapshot,
     config,
@@ -105,7 +112,8 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const changes: Change[] = [];
   const ext = repo.layout.extension;
   const migrated = new Set<string>();
-  for (const component of analysis.components) {
+  for (const [i, component] of analysis.components.entries()) {
+    options.progress?.('rendering component files', i, analysis.components.length);
     const files = componentChanges(component, analysis, repo, config, ext, snapshot, selected.includes(component.name) ? findings : []);
     const pending = files.filter((c) => c.op !== 'modify' || c.before !== c.content).filter((c) => !(c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) === c.content));
     const blocked = files.filter((c) => c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) !== c.content);
@@ -162,7 +170,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
       references.push(...scanned.references);
     } else {
       const { runCodemods } = await import('../codemods/run.js');
-      const run = await runCodemods(snapshot, codemodCtx);
+      const run = await runCodemods(snapshot, codemodCtx, options.progress);
       changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
       references.push(...run.references);
     }

@@ -12,6 +12,12 @@ import { executePlan } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
 import { interactive, makeIo, repoRoot, type GlobalOptions } from '../context.js';
 import { confirm } from '../prompt.js';
+import { askDecisions, defaultsTaken, needAnswerError, openFindings } from '../decisions.js';
+import { progressLine } from '../progress.js';
+import { answersToEdits, type Answer } from '../../config/answers.js';
+import { DEFAULT_CONFIG_NAME, mergeConfigText } from '../../config/write.js';
+import { saveConfigFile } from '../../apply/execute-config.js';
+import type { MigrateConfig } from '../../config/types.js';
 import type { Plan } from '../../plan/types.js';
 
 interface ApplyFlags extends GlobalOptions {
@@ -60,19 +66,39 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
     withPeers = saved.options.withPeers;
   }
 
-  const plan = await buildPlan(
-    { snapshot, loaded },
-    {
-      components,
-      withPeers,
-      ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
-      skipCodemods: opts.skipCodemods === true,
-    },
-  );
+  const flags = { withPeers };
+  const progress = progressLine(process.stderr);
+  const rebuild = async (config: MigrateConfig): Promise<Plan> => {
+    try {
+      return await buildPlan(
+        { snapshot, loaded: { ...loaded, config } },
+        {
+          components,
+          withPeers,
+          ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
+          skipCodemods: opts.skipCodemods === true,
+          progress: progress.update,
+        },
+      );
+    } finally {
+      progress.clear();
+    }
+  };
+  let plan = await rebuild(loaded.config);
   if (plan.environments.length === 0) {
     throw new MigrateError('usage', `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}: nothing to migrate`, undefined, 1);
   }
-  await resolveDecisions(plan);
+  const configPath = loaded.path ?? DEFAULT_CONFIG_NAME;
+
+  // A saved plan was reviewed as it is: its questions are answered in config and re-planned, not here.
+  let config = loaded.config;
+  let answers: Answer[] = [];
+  if (!opts.yes && !opts.plan && interactive()) {
+    ({ plan, config, answers } = await askDecisions(plan, loaded.config, flags, rebuild, io));
+  }
+  const open = openFindings(plan, config, flags);
+  const unanswerable = open.filter((o) => o.decision.default === undefined);
+  if (unanswerable.length) throw needAnswerError(unanswerable, configPath);
 
   if (plan.changes.length === 0) {
     io.out(`nothing to do: ${plan.selected.join(', ')} ${plan.selected.length === 1 ? 'is' : 'are'} already migrated\n`);
@@ -83,17 +109,25 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   if (opts.dryRun) {
     io.out(renderText(plan, { style: io.style, diffs: false, verbose: io.verbose }));
     io.out('\n' + diff + '\n');
-    io.out('dry run: nothing was written\n');
+    io.out(answers.length ? 'dry run: nothing was written (answers not saved)\n' : 'dry run: nothing was written\n');
     return 0;
   }
 
-  await validateGenerated(plan.changes, loadRepo(snapshot, loaded.config).vars);
+  await validateGenerated(plan.changes, loadRepo(snapshot, config).vars);
   const touched = plan.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path]));
   await preflight(root, touched);
 
+  let save = false;
   if (!opts.yes) {
     if (!interactive()) {
-      throw new MigrateError('usage', 'apply changes files and commits; without a terminal to confirm on, pass --yes (or review with --dry-run first)', undefined, 3);
+      const taken = defaultsTaken(open);
+      throw new MigrateError(
+        'usage',
+        'apply changes files and commits; without a terminal to confirm on, pass --yes (or review with --dry-run first)' +
+          (taken.length ? `. --yes takes the plan's default for ${taken.length === 1 ? 'this decision' : 'these decisions'}:\n${taken.join('\n')}` : ''),
+        undefined,
+        3,
+      );
     }
     io.out(renderText(plan, { style: io.style, diffs: false }));
     io.out('\n' + diff + '\n');
@@ -101,6 +135,13 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
       io.out('nothing was written\n');
       return 0;
     }
+    if (answers.length) save = await confirm(`Save these answers to ${configPath} so the next run asks nothing?`, true);
+  }
+  if (save) {
+    // Its own write, before the migration commit and outside it: the answers are the user's config.
+    const existing = snapshot.read(configPath);
+    saveConfigFile(root, configPath, mergeConfigText(configPath, existing, answersToEdits(answers)));
+    io.out(`answers saved to ${configPath} (not committed)\n`);
   }
 
   const failAfter = process.env['COMPOSE_MIGRATE_FAIL_AFTER'];
@@ -114,21 +155,4 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   const left = plan.references.filter((r) => r.action === 'report');
   if (left.length) io.out(`${left.length} reference${left.length === 1 ? '' : 's'} to root compose files left for you (see plan)\n`);
   return 0;
-}
-
-/**
- * A decision with no safe default must be answered before anything is written: by config now, by a
- * prompt once the interactive flow asks. Without an answer the apply refuses (exit 3) and says how.
- */
-async function resolveDecisions(plan: Plan): Promise<void> {
-  const open = plan.findings.filter((f) => f.decision && f.decision.answer === undefined && f.decision.default === undefined);
-  const first = open[0];
-  if (!first?.decision) return;
-  const keys = open.map((f) => `${f.decision?.configKey}: ${f.decision?.choices.join(' | ')}`);
-  throw new MigrateError(
-    'usage',
-    `${open.length} decision${open.length === 1 ? '' : 's'} need${open.length === 1 ? 's' : ''} an answer before apply: ${first.decision.question} Answer in compose-migrate.config.yaml (${keys.join('; ')})`,
-    undefined,
-    3,
-  );
 }

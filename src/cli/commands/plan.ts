@@ -9,6 +9,7 @@ import { renderText } from '../../plan/render/text.js';
 import { savePlan } from '../../plan/saved.js';
 import { DiskSnapshot } from '../../repo/disk.js';
 import { makeIo, repoRoot, type GlobalOptions } from '../context.js';
+import { progressLine } from '../progress.js';
 
 interface PlanFlags extends GlobalOptions {
   component?: string[];
@@ -24,13 +25,34 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
   const root = repoRoot(opts);
   const snapshot = new DiskSnapshot(root);
   const loaded = loadConfig(snapshot, opts.config);
-  const plan = await buildPlan({ snapshot, loaded }, { ...(opts.component ? { components: opts.component } : {}), withPeers: opts.withPeers === true });
+  const progress = progressLine(process.stderr);
+  let plan;
+  try {
+    plan = await buildPlan(
+      { snapshot, loaded },
+      {
+        ...(opts.component ? { components: opts.component } : {}),
+        withPeers: opts.withPeers === true,
+        progress: progress.update,
+      },
+    );
+  } finally {
+    progress.clear();
+  }
   if (plan.environments.length === 0) {
-    throw new MigrateError('usage', `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}`, undefined, 1);
+    throw new MigrateError(
+      'usage',
+      `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}`,
+      undefined,
+      1,
+    );
   }
   if (opts.out) {
     const target = resolve(process.cwd(), opts.out);
-    writeFileSync(target, savePlan(plan, { components: opts.component ?? [], withPeers: opts.withPeers === true }));
+    writeFileSync(
+      target,
+      savePlan(plan, { components: opts.component ?? [], withPeers: opts.withPeers === true }),
+    );
     if (!opts.json) io.err(`plan saved to ${opts.out}\n`);
   }
   if (opts.json) {

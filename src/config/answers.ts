@@ -1,0 +1,154 @@
+import type { Decision, Finding } from '../analysis/types.js';
+import type { MigrateConfig } from './types.js';
+
+/** One key set in the config: `['environments', 'docker-compose.staging.yml']` = `'prod'`. */
+export interface ConfigEdit {
+  path: [keyof MigrateConfig & string, ...string[]];
+  value: string | string[];
+}
+
+/** What answers the decisions besides config: flags given on the command line. */
+export interface AnswerFlags {
+  withPeers?: boolean;
+}
+
+/**
+ * Is this decision settled by something the user wrote down (config or flag)? A decision the plan only
+ * answered with its default is open: someone has to take that default knowingly (a prompt or --yes).
+ */
+export function isSettled(decision: Decision, config: MigrateConfig, flags: AnswerFlags = {}): boolean {
+  switch (decision.kind) {
+    case 'environment':
+    case 'attribution':
+      // The analysis raises these only when the config says nothing about the file or service.
+      return false;
+    case 'peer':
+      return config.peers?.[peerComponent(decision)] !== undefined || flags.withPeers === true;
+    case 'port':
+      return config.ports !== undefined;
+    case 'container-name':
+      return config.containerNames !== undefined;
+  }
+}
+
+/** Decisions nobody has settled, in plan order; one per id. */
+export function openDecisions(
+  findings: Finding[],
+  config: MigrateConfig,
+  flags: AnswerFlags = {},
+): Decision[] {
+  const seen = new Set<string>();
+  const out: Decision[] = [];
+  for (const f of findings) {
+    const d = f.decision;
+    if (!d || seen.has(d.id) || isSettled(d, config, flags)) continue;
+    seen.add(d.id);
+    out.push(d);
+  }
+  return out;
+}
+
+/**
+ * Decisions that matter for migrating `selected`: those about one of them, and the repo-wide ones
+ * (environments, attribution, container names) that change every component's files.
+ */
+export function relevantFindings(findings: Finding[], selected: readonly string[]): Finding[] {
+  return findings.filter((f) => f.decision && (f.component === undefined || selected.includes(f.component)));
+}
+
+/**
+ * Decisions whose config key is one setting for the whole repository (ports, containerNames) are
+ * asked once: answering one collision answers them all.
+ */
+export function questionKey(decision: Decision): string {
+  return decision.kind === 'port' || decision.kind === 'container-name' ? decision.configKey : decision.id;
+}
+
+/** A decision answered by someone (prompt), with the answer chosen among its choices. */
+export interface Answer {
+  decision: Decision;
+  answer: string;
+}
+
+/**
+ * The config edits that record these answers. Peer answers for one component become one list (the
+ * services pulled in; an empty list says "none", so the question is not asked again).
+ */
+export function answersToEdits(answers: Answer[]): ConfigEdit[] {
+  const edits: ConfigEdit[] = [];
+  const peers = new Map<string, string[]>();
+  const set = (edit: ConfigEdit) => {
+    const at = edits.findIndex((e) => e.path.join('\0') === edit.path.join('\0'));
+    if (at >= 0) edits.splice(at, 1);
+    edits.push(edit);
+  };
+  for (const { decision, answer } of answers) {
+    if (!decision.choices.includes(answer)) throw new Error(`"${answer}" is not a choice for ${decision.id}`);
+    switch (decision.kind) {
+      case 'environment':
+        set({ path: ['environments', decisionSubject(decision)], value: answer });
+        break;
+      case 'attribution':
+        set({ path: ['services', decisionSubject(decision)], value: answer });
+        break;
+      case 'peer': {
+        const component = peerComponent(decision);
+        const list = peers.get(component) ?? [];
+        if (answer === 'yes') list.push(peerService(decision));
+        peers.set(component, list);
+        break;
+      }
+      case 'port':
+        set({ path: ['ports'], value: answer });
+        break;
+      case 'container-name':
+        set({ path: ['containerNames'], value: answer });
+        break;
+    }
+  }
+  for (const [component, list] of peers)
+    set({ path: ['peers', component], value: [...new Set(list)].sort() });
+  return edits;
+}
+
+/** The config with the edits applied; the input is not changed. */
+export function applyEdits(config: MigrateConfig, edits: ConfigEdit[]): MigrateConfig {
+  const out = structuredClone(config) as Record<string, unknown>;
+  for (const { path, value } of edits) {
+    let node = out;
+    for (const key of path.slice(0, -1)) {
+      const next = node[key];
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path[path.length - 1] as string] = Array.isArray(value) ? [...value] : value;
+  }
+  return out as MigrateConfig;
+}
+
+/** "environment:docker-compose.staging.yml" -> "docker-compose.staging.yml" (file names may hold colons). */
+function decisionSubject(decision: Decision): string {
+  return decision.id.slice(decision.id.indexOf(':') + 1);
+}
+
+/** "peer:<component>:<service>"; component names never hold a colon, service names never do either. */
+function peerComponent(decision: Decision): string {
+  return decision.id.split(':')[1] ?? '';
+}
+
+function peerService(decision: Decision): string {
+  return decision.id.split(':').slice(2).join(':');
+}
+
+/** How a person answers this without a prompt: the flag when there is one, and the config key. */
+export function howToAnswer(decision: Decision): string {
+  const choices =
+    decision.choices.length > 8
+      ? `${decision.choices.slice(0, 8).join(' | ')} | ...`
+      : decision.choices.join(' | ');
+  const config =
+    decision.kind === 'peer'
+      ? `${decision.configKey}: [services] | true | false`
+      : `${decision.configKey}: ${choices}`;
+  return decision.flag ? `${decision.flag} or config ${config}` : `config ${config}`;
+}
