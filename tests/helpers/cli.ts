@@ -6,7 +6,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -88,6 +88,15 @@ export function makeRepo(fixture: string | null, files: Record<string, string> =
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '--no-verify', '-m', 'import');
   return { dir, start: git(dir, 'rev-parse', 'HEAD').trim() };
+}
+
+/** A full copy (work tree and .git) under the same directory name, for a destructive variation. */
+export function cloneRepo(repo: TestRepo): TestRepo {
+  const parent = mkdtempSync(join(tmpdir(), 'cm-e2e-'));
+  created.push(parent);
+  const dir = join(parent, basename(repo.dir));
+  cpSync(repo.dir, dir, { recursive: true });
+  return { dir, start: repo.start };
 }
 
 export function writeText(dir: string, path: string, text: string): void {
