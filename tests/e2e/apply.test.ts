@@ -1,11 +1,30 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupRepos, cli, cloneRepo, git, cliAsync, ensureBuilt, expectOneLineError, FIXTURES, fixtureDir, makeRepo, porcelain, readText, treeHashes, writeText, type FixtureName, type RunResult, type TestRepo } from '../helpers/cli.js';
+import {
+  cleanupRepos,
+  cli,
+  cloneRepo,
+  git,
+  cliAsync,
+  ensureBuilt,
+  expectOneLineError,
+  FIXTURES,
+  fixtureDir,
+  makeRepo,
+  porcelain,
+  readText,
+  treeHashes,
+  writeText,
+  type FixtureName,
+  type RunResult,
+  type TestRepo,
+} from '../helpers/cli.js';
 import { hasDockerCompose, mask, readGenerated, readRootSide, type RootSide } from './referee.js';
 
 // The referee may be absent on a developer machine, never in CI.
-if (!hasDockerCompose && process.env.CI === 'true') throw new Error('docker-compose is required in CI for the referee tests');
+if (!hasDockerCompose && process.env.CI === 'true')
+  throw new Error('docker-compose is required in CI for the referee tests');
 
 interface Applied {
   repo: TestRepo;
@@ -26,8 +45,12 @@ beforeAll(async () => {
   await Promise.all(
     FIXTURES.map(async (fixture) => {
       const repo = makeRepo(fixture);
-      const root = hasDockerCompose ? await readRootSide(repo.dir) : ({ services: new Map(), profiles: [], files: [], hasDotEnv: false, components: [] } as RootSide);
-      const plan = JSON.parse((await cliAsync(repo.dir, ['plan', '--json'])).stdout) as { environments: { files: string[] }[] };
+      const root = hasDockerCompose
+        ? await readRootSide(repo.dir)
+        : ({ services: new Map(), profiles: [], files: [], hasDotEnv: false, components: [] } as RootSide);
+      const plan = JSON.parse((await cliAsync(repo.dir, ['plan', '--json'])).stdout) as {
+        environments: { files: string[] }[];
+      };
       const rootFiles = [...new Set(plan.environments.flatMap((e) => e.files))];
       const todoBefore = hashesUnder(repo.dir, 'todo');
       const apply = await cliAsync(repo.dir, ['apply', '--all', '--yes']);
@@ -47,31 +70,36 @@ describe.each(FIXTURES)('apply --all --yes on %s', (fixture) => {
     expect(porcelain(repo.dir)).toBe('');
   });
 
-  it.skipIf(!hasDockerCompose)('every migrated service has the same effective config under docker-compose, except the planned adjustments', async () => {
-    const { repo, root } = get(fixture);
-    expect(root.files.length).toBeGreaterThan(0);
-    for (const file of root.files) {
-      // What was applied is what was planned, so the adjustments listed by the plan are the ones in the file.
-      expect(readText(repo.dir, file.path), file.path).toBe(file.text);
-      const generated = await readGenerated(repo.dir, file, root);
-      const original = root.services.get(file.env)!;
-      expect(Object.keys(generated).sort(), file.path).toEqual([...file.services].sort());
-      for (const service of file.services) {
-        const o = structuredClone(original[service]);
-        const g = structuredClone(generated[service]);
-        expect(o, `${service} in the root ${file.env} files`).toBeDefined();
-        mask(service, o!, g!, file.applied, (msg) => expect.fail(`${file.path}: ${msg}`));
-        expect({ file: file.path, service, ...g }).toEqual({ file: file.path, service, ...o });
+  it.skipIf(!hasDockerCompose)(
+    'every migrated service has the same effective config under docker-compose, except the planned adjustments',
+    async () => {
+      const { repo, root } = get(fixture);
+      expect(root.files.length).toBeGreaterThan(0);
+      for (const file of root.files) {
+        // What was applied is what was planned, so the adjustments listed by the plan are the ones in the file.
+        expect(readText(repo.dir, file.path), file.path).toBe(file.text);
+        const generated = await readGenerated(repo.dir, file, root);
+        const original = root.services.get(file.env)!;
+        expect(Object.keys(generated).sort(), file.path).toEqual([...file.services].sort());
+        for (const service of file.services) {
+          const o = structuredClone(original[service]);
+          const g = structuredClone(generated[service]);
+          expect(o, `${service} in the root ${file.env} files`).toBeDefined();
+          mask(service, o!, g!, file.applied, (msg) => expect.fail(`${file.path}: ${msg}`));
+          expect({ file: file.path, service, ...g }).toEqual({ file: file.path, service, ...o });
+        }
       }
-    }
-  });
+    },
+  );
 
   it('host-only components get a Makefile and no compose file', () => {
     const { repo, root } = get(fixture);
     const hosts = root.components.filter((c) => c.kind === 'host');
     for (const c of hosts) {
       expect(existsSync(join(repo.dir, c.path, 'Makefile')), `${c.path}/Makefile`).toBe(true);
-      const composeFiles = readdirSync(join(repo.dir, c.path)).filter((n) => /^(docker-)?compose[^/]*\.ya?ml$/.test(n));
+      const composeFiles = readdirSync(join(repo.dir, c.path)).filter((n) =>
+        /^(docker-)?compose[^/]*\.ya?ml$/.test(n),
+      );
       expect(composeFiles, c.path).toEqual([]);
     }
   });
@@ -90,15 +118,20 @@ describe.each(FIXTURES)('apply --all --yes on %s', (fixture) => {
     for (const [path, hash] of Object.entries(todoBefore)) expect(todoAfter[path], path).toBe(hash);
     // Each archived file is in todo/ with its original bytes, under whatever name was free.
     const fixtureHashes = treeHashes(fixtureDir(fixture));
-    const archived = Object.entries(todoAfter).filter(([p]) => !(p in todoBefore)).map(([, h]) => h.split(':')[1]);
-    for (const f of rootFiles.filter((f) => !f.includes('/'))) expect(archived, f).toContain(fixtureHashes[f]!.split(':')[1]);
+    const archived = Object.entries(todoAfter)
+      .filter(([p]) => !(p in todoBefore))
+      .map(([, h]) => h.split(':')[1]);
+    for (const f of rootFiles.filter((f) => !f.includes('/')))
+      expect(archived, f).toContain(fixtureHashes[f]!.split(':')[1]);
   });
 });
 
 describe('lumiere specifics', () => {
   it('passeur keeps every line of its own Makefile', () => {
     const { repo } = get('lumiere');
-    const original = readText(fixtureDir('lumiere'), 'passeur/Makefile').split('\n').filter((l) => l !== '');
+    const original = readText(fixtureDir('lumiere'), 'passeur/Makefile')
+      .split('\n')
+      .filter((l) => l !== '');
     const now = new Set(readText(repo.dir, 'passeur/Makefile').split('\n'));
     expect(original.length).toBeGreaterThan(0);
     for (const line of original) expect(now, line).toContain(line);
@@ -106,7 +139,8 @@ describe('lumiere specifics', () => {
 
   it('the pre-existing todo/ files are untouched', () => {
     const { repo } = get('lumiere');
-    for (const f of ['todo/README.md', 'todo/docker-compose.test.yaml']) expect(readText(repo.dir, f)).toBe(readText(fixtureDir('lumiere'), f));
+    for (const f of ['todo/README.md', 'todo/docker-compose.test.yaml'])
+      expect(readText(repo.dir, f)).toBe(readText(fixtureDir('lumiere'), f));
   });
 
   it('verify exits 1 naming the service and key once a bind path is put back in root form', () => {
@@ -115,7 +149,11 @@ describe('lumiere specifics', () => {
     const copy = cloneRepo(repo);
     const text = readText(copy.dir, 'pourtier/docker-compose.yaml');
     expect(text).toContain('- ./src:/app/src');
-    writeText(copy.dir, 'pourtier/docker-compose.yaml', text.replace('- ./src:/app/src', '- ./pourtier/src:/app/src'));
+    writeText(
+      copy.dir,
+      'pourtier/docker-compose.yaml',
+      text.replace('- ./src:/app/src', '- ./pourtier/src:/app/src'),
+    );
     const r = cli(copy.dir, ['verify']);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/pourtier\b.*volumes/);

@@ -46,24 +46,65 @@ const component = {
 const decision = {
   type: 'object',
   required: ['id', 'kind', 'question', 'choices', 'default'],
-  properties: { id: str, kind: str, question: str, choices: { type: 'array', items: str, minItems: 2 }, default: str, answer: str, configKey: str, flag: str },
+  properties: {
+    id: str,
+    kind: str,
+    question: str,
+    choices: { type: 'array', items: str, minItems: 2 },
+    default: str,
+    answer: str,
+    configKey: str,
+    flag: str,
+  },
 } as const;
 
 export const PLAN_SCHEMA = {
   type: 'object',
-  required: ['schemaVersion', 'tool', 'selected', 'components', 'environments', 'attributions', 'changes', 'findings', 'references', 'inputs', 'totals'],
+  required: [
+    'schemaVersion',
+    'tool',
+    'selected',
+    'components',
+    'environments',
+    'attributions',
+    'changes',
+    'findings',
+    'references',
+    'inputs',
+    'totals',
+  ],
   properties: {
     schemaVersion: { const: 1 },
-    tool: { type: 'object', required: ['name', 'version'], properties: { name: { const: 'compose-migrate' }, version: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+' } } },
+    tool: {
+      type: 'object',
+      required: ['name', 'version'],
+      properties: {
+        name: { const: 'compose-migrate' },
+        version: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+' },
+      },
+    },
     selected: strList,
     components: { type: 'array', items: component },
-    environments: { type: 'array', items: { type: 'object', required: ['name', 'files'], properties: { name: str, files: { type: 'array', items: str, minItems: 1 } } } },
+    environments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'files'],
+        properties: { name: str, files: { type: 'array', items: str, minItems: 1 } },
+      },
+    },
     attributions: {
       type: 'array',
       items: {
         type: 'object',
         required: ['service', 'component', 'role', 'evidence', 'reason'],
-        properties: { service: str, component: { type: ['string', 'null'] }, role: str, evidence: str, reason: str },
+        properties: {
+          service: str,
+          component: { type: ['string', 'null'] },
+          role: str,
+          evidence: str,
+          reason: str,
+        },
       },
     },
     changes: {
@@ -71,7 +112,13 @@ export const PLAN_SCHEMA = {
       items: {
         type: 'object',
         required: ['op', 'path', 'component', 'reason'],
-        properties: { op: { enum: ['create', 'modify', 'move', 'delete'] }, path: str, to: str, component: str, reason: str },
+        properties: {
+          op: { enum: ['create', 'modify', 'move', 'delete'] },
+          path: str,
+          to: str,
+          component: str,
+          reason: str,
+        },
         if: { properties: { op: { const: 'move' } } },
         then: { required: ['to'] },
       },
@@ -81,7 +128,15 @@ export const PLAN_SCHEMA = {
       items: {
         type: 'object',
         required: ['level', 'code', 'message'],
-        properties: { level: { enum: ['info', 'warning', 'decision'] }, code: str, message: str, file: str, line: { type: 'integer', minimum: 1 }, component: str, decision },
+        properties: {
+          level: { enum: ['info', 'warning', 'decision'] },
+          code: str,
+          message: str,
+          file: str,
+          line: { type: 'integer', minimum: 1 },
+          component: str,
+          decision,
+        },
         if: { properties: { level: { const: 'decision' } } },
         then: { required: ['decision'] },
       },
@@ -91,10 +146,23 @@ export const PLAN_SCHEMA = {
       items: {
         type: 'object',
         required: ['file', 'line', 'text', 'action'],
-        properties: { file: str, line: { type: 'integer', minimum: 1 }, text: str, action: { enum: ['rewritten', 'report'] }, note: str },
+        properties: {
+          file: str,
+          line: { type: 'integer', minimum: 1 },
+          text: str,
+          action: { enum: ['rewritten', 'report'] },
+          note: str,
+        },
       },
     },
-    inputs: { type: 'array', items: { type: 'object', required: ['path', 'sha256'], properties: { path: str, sha256: { type: 'string', pattern: '^([0-9a-f]{64})?$' } } } },
+    inputs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'sha256'],
+        properties: { path: str, sha256: { type: 'string', pattern: '^([0-9a-f]{64})?$' } },
+      },
+    },
     totals: {
       type: 'object',
       required: ['components', 'compose', 'host', 'services', 'changes', 'findings'],
@@ -103,7 +171,11 @@ export const PLAN_SCHEMA = {
         compose: count,
         host: count,
         services: count,
-        changes: { type: 'object', required: ['create', 'modify', 'move', 'delete'], additionalProperties: count },
+        changes: {
+          type: 'object',
+          required: ['create', 'modify', 'move', 'delete'],
+          additionalProperties: count,
+        },
         findings: { type: 'object', required: ['info', 'warning', 'decision'], additionalProperties: count },
       },
     },

@@ -22,14 +22,20 @@ type Services = Record<string, YamlMap>;
 
 function dockerComposeConfig(cwd: string, args: string[]): Promise<Services> {
   return new Promise((resolve, reject) => {
-    execFile(DOCKER_COMPOSE, [...args, 'config'], { cwd, env: REFEREE_ENV, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`docker-compose ${args.join(' ')} config in ${cwd} failed:\n${stderr}`));
-      else resolve(((parse(stdout) as { services?: Services } | null)?.services ?? {}) as Services);
-    });
+    execFile(
+      DOCKER_COMPOSE,
+      [...args, 'config'],
+      { cwd, env: REFEREE_ENV, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`docker-compose ${args.join(' ')} config in ${cwd} failed:\n${stderr}`));
+        else resolve(((parse(stdout) as { services?: Services } | null)?.services ?? {}) as Services);
+      },
+    );
   });
 }
 
-const isMap = (v: YamlValue | undefined): v is YamlMap => v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
+const isMap = (v: YamlValue | undefined): v is YamlMap =>
+  v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
 
 export interface ExpectedFile extends GeneratedComposeFile {
   component: string;
@@ -57,13 +63,18 @@ export async function readRootSide(dir: string): Promise<RootSide> {
   const { config } = loadConfig(snapshot);
   const { repo, analysis } = analyzeRepo(snapshot, config);
   const files: ExpectedFile[] = analysis.components.flatMap((c) =>
-    componentComposeFiles(c, analysis, repo, config, repo.layout.extension).map((f) => ({ ...f, component: c.name, componentPath: c.path })),
+    componentComposeFiles(c, analysis, repo, config, repo.layout.extension).map((f) => ({
+      ...f,
+      component: c.name,
+      componentPath: c.path,
+    })),
   );
   const dotEnvText = snapshot.read('.env');
   const vars = varSource({}, dotEnvText === undefined ? new Map() : loadDotEnv(dotEnvText));
   const profiles = new Set<string>();
   for (const project of repo.projects.values())
-    for (const svc of project.services.values()) if (Array.isArray(svc.config.profiles)) for (const p of svc.config.profiles) profiles.add(String(p));
+    for (const svc of project.services.values())
+      if (Array.isArray(svc.config.profiles)) for (const p of svc.config.profiles) profiles.add(String(p));
   const profileArgs = [...profiles].flatMap((p) => ['--profile', p]);
   const services = new Map<string, Services>();
   for (const env of analysis.environments) {
@@ -91,7 +102,11 @@ export async function readRootSide(dir: string): Promise<RootSide> {
 /** A generated file run where it lives, with the root .env passed as the generated Makefile does. */
 export async function readGenerated(dir: string, file: ExpectedFile, root: RootSide): Promise<Services> {
   const cwd = join(dir, file.componentPath);
-  const args = [...(root.hasDotEnv ? ['--env-file', relative(cwd, join(dir, '.env'))] : []), '-f', file.path.slice(file.componentPath.length + 1)];
+  const args = [
+    ...(root.hasDotEnv ? ['--env-file', relative(cwd, join(dir, '.env'))] : []),
+    '-f',
+    file.path.slice(file.componentPath.length + 1),
+  ];
   const raw = await dockerComposeConfig(cwd, [...args, ...root.profiles.flatMap((p) => ['--profile', p])]);
   return Object.fromEntries(Object.entries(raw).map(([name, s]) => [name, theirs(s, cwd)]));
 }
@@ -103,22 +118,33 @@ type Mount = { type?: YamlValue; target?: YamlValue };
  * Undo, on copies of both sides, exactly what each adjustment claims to have changed, asserting on
  * the way that the change is really there; what remains must be equal.
  */
-export function mask(service: string, original: YamlMap, generated: YamlMap, adjustments: Adjustment[], fail: (msg: string) => never): void {
+export function mask(
+  service: string,
+  original: YamlMap,
+  generated: YamlMap,
+  adjustments: Adjustment[],
+  fail: (msg: string) => never,
+): void {
   for (const a of adjustments) {
     if (!('service' in a) || a.service !== service) continue;
     switch (a.kind) {
       case 'container-name':
-        if ((generated.container_name ?? null) !== a.to) fail(`${service}: container_name ${String(generated.container_name)}, plan says ${String(a.to)}`);
+        if ((generated.container_name ?? null) !== a.to)
+          fail(`${service}: container_name ${String(generated.container_name)}, plan says ${String(a.to)}`);
         delete original.container_name;
         delete generated.container_name;
         break;
       case 'host-port': {
-        const find = (cfg: YamlMap): Port | undefined => (Array.isArray(cfg.ports) ? (cfg.ports as Port[]).find((p) => String(p.target) === a.target) : undefined);
+        const find = (cfg: YamlMap): Port | undefined =>
+          Array.isArray(cfg.ports)
+            ? (cfg.ports as Port[]).find((p) => String(p.target) === a.target)
+            : undefined;
         const g = find(generated);
         const o = find(original);
         if (!g || !o) fail(`${service}: no port with target ${a.target} on both sides`);
         // The shifted port, or the original one when a variable set in .env still decides it.
-        if (![a.to, String(o.published)].includes(String(g.published))) fail(`${service}: published ${String(g.published)}, plan says ${a.to}`);
+        if (![a.to, String(o.published)].includes(String(g.published)))
+          fail(`${service}: published ${String(g.published)}, plan says ${a.to}`);
         g.published = o.published ?? null;
         break;
       }
@@ -127,27 +153,37 @@ export function mask(service: string, original: YamlMap, generated: YamlMap, adj
         delete original.profiles;
         break;
       case 'tmpfs-data': {
-        const tmpfs = typeof generated.tmpfs === 'string' ? [generated.tmpfs] : ((generated.tmpfs ?? []) as YamlValue[]);
+        const tmpfs =
+          typeof generated.tmpfs === 'string' ? [generated.tmpfs] : ((generated.tmpfs ?? []) as YamlValue[]);
         if (!tmpfs.includes(a.target)) fail(`${service}: no tmpfs at ${a.target}`);
-        const before = typeof original.tmpfs === 'string' ? [original.tmpfs] : ((original.tmpfs ?? []) as YamlValue[]);
+        const before =
+          typeof original.tmpfs === 'string' ? [original.tmpfs] : ((original.tmpfs ?? []) as YamlValue[]);
         const rest = tmpfs.filter((t) => t !== a.target || before.includes(t));
         if (rest.length) generated.tmpfs = rest;
         else delete generated.tmpfs;
         if (typeof original.tmpfs === 'string') original.tmpfs = [original.tmpfs];
         if (Array.isArray(original.volumes)) {
-          original.volumes = (original.volumes as Mount[]).filter((v) => !(String(v.target) === a.target && v.type === 'volume'));
+          original.volumes = (original.volumes as Mount[]).filter(
+            (v) => !(String(v.target) === a.target && v.type === 'volume'),
+          );
           if (original.volumes.length === 0) delete original.volumes;
         }
         break;
       }
       case 'healthcheck':
-        if (original.healthcheck !== undefined || generated.healthcheck === undefined) fail(`${service}: healthcheck adjustment not reflected`);
+        if (original.healthcheck !== undefined || generated.healthcheck === undefined)
+          fail(`${service}: healthcheck adjustment not reflected`);
         delete generated.healthcheck;
         break;
       case 'depends-on-healthy': {
         const g = generated.depends_on;
         const o = original.depends_on;
-        if (!isMap(g) || !isMap(g[a.dependency]) || (g[a.dependency] as YamlMap).condition !== 'service_healthy') fail(`${service}: depends_on.${a.dependency} is not service_healthy`);
+        if (
+          !isMap(g) ||
+          !isMap(g[a.dependency]) ||
+          (g[a.dependency] as YamlMap).condition !== 'service_healthy'
+        )
+          fail(`${service}: depends_on.${a.dependency} is not service_healthy`);
         const oc = isMap(o) && isMap(o[a.dependency]) ? (o[a.dependency] as YamlMap).condition : undefined;
         (g[a.dependency] as YamlMap).condition = oc ?? 'service_started';
         break;
@@ -160,7 +196,9 @@ export function mask(service: string, original: YamlMap, generated: YamlMap, adj
         } else if (a.key === 'network_mode') {
           if (v === `service:${a.dependency}`) delete original.network_mode;
         } else if (Array.isArray(v)) {
-          const rest = v.filter((e) => typeof e !== 'string' || e.replace(/^service:/, '').split(':')[0] !== a.dependency);
+          const rest = v.filter(
+            (e) => typeof e !== 'string' || e.replace(/^service:/, '').split(':')[0] !== a.dependency,
+          );
           if (rest.length) original[a.key] = rest;
           else delete original[a.key];
         }

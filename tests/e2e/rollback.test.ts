@@ -2,7 +2,23 @@ import fc from 'fast-check';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupRepos, cli, cliAsync, cloneRepo, ensureBuilt, expectOneLineError, FIXTURES, git, makeRepo, porcelain, readText, treeHashes, writeText, type RunResult, type TestRepo } from '../helpers/cli.js';
+import {
+  cleanupRepos,
+  cli,
+  cliAsync,
+  cloneRepo,
+  ensureBuilt,
+  expectOneLineError,
+  FIXTURES,
+  git,
+  makeRepo,
+  porcelain,
+  readText,
+  treeHashes,
+  writeText,
+  type RunResult,
+  type TestRepo,
+} from '../helpers/cli.js';
 
 interface Status {
   components: { name: string; kind: string; state: 'migrated' | 'pending' | 'host-only'; commit?: string }[];
@@ -17,11 +33,17 @@ const ok = (r: RunResult, what: string): RunResult => {
   return r;
 };
 
-const status = (dir: string): Status => JSON.parse(ok(cli(dir, ['status', '--json']), 'status').stdout) as Status;
+const status = (dir: string): Status =>
+  JSON.parse(ok(cli(dir, ['status', '--json']), 'status').stdout) as Status;
 const head = (dir: string): string => git(dir, 'rev-parse', 'HEAD').trim();
 
 /** The whole observable state: files and modes, git's view, and where HEAD is. */
-function snapshot(dir: string): { files: Record<string, string>; status: string; head: string; refs: string } {
+function snapshot(dir: string): {
+  files: Record<string, string>;
+  status: string;
+  head: string;
+  refs: string;
+} {
   return { files: treeHashes(dir), status: porcelain(dir), head: head(dir), refs: git(dir, 'for-each-ref') };
 }
 
@@ -33,20 +55,31 @@ describe('apply each component in turn, then --all, then rollback: byte-identica
   for (const fixture of FIXTURES) {
     it.concurrent(`${fixture}`, async () => {
       const base = makeRepo(fixture);
-      const names = (JSON.parse((await cliAsync(base.dir, ['plan', '--json'])).stdout) as { components: { name: string }[] }).components.map((c) => c.name);
+      const names = (
+        JSON.parse((await cliAsync(base.dir, ['plan', '--json'])).stdout) as {
+          components: { name: string }[];
+        }
+      ).components.map((c) => c.name);
       const startFiles = treeHashes(base.dir);
       await fc.assert(
-        fc.asyncProperty(fc.shuffledSubarray(names, { minLength: names.length, maxLength: names.length }), async (order) => {
-          const repo = cloneRepo(base);
-          for (const name of order) ok(await cliAsync(repo.dir, ['apply', '--component', name, '--yes', '--no-archive']), `apply ${name}`);
-          expect(git(repo.dir, 'log', '--format=%s')).not.toMatch(/archive/);
-          ok(await cliAsync(repo.dir, ['apply', '--all', '--yes']), 'apply --all');
-          expect(git(repo.dir, 'log', '-1', '--format=%s')).toMatch(/archive root compose files/);
-          ok(await cliAsync(repo.dir, ['rollback', '--yes']), 'rollback');
-          expect(git(repo.dir, 'diff', '--binary', repo.start)).toBe('');
-          expect(porcelain(repo.dir)).toBe('');
-          expect(treeHashes(repo.dir)).toEqual(startFiles);
-        }),
+        fc.asyncProperty(
+          fc.shuffledSubarray(names, { minLength: names.length, maxLength: names.length }),
+          async (order) => {
+            const repo = cloneRepo(base);
+            for (const name of order)
+              ok(
+                await cliAsync(repo.dir, ['apply', '--component', name, '--yes', '--no-archive']),
+                `apply ${name}`,
+              );
+            expect(git(repo.dir, 'log', '--format=%s')).not.toMatch(/archive/);
+            ok(await cliAsync(repo.dir, ['apply', '--all', '--yes']), 'apply --all');
+            expect(git(repo.dir, 'log', '-1', '--format=%s')).toMatch(/archive root compose files/);
+            ok(await cliAsync(repo.dir, ['rollback', '--yes']), 'rollback');
+            expect(git(repo.dir, 'diff', '--binary', repo.start)).toBe('');
+            expect(porcelain(repo.dir)).toBe('');
+            expect(treeHashes(repo.dir)).toEqual(startFiles);
+          },
+        ),
         // One order per fixture and run keeps the suite fast; the seed varies so runs cover other orders.
         { numRuns: 1 },
       );
@@ -80,20 +113,33 @@ describe('after the archive (last compose component migrated), the repository st
 describe('rollback of one component (lumiere)', () => {
   it('leaves the others migrated and undoes the archive that depended on it', () => {
     const repo = makeRepo('lumiere');
-    const todoBefore = Object.fromEntries(Object.entries(treeHashes(repo.dir)).filter(([p]) => p.startsWith('todo/')));
+    const todoBefore = Object.fromEntries(
+      Object.entries(treeHashes(repo.dir)).filter(([p]) => p.startsWith('todo/')),
+    );
     ok(cli(repo.dir, ['apply', '--all', '--yes']), 'apply');
     const migrated = status(repo.dir);
     expect(migrated.archive.state).toBe('archived');
     ok(cli(repo.dir, ['rollback', '--component', 'pourtier', '--yes']), 'rollback pourtier');
     const after = status(repo.dir);
     const state = Object.fromEntries(after.components.map((c) => [c.name, c.state]));
-    expect(state).toEqual({ courier: 'host-only', laborant: 'host-only', passeur: 'migrated', pourtier: 'pending' });
+    expect(state).toEqual({
+      courier: 'host-only',
+      laborant: 'host-only',
+      passeur: 'migrated',
+      pourtier: 'pending',
+    });
     expect(after.archive.state).not.toBe('archived');
-    for (const f of ['docker-compose.development.yaml', 'docker-compose.test.yaml', 'docker-compose.production.yaml'])
+    for (const f of [
+      'docker-compose.development.yaml',
+      'docker-compose.test.yaml',
+      'docker-compose.production.yaml',
+    ])
       expect(readText(repo.dir, f), f).toBe(git(repo.dir, 'show', `${repo.start}:${f}`));
     expect(existsSync(join(repo.dir, 'pourtier/docker-compose.yaml'))).toBe(false);
     expect(existsSync(join(repo.dir, 'passeur/docker-compose.yaml'))).toBe(true);
-    expect(Object.fromEntries(Object.entries(treeHashes(repo.dir)).filter(([p]) => p.startsWith('todo/')))).toEqual(todoBefore);
+    expect(
+      Object.fromEntries(Object.entries(treeHashes(repo.dir)).filter(([p]) => p.startsWith('todo/'))),
+    ).toEqual(todoBefore);
     expect(porcelain(repo.dir)).toBe('');
   });
 });
@@ -104,7 +150,12 @@ describe('refusals: exit 3, say what to do, change nothing', () => {
     base = makeRepo('lumiere');
   });
 
-  const refuses = (repo: TestRepo, args: string[], advice: RegExp, env: Record<string, string | undefined> = {}): void => {
+  const refuses = (
+    repo: TestRepo,
+    args: string[],
+    advice: RegExp,
+    env: Record<string, string | undefined> = {},
+  ): void => {
     const before = snapshot(repo.dir);
     const r = cli(repo.dir, args, { env });
     expect(r.code).toBe(3);
@@ -115,7 +166,11 @@ describe('refusals: exit 3, say what to do, change nothing', () => {
 
   it('a dirty tree', () => {
     const repo = cloneRepo(base);
-    writeText(repo.dir, 'docker-compose.test.yaml', `${readText(repo.dir, 'docker-compose.test.yaml')}# local tweak\n`);
+    writeText(
+      repo.dir,
+      'docker-compose.test.yaml',
+      `${readText(repo.dir, 'docker-compose.test.yaml')}# local tweak\n`,
+    );
     refuses(repo, ['apply', '--all', '--yes'], /docker-compose\.test\.yaml[\s\S]*(commit|stash)/);
   });
 
@@ -123,9 +178,17 @@ describe('refusals: exit 3, say what to do, change nothing', () => {
     const repo = cloneRepo(base);
     const saved = join(repo.dir, '..', 'plan.json');
     expect(cli(repo.dir, ['plan', '--out', saved]).code).toBe(0);
-    writeText(repo.dir, 'docker-compose.test.yaml', `${readText(repo.dir, 'docker-compose.test.yaml')}# reviewed later\n`);
+    writeText(
+      repo.dir,
+      'docker-compose.test.yaml',
+      `${readText(repo.dir, 'docker-compose.test.yaml')}# reviewed later\n`,
+    );
     git(repo.dir, 'commit', '-qam', 'edit an input');
-    refuses(repo, ['apply', '--plan', saved, '--yes'], /stale[\s\S]*docker-compose\.test\.yaml[\s\S]*plan --out/);
+    refuses(
+      repo,
+      ['apply', '--plan', saved, '--yes'],
+      /stale[\s\S]*docker-compose\.test\.yaml[\s\S]*plan --out/,
+    );
   });
 
   it('a merge in progress', () => {
@@ -176,7 +239,7 @@ describe('re-apply, --no-commit and status', () => {
     const before = snapshot(repo.dir);
     ok(cli(repo.dir, ['apply', '--component', 'pourtier', '--yes', '--no-commit']), 'apply --no-commit');
     expect(head(repo.dir)).toBe(before.head);
-    expect(porcelain(repo.dir)).toMatch(/^A  pourtier\/docker-compose\.yaml$/m);
+    expect(porcelain(repo.dir)).toMatch(/^A {2}pourtier\/docker-compose\.yaml$/m);
     expect(status(repo.dir).components.find((c) => c.name === 'pourtier')?.state).toBe('staged');
     ok(cli(repo.dir, ['rollback', '--yes']), 'rollback');
     const after = snapshot(repo.dir);

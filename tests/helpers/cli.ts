@@ -4,7 +4,18 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +38,9 @@ function newestMtime(dir: string): number {
 }
 
 const isStale = (): boolean =>
-  !existsSync(CLI) || statSync(CLI).mtimeMs < Math.max(newestMtime(join(PROJECT_ROOT, 'src')), newestMtime(join(PROJECT_ROOT, 'transforms')));
+  !existsSync(CLI) ||
+  statSync(CLI).mtimeMs <
+    Math.max(newestMtime(join(PROJECT_ROOT, 'src')), newestMtime(join(PROJECT_ROOT, 'transforms')));
 
 /**
  * Build once for the whole run: test files run in parallel workers, so the first one to find the
@@ -35,7 +48,10 @@ const isStale = (): boolean =>
  */
 export function ensureBuilt(): void {
   if (!isStale()) return;
-  const lock = join(tmpdir(), `compose-migrate-build-${createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12)}`);
+  const lock = join(
+    tmpdir(),
+    `compose-migrate-build-${createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12)}`,
+  );
   const deadline = Date.now() + 120_000;
   for (;;) {
     try {
@@ -47,7 +63,12 @@ export function ensureBuilt(): void {
     }
   }
   try {
-    if (isStale()) execFileSync(process.execPath, [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+    if (isStale())
+      execFileSync(
+        process.execPath,
+        [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+        { cwd: PROJECT_ROOT, stdio: 'pipe' },
+      );
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -60,7 +81,12 @@ export function cleanupRepos(): void {
 }
 
 export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() });
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: cleanEnv(),
+  });
 }
 
 export interface TestRepo {
@@ -74,7 +100,11 @@ export interface TestRepo {
  * derives from the directory is the fixture's; committed with a fixed identity that the tool's own
  * commits use as well.
  */
-export function makeRepo(fixture: string | null, files: Record<string, string> = {}, name = fixture ?? 'repo'): TestRepo {
+export function makeRepo(
+  fixture: string | null,
+  files: Record<string, string> = {},
+  name = fixture ?? 'repo',
+): TestRepo {
   const parent = mkdtempSync(join(tmpdir(), 'cm-e2e-'));
   created.push(parent);
   const dir = join(parent, name);
@@ -135,14 +165,24 @@ export interface RunOptions {
 
 /** Run the CLI synchronously in `dir` (stdin a pipe, so never a TTY). */
 export function cli(dir: string, args: string[], opts: RunOptions = {}): RunResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: cleanEnv(opts.env), encoding: 'utf8', input: opts.input ?? '', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    env: cleanEnv(opts.env),
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The same, without blocking the worker: lets independent fixtures run side by side. */
 export function cliAsync(dir: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: cleanEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: dir,
+      env: cleanEnv(opts.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -153,7 +193,8 @@ export function cliAsync(dir: string, args: string[], opts: RunOptions = {}): Pr
   });
 }
 
-export const porcelain = (dir: string): string => git(dir, 'status', '--porcelain=v1', '--untracked-files=all', '--ignored');
+export const porcelain = (dir: string): string =>
+  git(dir, 'status', '--porcelain=v1', '--untracked-files=all', '--ignored');
 
 /** sha256 and mode of every file under dir except .git: byte-level identity of the work tree. */
 export function treeHashes(dir: string): Record<string, string> {
@@ -165,7 +206,9 @@ export function treeHashes(dir: string): Record<string, string> {
       const abs = join(dir, path);
       const st = lstatSync(abs);
       if (st.isDirectory()) walk(path);
-      else out[path] = `${(st.mode & 0o777).toString(8)}:${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
+      else
+        out[path] =
+          `${(st.mode & 0o777).toString(8)}:${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
     }
   };
   walk('');
