@@ -2,7 +2,7 @@ import { discoverRootComposeFiles } from '../analysis/environments.js';
 import type { MigrateConfig } from '../config/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { findMigrations, type MigrationRecord } from './history.js';
-import { GitTreeSnapshot } from './tree-snapshot.js';
+import { GitTreeSnapshot, OverlaySnapshot } from './tree-snapshot.js';
 
 /** Migration history, or none when the directory is not a git repository (status still reports). */
 export async function migrationsOrNone(root: string): Promise<MigrationRecord[]> {
@@ -25,4 +25,16 @@ export async function originalSnapshot(root: string, disk: RepoSnapshot, config:
   const archive = records.find((r) => r.kind === 'apply' && r.archive && !r.revertedBy);
   if (archive) return new GitTreeSnapshot(root, `${archive.sha}^`);
   return disk;
+}
+
+/**
+ * What plan and apply read: the repository as it is, except that once the root compose files have
+ * been archived they are read from just before the archive, so pending components (a host-only one
+ * applied late) can still be planned and re-applying a migrated one stays a no-op.
+ */
+export async function planningSnapshot(root: string, disk: RepoSnapshot, config: MigrateConfig): Promise<{ snapshot: RepoSnapshot; archived: boolean }> {
+  const original = await originalSnapshot(root, disk, config);
+  if (original === disk) return { snapshot: disk, archived: false };
+  const rootFiles = new Set(discoverRootComposeFiles(original, config));
+  return { snapshot: new OverlaySnapshot(disk, original, rootFiles), archived: true };
 }

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { MigrateError } from '../../errors.js';
-import { buildPlan, loadRepo } from '../../plan/build.js';
+import { buildPlan } from '../../plan/build.js';
+import { loadDotEnv, varSource } from '../../compose/interpolate.js';
 import { readSavedPlan, staleInputs } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
 import { DiskSnapshot } from '../../repo/disk.js';
+import { planningSnapshot } from '../../git/original.js';
 import { validateGenerated } from '../../apply/validate-generated.js';
 import { executePlan } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
@@ -39,8 +41,9 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
     throw new MigrateError('usage', 'name the components to migrate with --component <name>, or pass --all', undefined, 2);
   }
   if (opts.all && opts.component?.length) throw new MigrateError('usage', '--all and --component cannot be combined', undefined, 2);
-  const snapshot = new DiskSnapshot(root);
-  const loaded = loadConfig(snapshot, opts.config);
+  const disk = new DiskSnapshot(root);
+  const loaded = loadConfig(disk, opts.config);
+  const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
 
   let components = opts.all ? [] : (opts.component ?? []);
   let withPeers = opts.withPeers === true;
@@ -75,7 +78,8 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
         {
           components,
           withPeers,
-          ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
+          // Already archived: the root files are read from history and must not be moved again.
+          ...(archived ? { archive: false } : opts.archive !== undefined ? { archive: opts.archive } : {}),
           skipCodemods: opts.skipCodemods === true,
           progress: progress.update,
         },
@@ -113,7 +117,8 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
     return 0;
   }
 
-  await validateGenerated(plan.changes, loadRepo(snapshot, config).vars);
+  const dotenv = disk.read('.env');
+  await validateGenerated(plan.changes, varSource(process.env, dotenv === undefined ? new Map() : loadDotEnv(dotenv)));
   const touched = plan.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path]));
   await preflight(root, touched);
 
@@ -139,7 +144,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   }
   if (save) {
     // Its own write, before the migration commit and outside it: the answers are the user's config.
-    const existing = snapshot.read(configPath);
+    const existing = disk.read(configPath);
     saveConfigFile(root, configPath, mergeConfigText(configPath, existing, answersToEdits(answers)));
     io.out(`answers saved to ${configPath} (not committed)\n`);
   }

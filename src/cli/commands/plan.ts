@@ -8,6 +8,7 @@ import { renderMermaid } from '../../plan/render/mermaid.js';
 import { renderText } from '../../plan/render/text.js';
 import { savePlan } from '../../plan/saved.js';
 import { DiskSnapshot } from '../../repo/disk.js';
+import { planningSnapshot } from '../../git/original.js';
 import { makeIo, repoRoot, type GlobalOptions } from '../context.js';
 import { progressLine } from '../progress.js';
 
@@ -23,8 +24,9 @@ interface PlanFlags extends GlobalOptions {
 export async function planCommand(opts: PlanFlags): Promise<number> {
   const io = makeIo(opts);
   const root = repoRoot(opts);
-  const snapshot = new DiskSnapshot(root);
-  const loaded = loadConfig(snapshot, opts.config);
+  const disk = new DiskSnapshot(root);
+  const loaded = loadConfig(disk, opts.config);
+  const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
   const progress = progressLine(process.stderr);
   let plan;
   try {
@@ -33,6 +35,7 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
       {
         ...(opts.component ? { components: opts.component } : {}),
         withPeers: opts.withPeers === true,
+        ...(archived ? { archive: false } : {}),
         progress: progress.update,
       },
     );
