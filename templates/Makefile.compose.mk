@@ -16,8 +16,7 @@
 	{{DEV_LOGS}}
 {{/dev}}
 
-# Test infrastructure is torn down (with its volumes) whatever the tests return; the tests' exit
-# status is the target's.
+{{TEST_NOTE}}
 {{T_TEST}}:
 	{{TEST}}
 

@@ -99,14 +99,18 @@ function phony(names: Record<Target, string>, used: readonly Target[]): string {
 function renderCompose(input: RenderMakefileInput, names: Record<Target, string>, templates: MakefileTemplates, included: boolean): string {
   const { component, files, envFile } = input;
   const started = recipeWord(`${component.name}: development stack started`, 'component name');
-  const testCommand = recipeCommand(input.testCommand ?? component.runner.command, 'test command');
-  const unit = recipeCommand(component.runner.unitCommand, 'unit test command');
+  const testCommand = runnerRecipe(component.name, input.testCommand ?? component.runner.command, 'test command');
+  const unit = runnerRecipe(component.name, component.runner.unitCommand, 'unit test command');
   const dev = files.dev === undefined ? undefined : composeCmd(files.dev, envFile);
   const test = files.test === undefined ? undefined : composeCmd(files.test, envFile);
 
+  // Without a test file the tests use the development stack; it is left running and its volumes are
+  // kept, since they hold the developer's data.
   const testRecipe =
     test === undefined
-      ? testCommand
+      ? dev === undefined
+        ? testCommand
+        : `${dev} up -d --wait && ${testCommand}`
       : [
           `${test} up -d --wait || { status=$$?; ${test} down -v; exit $$status; }; \\`,
           `\tstatus=0; ${testCommand} || status=$$?; \\`,
@@ -136,6 +140,10 @@ function renderCompose(input: RenderMakefileInput, names: Record<Target, string>
       DEV_DOWN: dev === undefined ? '' : `${dev} down`,
       DEV_LOGS: dev === undefined ? '' : `${dev} logs -f`,
       TEST: testRecipe,
+      TEST_NOTE:
+        test === undefined
+          ? '# No test compose file: the tests run against the development stack, which stays up (make down stops it).'
+          : "# Test infrastructure is torn down (with its volumes) whatever the tests return; the tests' exit\n# status is the target's.",
       TEST_UNIT: unit,
       CLEAN: clean,
     },
@@ -157,12 +165,19 @@ function renderHost(input: RenderMakefileInput, names: Record<Target, string>, t
       T_TEST_UNIT: names['test-unit'],
       T_CLEAN: names.clean,
       DEV_NOTE: `@echo ${label}`,
-      TEST: recipeCommand(input.testCommand ?? component.runner.command, 'test command'),
-      TEST_UNIT: recipeCommand(component.runner.unitCommand, 'unit test command'),
+      TEST: runnerRecipe(component.name, input.testCommand ?? component.runner.command, 'test command'),
+      TEST_UNIT: runnerRecipe(component.name, component.runner.unitCommand, 'unit test command'),
       CLEAN: '@:',
     },
     { default: !included },
   );
+}
+
+/** The runner's command, or (when no manifest says how tests run) a recipe that fails and says what to set. */
+function runnerRecipe(name: string, command: string, what: string): string {
+  if (command.trim() !== '') return recipeCommand(command, what);
+  const hint = recipeWord(`${name}: no test command is known; set testCommands.${name} in compose-migrate.config.yaml`, 'component name');
+  return `@echo ${hint} >&2; exit 1`;
 }
 
 /** Targets a Makefile defines (rule lines, not variable assignments or recipe lines). */

@@ -170,3 +170,30 @@ describe('renderMakefile input checks', () => {
     expect([...targets].sort()).toEqual(['a', 'b', 'lint', 'test']);
   });
 });
+
+describe.skipIf(!hasMake)('targets without a test file or a known runner', () => {
+  it('a dev-only component tests against its development stack and never removes its volumes', () => {
+    const r = renderMakefile({ component: pourtier, files: { dev: 'docker-compose.yaml' } });
+    const box = sandbox(r.files);
+    const run = box.run('test');
+    expect(run.status).toBe(0);
+    expect(run.log).toEqual(["docker compose -f docker-compose.yaml up -d --wait", 'tests ran']);
+    const failing = box.run('test', { TEST_STATUS: '4' });
+    expect(failing.status).not.toBe(0);
+    expect(failing.log.some((l) => l.includes('down'))).toBe(false);
+  });
+
+  it('a component whose manifest names no runner fails its test targets with the config key to set', () => {
+    const bare = component('gateway', 'gateway', [], { kind: 'host', runner: { command: '', unitCommand: '', manifest: '' } });
+    const r = renderMakefile({ component: bare, files: {} });
+    const box = sandbox(r.files);
+    for (const target of ['test', 'test-unit']) {
+      const run = box.run(target);
+      expect(run.status).not.toBe(0);
+      expect(run.out).toContain('gateway: no test command is known; set testCommands.gateway in compose-migrate.config.yaml');
+    }
+    // A configured command wins.
+    const configured = sandbox(renderMakefile({ component: bare, files: {}, testCommand: 'run-tests' }).files);
+    expect(configured.run('test')).toMatchObject({ status: 0, log: ['tests ran'] });
+  });
+});
