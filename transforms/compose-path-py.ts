@@ -5,7 +5,6 @@
  */
 import type { SgNode } from '@ast-grep/napi';
 import {
-  applyEdits,
   isComponentParam,
   stripDotSlash,
   type ComposeTransformOptions,
@@ -13,6 +12,7 @@ import {
   type TransformApi,
   type TransformFile,
 } from './lib/options.js';
+import { finishEdits } from './lib/options.js';
 import {
   bodyInsertPoint,
   classMethods,
@@ -220,11 +220,8 @@ export default async function transform(
     edits.push({ start: at, end: at, text: needed.map((m) => `import ${m}\n`).join('') });
   }
 
-  const out = applyEdits(source, edits);
-  if (hasSyntaxErrors(await parsePython(out))) {
-    api.report({ line: 1, message: 'rewrite did not re-parse; left unchanged' });
-    return null;
-  }
+  const out = await finishEdits(source, edits, api, async (text) => !hasSyntaxErrors(await parsePython(text)));
+  if (out === null) return null;
   return out === source ? undefined : out;
 }
 

@@ -5,7 +5,7 @@
  * path): the component's own file, else the root / archived file with a deprecation warning, else null.
  */
 import type { ASTPath } from 'jscodeshift';
-import { applyEdits, isComponentParam, lineAt, stripDotSlash, type ComposeTransformOptions, type RootFileSpec, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
+import { finishEdits, isComponentParam, lineAt, stripDotSlash, type ComposeTransformOptions, type RootFileSpec, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
 import { asNode, binding, componentParam, detectStyle, enclosingFunction, jsString, lastImportEnd, loadJscodeshift, params, span, type JsNode, type JsStyle } from './lib/js.js';
 
 export const name = 'compose-path';
@@ -182,13 +182,15 @@ export default async function transform(file: TransformFile, api: TransformApi, 
     }
   }
 
-  const out = applyEdits(source, edits);
-  try {
-    j(out);
-  } catch {
-    api.report({ line: 1, message: 'rewrite did not re-parse; left unchanged' });
-    return null;
-  }
+  const out = await finishEdits(source, edits, api, (text) => {
+    try {
+      j(text);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (out === null) return null;
   return out === source ? undefined : out;
 }
 

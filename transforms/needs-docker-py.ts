@@ -4,7 +4,7 @@
  * e2e always needs Docker; a component without its own test compose file runs on the host.
  */
 import type { SgNode } from '@ast-grep/napi';
-import { applyEdits, isComponentParam, type ComposeTransformOptions, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
+import { finishEdits, isComponentParam, type ComposeTransformOptions, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
 import {
   bodyInsertPoint,
   hasImport,
@@ -86,11 +86,8 @@ export default async function transform(
     const at = importInsertIndex(root);
     edits.push({ start: at, end: at, text: 'import os\n' });
   }
-  const out = applyEdits(source, edits);
-  if (hasSyntaxErrors(await parsePython(out))) {
-    api.report({ line: 1, message: 'rewrite did not re-parse; left unchanged' });
-    return null;
-  }
+  const out = await finishEdits(source, edits, api, async (text) => !hasSyntaxErrors(await parsePython(text)));
+  if (out === null) return null;
   return out;
 }
 

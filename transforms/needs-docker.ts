@@ -4,7 +4,7 @@
  * file runs on the host.
  */
 import type { ASTPath } from 'jscodeshift';
-import { applyEdits, isComponentParam, lineAt, type ComposeTransformOptions, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
+import { finishEdits, isComponentParam, lineAt, type ComposeTransformOptions, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
 import { asNode, binding, detectStyle, jsString, lastImportEnd, loadJscodeshift, params, type JsNode } from './lib/js.js';
 
 export const name = 'needs-docker';
@@ -83,12 +83,14 @@ export default async function transform(file: TransformFile, api: TransformApi, 
     const end = lastImportEnd(asNode(tree.find(j.Program).get().node), source);
     edits.push(end === undefined ? { start: 0, end: 0, text: imports.join('\n') + '\n\n' } : { start: end, end, text: '\n' + imports.join('\n') });
   }
-  const out = applyEdits(source, edits);
-  try {
-    j(out);
-  } catch {
-    api.report({ line: 1, message: 'rewrite did not re-parse; left unchanged' });
-    return null;
-  }
+  const out = await finishEdits(source, edits, api, (text) => {
+    try {
+      j(text);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (out === null) return null;
   return out;
 }

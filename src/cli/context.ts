@@ -2,6 +2,9 @@ import { resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { MigrateError } from '../errors.js';
 import { makeStyle, type Style } from '../plan/render/style.js';
+import { loadConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/types.js';
+import { DiskSnapshot } from '../repo/disk.js';
 
 /** Options every command receives (commander's global options). */
 export interface GlobalOptions {
@@ -43,4 +46,19 @@ export function repoRoot(opts: GlobalOptions): string {
     throw new MigrateError('usage', `-C ${opts.cwd ?? ''}: not a directory`, undefined, 2);
   }
   return root;
+}
+
+/** What every command that reads the repository starts from. */
+export interface RepoContext {
+  io: Io;
+  root: string;
+  disk: DiskSnapshot;
+  loaded: LoadedConfig;
+}
+
+export function openRepoContext(opts: GlobalOptions): RepoContext {
+  const io = makeIo(opts);
+  const root = repoRoot(opts);
+  const disk = new DiskSnapshot(root);
+  return { io, root, disk, loaded: loadConfig(disk, opts.config) };
 }

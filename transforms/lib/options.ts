@@ -73,3 +73,21 @@ export function isComponentParam(name: string): boolean {
 export function stripDotSlash(value: string): string {
   return value.startsWith('./') ? value.slice(2) : value;
 }
+
+/**
+ * Every transform ends the same way: apply its edits, re-parse, and refuse the whole file (null,
+ * reported) when the result no longer parses, so nothing is ever half-rewritten.
+ */
+export async function finishEdits(
+  source: string,
+  edits: TextEdit[],
+  api: TransformApi,
+  parses: (text: string) => boolean | Promise<boolean>,
+): Promise<string | null> {
+  const out = applyEdits(source, edits);
+  if (!(await parses(out))) {
+    api.report({ line: 1, message: 'rewrite did not re-parse; left unchanged' });
+    return null;
+  }
+  return out;
+}

@@ -1,18 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../../config/load.js';
 import { MigrateError } from '../../errors.js';
 import { buildPlan } from '../../plan/build.js';
 import { loadDotEnv, varSource } from '../../compose/interpolate.js';
 import { readSavedPlan, staleInputs } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
-import { DiskSnapshot } from '../../repo/disk.js';
 import { planningSnapshot } from '../../git/original.js';
 import { validateGenerated } from '../../apply/validate-generated.js';
 import { executePlan } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
-import { interactive, makeIo, repoRoot, type GlobalOptions } from '../context.js';
+import { openRepoContext, interactive, type GlobalOptions } from '../context.js';
 import { confirm } from '../prompt.js';
 import { askDecisions, defaultsTaken, needAnswerError, openFindings } from '../decisions.js';
 import { progressLine } from '../progress.js';
@@ -35,14 +33,11 @@ interface ApplyFlags extends GlobalOptions {
 }
 
 export async function applyCommand(opts: ApplyFlags): Promise<number> {
-  const io = makeIo(opts);
-  const root = repoRoot(opts);
   if (!opts.plan && !opts.all && !opts.component?.length) {
     throw new MigrateError('usage', 'name the components to migrate with --component <name>, or pass --all', undefined, 2);
   }
   if (opts.all && opts.component?.length) throw new MigrateError('usage', '--all and --component cannot be combined', undefined, 2);
-  const disk = new DiskSnapshot(root);
-  const loaded = loadConfig(disk, opts.config);
+  const { io, root, disk, loaded } = openRepoContext(opts);
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
 
   let components = opts.all ? [] : (opts.component ?? []);

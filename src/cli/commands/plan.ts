@@ -1,15 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../../config/load.js';
 import { MigrateError } from '../../errors.js';
 import { buildPlan } from '../../plan/build.js';
 import { toPlanJson } from '../../plan/render/json.js';
 import { renderMermaid } from '../../plan/render/mermaid.js';
 import { renderText } from '../../plan/render/text.js';
 import { savePlan } from '../../plan/saved.js';
-import { DiskSnapshot } from '../../repo/disk.js';
 import { planningSnapshot } from '../../git/original.js';
-import { makeIo, repoRoot, type GlobalOptions } from '../context.js';
+import { openRepoContext, type GlobalOptions } from '../context.js';
 import { progressLine } from '../progress.js';
 
 interface PlanFlags extends GlobalOptions {
@@ -22,10 +20,7 @@ interface PlanFlags extends GlobalOptions {
 }
 
 export async function planCommand(opts: PlanFlags): Promise<number> {
-  const io = makeIo(opts);
-  const root = repoRoot(opts);
-  const disk = new DiskSnapshot(root);
-  const loaded = loadConfig(disk, opts.config);
+  const { io, root, disk, loaded } = openRepoContext(opts);
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
   const progress = progressLine(process.stderr);
   let plan;

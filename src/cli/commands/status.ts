@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../config/load.js';
-import { DiskSnapshot } from '../../repo/disk.js';
 import { analyzeRepo, componentComposeFiles } from '../../plan/build.js';
 import { migrationsOrNone, originalSnapshot } from '../../git/original.js';
-import { makeIo, repoRoot, type GlobalOptions } from '../context.js';
+import { openRepoContext, type GlobalOptions } from '../context.js';
 
 interface StatusFlags extends GlobalOptions {
   json?: boolean;
@@ -22,10 +20,8 @@ export interface StatusRow {
 }
 
 export async function statusCommand(opts: StatusFlags): Promise<number> {
-  const io = makeIo(opts);
-  const root = repoRoot(opts);
-  const disk = new DiskSnapshot(root);
-  const { config } = loadConfig(disk, opts.config);
+  const { io, root, disk, loaded } = openRepoContext(opts);
+  const { config } = loaded;
   const original = await originalSnapshot(root, disk, config);
   const { repo, analysis } = analyzeRepo(original, config);
   const records = await migrationsOrNone(root);

@@ -1,9 +1,7 @@
-import { loadConfig } from '../../config/load.js';
-import { DiskSnapshot } from '../../repo/disk.js';
 import { originalSnapshot } from '../../git/original.js';
 import { verifyRepo } from '../../verify/run.js';
 import { MigrateError } from '../../errors.js';
-import { makeIo, repoRoot, type GlobalOptions } from '../context.js';
+import { openRepoContext, type GlobalOptions } from '../context.js';
 
 interface VerifyFlags extends GlobalOptions {
   component?: string;
@@ -13,10 +11,8 @@ interface VerifyFlags extends GlobalOptions {
 const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
 
 export async function verifyCommand(opts: VerifyFlags): Promise<number> {
-  const io = makeIo(opts);
-  const root = repoRoot(opts);
-  const disk = new DiskSnapshot(root);
-  const { config } = loadConfig(disk, opts.config);
+  const { io, root, disk, loaded } = openRepoContext(opts);
+  const { config } = loaded;
   const original = await originalSnapshot(root, disk, config);
   const verdicts = verifyRepo(original, disk, config, opts.component);
   if (opts.component && verdicts.length === 0) {
