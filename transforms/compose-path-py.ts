@@ -79,7 +79,11 @@ export default async function transform(
       const site = fStringSite(str, names);
       if (site === 'ignore') continue;
       if (site) sites.push(site);
-      else problems.push({ node: str, message: `f-string ${str.text()} builds a compose path this codemod cannot trace` });
+      else
+        problems.push({
+          node: str,
+          message: `f-string ${str.text()} builds a compose path this codemod cannot trace`,
+        });
       continue;
     }
     const value = plainStringValue(str);
@@ -87,13 +91,20 @@ export default async function transform(
     const bare = stripDotSlash(value);
     if (!names.has(bare)) {
       if (!/\s/.test(value) && [...names].some((n) => value.endsWith('/' + n)) && !value.startsWith('/')) {
-        problems.push({ node: str, message: `${str.text()} names a root compose file by a relative path this codemod cannot trace` });
+        problems.push({
+          node: str,
+          message: `${str.text()} names a root compose file by a relative path this codemod cannot trace`,
+        });
       }
       continue;
     }
     const parent = str.parent();
     const assign = parent?.kind() === 'assignment' ? parent : undefined;
-    if (assign && assign.field('right')?.range().start.index === str.range().start.index && assign.parent()?.parent()?.kind() === 'module') {
+    if (
+      assign &&
+      assign.field('right')?.range().start.index === str.range().start.index &&
+      assign.parent()?.parent()?.kind() === 'module'
+    ) {
       const left = assign.field('left');
       if (left?.kind() !== 'identifier') {
         problems.push({ node: str, message: `${str.text()} is assigned in a way this codemod cannot trace` });
@@ -107,7 +118,11 @@ export default async function transform(
         const site = usageSite(id, bare, stmt);
         if (site === 'component-level') continue;
         if (site) sites.push(site);
-        else problems.push({ node: id, message: `${left.text()} (= ${str.text()}) is used in a way this codemod cannot trace` });
+        else
+          problems.push({
+            node: id,
+            message: `${left.text()} (= ${str.text()}) is used in a way this codemod cannot trace`,
+          });
       }
       constantUses.set(stmt, uses);
       continue;
@@ -115,7 +130,11 @@ export default async function transform(
     const site = usageSite(str, bare);
     if (site === 'component-level') continue;
     if (site) sites.push(site);
-    else problems.push({ node: str, message: `${str.text()} names a root compose file in a way this codemod cannot trace` });
+    else
+      problems.push({
+        node: str,
+        message: `${str.text()} names a root compose file in a way this codemod cannot trace`,
+      });
   }
 
   if (sites.length === 0 && problems.length === 0) return undefined;
@@ -125,8 +144,16 @@ export default async function transform(
   const unit = indentUnit(source);
   const files = new Set(sites.map((s) => s.file));
   const flavors = new Set(sites.map((s) => s.flavor));
-  if (files.size > 1) problems.push({ node: sites[1]!.node, message: `one module looks up several root compose files (${[...files].join(', ')}); split it by hand` });
-  if (flavors.size > 1) problems.push({ node: sites[0]!.node, message: 'one module mixes pathlib and string compose paths; rewrite by hand' });
+  if (files.size > 1)
+    problems.push({
+      node: sites[1]!.node,
+      message: `one module looks up several root compose files (${[...files].join(', ')}); split it by hand`,
+    });
+  if (flavors.size > 1)
+    problems.push({
+      node: sites[0]!.node,
+      message: 'one module mixes pathlib and string compose paths; rewrite by hand',
+    });
 
   const spec = options.rootFiles.find((r) => files.has(r.name));
   let helperKind: 'method' | 'function' | undefined;
@@ -141,12 +168,21 @@ export default async function transform(
     const rootIsSelf = /^self\.\w+$/.test(site.root);
     const rootIsName = /^\w+$/.test(site.root);
     const setKind = (kind: 'method' | 'function', klass: SgNode | undefined, rootRef: string): boolean => {
-      if (helperKind && (helperKind !== kind || helperClass?.range().start.index !== klass?.range().start.index)) {
-        problems.push({ node: site.node, message: 'compose paths built in more than one scope; rewrite by hand' });
+      if (
+        helperKind &&
+        (helperKind !== kind || helperClass?.range().start.index !== klass?.range().start.index)
+      ) {
+        problems.push({
+          node: site.node,
+          message: 'compose paths built in more than one scope; rewrite by hand',
+        });
         return false;
       }
       if (helperKind && kind === 'method' && helperRoot !== rootRef) {
-        problems.push({ node: site.node, message: `compose paths built from different roots (${helperRoot}, ${rootRef})` });
+        problems.push({
+          node: site.node,
+          message: `compose paths built from different roots (${helperRoot}, ${rootRef})`,
+        });
         return false;
       }
       helperKind = kind;
@@ -195,7 +231,9 @@ export default async function transform(
   if (!spec || !helperKind) return undefined;
 
   const flavor = [...flavors][0]!;
-  const helperExists = root.find({ rule: { kind: 'function_definition', has: { field: 'name', regex: `^${HELPER}$` } } }) !== null;
+  const helperExists =
+    root.find({ rule: { kind: 'function_definition', has: { field: 'name', regex: `^${HELPER}$` } } }) !==
+    null;
   let usesWarnings = false;
   if (!helperExists) {
     if (helperKind === 'method' && helperClass) {
@@ -205,7 +243,11 @@ export default async function transform(
     } else {
       usesWarnings = true;
       const text = functionHelper(unit, spec, flavor, quote, options).trimEnd();
-      const firstDef = root.children().find((k) => ['function_definition', 'class_definition', 'decorated_definition'].includes(String(k.kind())));
+      const firstDef = root
+        .children()
+        .find((k) =>
+          ['function_definition', 'class_definition', 'decorated_definition'].includes(String(k.kind())),
+        );
       const end = lastTopLevelImportEnd(root);
       if (firstDef) {
         const at = firstDef.range().start.index;
@@ -214,13 +256,20 @@ export default async function transform(
       else edits.push({ start: 0, end: 0, text: text + '\n\n\n' });
     }
   }
-  const needed = [...(flavor === 'str' ? ['os'] : []), ...(usesWarnings ? ['warnings'] : [])].filter((m) => !hasImport(source, m));
+  const needed = [...(flavor === 'str' ? ['os'] : []), ...(usesWarnings ? ['warnings'] : [])].filter(
+    (m) => !hasImport(source, m),
+  );
   if (needed.length > 0) {
     const at = importInsertIndex(root);
     edits.push({ start: at, end: at, text: needed.map((m) => `import ${m}\n`).join('') });
   }
 
-  const out = await finishEdits(source, edits, api, async (text) => !hasSyntaxErrors(await parsePython(text)));
+  const out = await finishEdits(
+    source,
+    edits,
+    api,
+    async (text) => !hasSyntaxErrors(await parsePython(text)),
+  );
   if (out === null) return null;
   return out === source ? undefined : out;
 }
@@ -248,7 +297,10 @@ function deleteStatement(stmt: SgNode, source: string): TextEdit {
 /** `f"{root}/docker-compose.test.yaml"` is a site; an f-string naming the file amid prose is not. */
 function fStringSite(str: SgNode, names: Set<string>): Site | 'ignore' | undefined {
   const parts = str.children().filter((k) => k.kind() === 'interpolation' || k.kind() === 'string_content');
-  const literal = parts.filter((k) => k.kind() === 'string_content').map((k) => k.text()).join('');
+  const literal = parts
+    .filter((k) => k.kind() === 'string_content')
+    .map((k) => k.text())
+    .join('');
   const mentioned = [...names].find((n) => literal.includes(n));
   if (!mentioned) return 'ignore';
   if (/\s/.test(literal)) return 'ignore';
@@ -270,14 +322,19 @@ function fStringSite(str: SgNode, names: Set<string>): Site | 'ignore' | undefin
 function usageSite(node: SgNode, file: string, constant?: SgNode): Site | 'component-level' | undefined {
   const parent = node.parent();
   if (!parent) return undefined;
-  if (parent.kind() === 'binary_operator' && parent.field('operator')?.text() === '/' && parent.field('right')?.range().start.index === node.range().start.index) {
+  if (
+    parent.kind() === 'binary_operator' &&
+    parent.field('operator')?.text() === '/' &&
+    parent.field('right')?.range().start.index === node.range().start.index
+  ) {
     const left = parent.field('left')!;
     if (left.kind() === 'binary_operator') {
       const inner = left.field('right');
       if (inner?.kind() === 'identifier' && isComponentParam(inner.text())) return 'component-level';
       return undefined;
     }
-    if (left.kind() === 'identifier' || left.kind() === 'attribute') return { node: parent, root: left.text(), file, flavor: 'pathlib', ...(constant ? { constant } : {}) };
+    if (left.kind() === 'identifier' || left.kind() === 'attribute')
+      return { node: parent, root: left.text(), file, flavor: 'pathlib', ...(constant ? { constant } : {}) };
     return undefined;
   }
   if (parent.kind() === 'argument_list') {
@@ -286,7 +343,11 @@ function usageSite(node: SgNode, file: string, constant?: SgNode): Site | 'compo
     const args = parent.children().filter((c) => c.isNamed() && c.kind() !== 'comment');
     if (!call || !/^(os\.path\.join|path\.join|join)$/.test(fnName)) return undefined;
     if (args[args.length - 1]?.range().start.index !== node.range().start.index) return undefined;
-    if (args.length > 2 && args.slice(1, -1).some((a) => a.kind() === 'identifier' && isComponentParam(a.text()))) return 'component-level';
+    if (
+      args.length > 2 &&
+      args.slice(1, -1).some((a) => a.kind() === 'identifier' && isComponentParam(a.text()))
+    )
+      return 'component-level';
     const first = args[0];
     if (args.length === 2 && first && (first.kind() === 'identifier' || first.kind() === 'attribute')) {
       return { node: call, root: first.text(), file, flavor: 'str', ...(constant ? { constant } : {}) };
@@ -298,7 +359,11 @@ function usageSite(node: SgNode, file: string, constant?: SgNode): Site | 'compo
 /** `self.attr = <site>`: the attribute that stores the path. */
 function storedAttribute(node: SgNode): string | undefined {
   const assign = node.parent();
-  if (assign?.kind() !== 'assignment' || assign.field('right')?.range().start.index !== node.range().start.index) return undefined;
+  if (
+    assign?.kind() !== 'assignment' ||
+    assign.field('right')?.range().start.index !== node.range().start.index
+  )
+    return undefined;
   const left = assign.field('left');
   return left && /^self\.\w+$/.test(left.text()) ? left.text() : undefined;
 }
@@ -319,7 +384,15 @@ function selfAttrFor(init: SgNode, param: string): string | undefined {
  * `.exists()` checks become None checks (the lookup returns only existing files), and methods
  * without a component return early while it is unset.
  */
-function rewriteStoredAttribute(cls: SgNode, attr: string, site: Site, source: string, unit: string, edits: TextEdit[], problems: Problem[]): boolean {
+function rewriteStoredAttribute(
+  cls: SgNode,
+  attr: string,
+  site: Site,
+  source: string,
+  unit: string,
+  edits: TextEdit[],
+  problems: Problem[],
+): boolean {
   const local: TextEdit[] = [];
   const localProblems: Problem[] = [];
   let resolved = 0;
@@ -328,7 +401,11 @@ function rewriteStoredAttribute(cls: SgNode, attr: string, site: Site, source: s
     if (mName === '__init__' || mName === HELPER) continue;
     const reads = m.findAll({ rule: { kind: 'attribute', regex: `^${attr.replace('.', '\\.')}$` } });
     if (reads.length === 0) continue;
-    const writes = reads.filter((r) => r.parent()?.kind() === 'assignment' && r.parent()?.field('left')?.range().start.index === r.range().start.index);
+    const writes = reads.filter(
+      (r) =>
+        r.parent()?.kind() === 'assignment' &&
+        r.parent()?.field('left')?.range().start.index === r.range().start.index,
+    );
     if (writes.length > 0) {
       localProblems.push({ node: writes[0]!, message: `${attr} is reassigned in ${mName}; rewrite by hand` });
       continue;
@@ -341,11 +418,22 @@ function rewriteStoredAttribute(cls: SgNode, attr: string, site: Site, source: s
     const component = paramNames(m).find(isComponentParam);
     if (component) {
       resolved++;
-      local.push({ start: at.index, end: at.index, text: `${at.lead}${attr} = self.${HELPER}(${component})${at.trail}` });
+      local.push({
+        start: at.index,
+        end: at.index,
+        text: `${at.lead}${attr} = self.${HELPER}(${component})${at.trail}`,
+      });
     } else if (!returnsValue(m)) {
-      local.push({ start: at.index, end: at.index, text: `${at.lead}if ${attr} is None:\n${at.indent}${unit}return${at.trail}` });
+      local.push({
+        start: at.index,
+        end: at.index,
+        text: `${at.lead}if ${attr} is None:\n${at.indent}${unit}return${at.trail}`,
+      });
     } else {
-      localProblems.push({ node: m, message: `${mName} reads ${attr} without a component and returns a value; rewrite by hand` });
+      localProblems.push({
+        node: m,
+        message: `${mName} reads ${attr} without a component and returns a value; rewrite by hand`,
+      });
       continue;
     }
     for (const r of reads) {
@@ -356,7 +444,10 @@ function rewriteStoredAttribute(cls: SgNode, attr: string, site: Site, source: s
     }
   }
   if (resolved === 0 && localProblems.length === 0) {
-    localProblems.push({ node: site.node, message: `${attr} is never read where a component is known; rewrite by hand` });
+    localProblems.push({
+      node: site.node,
+      message: `${attr} is never read where a component is known; rewrite by hand`,
+    });
   }
   problems.push(...localProblems);
   edits.push(...local);
@@ -372,13 +463,20 @@ function existsCheck(read: SgNode, flavor: Flavor): SgNode | undefined {
   }
   if (p?.kind() === 'argument_list') {
     const call = p.parent();
-    if (call?.kind() === 'call' && /^os\.path\.(exists|isfile)$/.test(call.field('function')?.text() ?? '') && p.children().filter((c) => c.isNamed()).length === 1) return call;
+    if (
+      call?.kind() === 'call' &&
+      /^os\.path\.(exists|isfile)$/.test(call.field('function')?.text() ?? '') &&
+      p.children().filter((c) => c.isNamed()).length === 1
+    )
+      return call;
   }
   return undefined;
 }
 
 function pathExpr(flavor: Flavor, rootRef: string, parts: string[]): string {
-  return flavor === 'pathlib' ? [rootRef, ...parts].join(' / ') : `os.path.join(${[rootRef, ...parts].join(', ')})`;
+  return flavor === 'pathlib'
+    ? [rootRef, ...parts].join(' / ')
+    : `os.path.join(${[rootRef, ...parts].join(', ')})`;
 }
 
 function dirExpr(options: ComposeTransformOptions, quote: '"' | "'"): string {
@@ -387,7 +485,16 @@ function dirExpr(options: ComposeTransformOptions, quote: '"' | "'"): string {
   return `{${entries.map(([n, d]) => `${pyString(n, quote)}: ${pyString(d, quote)}`).join(', ')}}.get(component, component)`;
 }
 
-function helperBody(ind: string, unit: string, rootRef: string, spec: ComposeTransformOptions['rootFiles'][number], flavor: Flavor, quote: '"' | "'", warn: (msg: string) => string[], options: ComposeTransformOptions): string[] {
+function helperBody(
+  ind: string,
+  unit: string,
+  rootRef: string,
+  spec: ComposeTransformOptions['rootFiles'][number],
+  flavor: Flavor,
+  quote: '"' | "'",
+  warn: (msg: string) => string[],
+  options: ComposeTransformOptions,
+): string[] {
   const q = (s: string) => pyString(s, quote);
   const exists = (v: string) => (flavor === 'pathlib' ? `${v}.exists()` : `os.path.exists(${v})`);
   const olds = [spec.name, ...spec.fallbacks].map((p) => pathExpr(flavor, rootRef, p.split('/').map(q)));
@@ -413,28 +520,65 @@ function warningText(spec: ComposeTransformOptions['rootFiles'][number], quote: 
   return `f${quote}Using deprecated {old_location} for {component}; expected {component}/${spec.componentFile}${quote}`;
 }
 
-function methodHelper(cls: SgNode, source: string, unit: string, rootRef: string, spec: ComposeTransformOptions['rootFiles'][number], flavor: Flavor, quote: '"' | "'", reporter: boolean, options: ComposeTransformOptions): TextEdit {
+function methodHelper(
+  cls: SgNode,
+  source: string,
+  unit: string,
+  rootRef: string,
+  spec: ComposeTransformOptions['rootFiles'][number],
+  flavor: Flavor,
+  quote: '"' | "'",
+  reporter: boolean,
+  options: ComposeTransformOptions,
+): TextEdit {
   const methods = classMethods(cls);
   const init = methods.find((m) => functionName(m) === '__init__');
   const anchor = init ?? methods[0];
   const ind = anchor ? lineIndent(source, anchor.range().start.index) : unit;
-  const typed = flavor === 'pathlib' && /^from typing import[^\n]*\bOptional\b/m.test(source) && /^from pathlib import[^\n]*\bPath\b/m.test(source);
-  const sig = typed ? `def ${HELPER}(self, component: Optional[str]) -> Optional[Path]:` : `def ${HELPER}(self, component):`;
+  const typed =
+    flavor === 'pathlib' &&
+    /^from typing import[^\n]*\bOptional\b/m.test(source) &&
+    /^from pathlib import[^\n]*\bPath\b/m.test(source);
+  const sig = typed
+    ? `def ${HELPER}(self, component: Optional[str]) -> Optional[Path]:`
+    : `def ${HELPER}(self, component):`;
   const clsName = cls.field('name')?.text() ?? '';
   const warn = (i: string): string[] =>
     reporter
-      ? [`${i}self.reporter.warning(`, `${i}${unit}${warningText(spec, quote)},`, `${i}${unit}context=${pyString(clsName, quote)},`, `${i})`]
+      ? [
+          `${i}self.reporter.warning(`,
+          `${i}${unit}${warningText(spec, quote)},`,
+          `${i}${unit}context=${pyString(clsName, quote)},`,
+          `${i})`,
+        ]
       : [`${i}warnings.warn(${warningText(spec, quote)}, DeprecationWarning, stacklevel=2)`];
-  const text = [`${ind}${sig}`, ...helperBody(ind, unit, rootRef, spec, flavor, quote, warn, options)].join('\n');
+  const text = [`${ind}${sig}`, ...helperBody(ind, unit, rootRef, spec, flavor, quote, warn, options)].join(
+    '\n',
+  );
   if (init) {
     const end = init.range().end.index;
     return { start: end, end, text: '\n\n' + text };
   }
-  const start = anchor ? source.lastIndexOf('\n', anchor.range().start.index - 1) + 1 : cls.field('body')!.range().start.index;
+  const start = anchor
+    ? source.lastIndexOf('\n', anchor.range().start.index - 1) + 1
+    : cls.field('body')!.range().start.index;
   return { start, end: start, text: text + '\n\n' };
 }
 
-function functionHelper(unit: string, spec: ComposeTransformOptions['rootFiles'][number], flavor: Flavor, quote: '"' | "'", options: ComposeTransformOptions): string {
-  const warn = (i: string): string[] => [`${i}warnings.warn(${warningText(spec, quote)}, DeprecationWarning, stacklevel=2)`];
-  return [`def ${HELPER}(project_root, component):`, ...helperBody('', unit, 'project_root', spec, flavor, quote, warn, options)].join('\n') + '\n';
+function functionHelper(
+  unit: string,
+  spec: ComposeTransformOptions['rootFiles'][number],
+  flavor: Flavor,
+  quote: '"' | "'",
+  options: ComposeTransformOptions,
+): string {
+  const warn = (i: string): string[] => [
+    `${i}warnings.warn(${warningText(spec, quote)}, DeprecationWarning, stacklevel=2)`,
+  ];
+  return (
+    [
+      `def ${HELPER}(project_root, component):`,
+      ...helperBody('', unit, 'project_root', spec, flavor, quote, warn, options),
+    ].join('\n') + '\n'
+  );
 }

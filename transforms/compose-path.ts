@@ -5,8 +5,31 @@
  * path): the component's own file, else the root / archived file with a deprecation warning, else null.
  */
 import type { ASTPath } from 'jscodeshift';
-import { finishEdits, isComponentParam, lineAt, stripDotSlash, type ComposeTransformOptions, type RootFileSpec, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
-import { asNode, binding, componentParam, detectStyle, enclosingFunction, jsString, lastImportEnd, loadJscodeshift, params, span, type JsNode, type JsStyle } from './lib/js.js';
+import {
+  finishEdits,
+  isComponentParam,
+  lineAt,
+  stripDotSlash,
+  type ComposeTransformOptions,
+  type RootFileSpec,
+  type TextEdit,
+  type TransformApi,
+  type TransformFile,
+} from './lib/options.js';
+import {
+  asNode,
+  binding,
+  componentParam,
+  detectStyle,
+  enclosingFunction,
+  jsString,
+  lastImportEnd,
+  loadJscodeshift,
+  params,
+  span,
+  type JsNode,
+  type JsStyle,
+} from './lib/js.js';
 
 export const name = 'compose-path';
 export const parser = 'tsx';
@@ -25,7 +48,11 @@ interface Problem {
   message: string;
 }
 
-export default async function transform(file: TransformFile, api: TransformApi, options: ComposeTransformOptions): Promise<string | null | undefined> {
+export default async function transform(
+  file: TransformFile,
+  api: TransformApi,
+  options: ComposeTransformOptions,
+): Promise<string | null | undefined> {
   const source = file.source;
   const names = new Set(options.rootFiles.map((r) => r.name));
   if (![...names].some((n) => source.includes(n))) return undefined;
@@ -41,7 +68,7 @@ export default async function transform(file: TransformFile, api: TransformApi, 
   const text = (n: unknown) => source.slice(span(n).start, span(n).end);
   const inHelper = (p: ASTPath) => {
     const fn = enclosingFunction(p);
-    const key = fn ? asNode(fn.node)['id'] ?? asNode(fn.node)['key'] : undefined;
+    const key = fn ? (asNode(fn.node)['id'] ?? asNode(fn.node)['key']) : undefined;
     return key !== undefined && key !== null && asNode(key)['name'] === HELPER;
   };
 
@@ -57,7 +84,10 @@ export default async function transform(file: TransformFile, api: TransformApi, 
     const bare = stripDotSlash(value);
     if (!names.has(bare)) {
       if (!/\s/.test(value) && !value.startsWith('/') && [...names].some((n) => value.endsWith('/' + n))) {
-        problems.push({ node, message: `${text(node)} names a root compose file by a relative path this codemod cannot trace` });
+        problems.push({
+          node,
+          message: `${text(node)} names a root compose file by a relative path this codemod cannot trace`,
+        });
       }
       return;
     }
@@ -72,13 +102,27 @@ export default async function transform(file: TransformFile, api: TransformApi, 
       tree.find(j.Identifier, { name: id['name'] as string }).forEach((u) => {
         if (u.node === parent['id']) return;
         const up = asNode(u.parent?.node);
-        if ((up.type === 'MemberExpression' || up.type === 'OptionalMemberExpression') && up['property'] === u.node && !up['computed']) return;
-        if ((up.type === 'ObjectProperty' || up.type === 'ClassProperty') && up['key'] === u.node && !up['shorthand']) return;
+        if (
+          (up.type === 'MemberExpression' || up.type === 'OptionalMemberExpression') &&
+          up['property'] === u.node &&
+          !up['computed']
+        )
+          return;
+        if (
+          (up.type === 'ObjectProperty' || up.type === 'ClassProperty') &&
+          up['key'] === u.node &&
+          !up['shorthand']
+        )
+          return;
         uses++;
         const site = usageSite(u, bare, text, decl);
         if (site === 'component-level') return;
         if (site) sites.push(site);
-        else problems.push({ node: asNode(u.node), message: `${id['name'] as string} (= ${text(node)}) is used in a way this codemod cannot trace` });
+        else
+          problems.push({
+            node: asNode(u.node),
+            message: `${id['name'] as string} (= ${text(node)}) is used in a way this codemod cannot trace`,
+          });
       });
       constantUses.set(decl, uses);
       return;
@@ -86,7 +130,11 @@ export default async function transform(file: TransformFile, api: TransformApi, 
     const site = usageSite(p, bare, text);
     if (site === 'component-level') return;
     if (site) sites.push(site);
-    else problems.push({ node, message: `${text(node)} names a root compose file in a way this codemod cannot trace` });
+    else
+      problems.push({
+        node,
+        message: `${text(node)} names a root compose file in a way this codemod cannot trace`,
+      });
   });
 
   tree.find(j.TemplateLiteral).forEach((p) => {
@@ -97,10 +145,19 @@ export default async function transform(file: TransformFile, api: TransformApi, 
     if (![...names].some((n) => literal.includes(n)) || /\s/.test(literal)) return;
     const exprs = node['expressions'] as JsNode[];
     const tail = quasis[1]?.replace(/^\//, '') ?? '';
-    if (exprs.length === 1 && quasis[0] === '' && quasis[1]?.startsWith('/') && names.has(tail) && isRootExpr(exprs[0]!)) {
+    if (
+      exprs.length === 1 &&
+      quasis[0] === '' &&
+      quasis[1]?.startsWith('/') &&
+      names.has(tail) &&
+      isRootExpr(exprs[0]!)
+    ) {
       sites.push({ node, path: p, root: text(exprs[0]), file: tail });
     } else {
-      problems.push({ node, message: `template ${text(node)} builds a compose path this codemod cannot trace` });
+      problems.push({
+        node,
+        message: `template ${text(node)} builds a compose path this codemod cannot trace`,
+      });
     }
   });
 
@@ -109,7 +166,11 @@ export default async function transform(file: TransformFile, api: TransformApi, 
   const style = detectStyle(source, file.path);
   const edits: TextEdit[] = [];
   const files = new Set(sites.map((s) => s.file));
-  if (files.size > 1) problems.push({ node: sites[1]!.node, message: `one module looks up several root compose files (${[...files].join(', ')}); split it by hand` });
+  if (files.size > 1)
+    problems.push({
+      node: sites[1]!.node,
+      message: `one module looks up several root compose files (${[...files].join(', ')}); split it by hand`,
+    });
   const spec = options.rootFiles.find((r) => files.has(r.name));
   let helperKind: 'method' | 'function' | undefined;
   let helperClass: ASTPath | undefined;
@@ -122,8 +183,16 @@ export default async function transform(file: TransformFile, api: TransformApi, 
     const component = componentParam(fn);
     const rootIsThis = /^this\.\w+$/.test(site.root);
     const setKind = (kind: 'method' | 'function', klass: ASTPath | undefined, rootRef: string): boolean => {
-      if (helperKind && (helperKind !== kind || helperClass?.node !== klass?.node || (kind === 'method' && helperRoot !== rootRef))) {
-        problems.push({ node: site.node, message: 'compose paths built in more than one scope or from different roots; rewrite by hand' });
+      if (
+        helperKind &&
+        (helperKind !== kind ||
+          helperClass?.node !== klass?.node ||
+          (kind === 'method' && helperRoot !== rootRef))
+      ) {
+        problems.push({
+          node: site.node,
+          message: 'compose paths built in more than one scope or from different roots; rewrite by hand',
+        });
         return false;
       }
       helperKind = kind;
@@ -131,12 +200,15 @@ export default async function transform(file: TransformFile, api: TransformApi, 
       helperRoot = rootRef;
       return true;
     };
-    if (site.constant) rewrittenConstantUses.set(site.constant, (rewrittenConstantUses.get(site.constant) ?? 0) + 1);
+    if (site.constant)
+      rewrittenConstantUses.set(site.constant, (rewrittenConstantUses.get(site.constant) ?? 0) + 1);
     if (fn && component) {
       if (rootIsThis && cls) {
-        if (setKind('method', cls, site.root)) edits.push({ ...span(site.node), text: `this.${HELPER}(${component})` });
+        if (setKind('method', cls, site.root))
+          edits.push({ ...span(site.node), text: `this.${HELPER}(${component})` });
       } else if (!rootIsThis) {
-        if (setKind('function', undefined, '')) edits.push({ ...span(site.node), text: `${HELPER}(${site.root}, ${component})` });
+        if (setKind('function', undefined, ''))
+          edits.push({ ...span(site.node), text: `${HELPER}(${site.root}, ${component})` });
       } else problems.push({ node: site.node, message: `${site.root} outside a class cannot be traced` });
       continue;
     }
@@ -145,11 +217,15 @@ export default async function transform(file: TransformFile, api: TransformApi, 
       const rootRef = rootIsThis ? site.root : constructorRootAttr(fn, site.root, text);
       if (attr && rootRef) {
         if (!setKind('method', cls, rootRef)) continue;
-        if (rewriteStoredAttribute(j, cls, attr, source, style, edits, problems, text)) edits.push({ ...span(site.node), text: 'null' });
+        if (rewriteStoredAttribute(j, cls, attr, source, style, edits, problems, text))
+          edits.push({ ...span(site.node), text: 'null' });
         continue;
       }
     }
-    problems.push({ node: site.node, message: `${text(site.node)} builds a root compose path where no component is in scope; rewrite by hand` });
+    problems.push({
+      node: site.node,
+      message: `${text(site.node)} builds a root compose path where no component is in scope; rewrite by hand`,
+    });
   }
 
   for (const [decl, uses] of constantUses) {
@@ -162,7 +238,10 @@ export default async function transform(file: TransformFile, api: TransformApi, 
   }
   if (!spec || !helperKind) return undefined;
 
-  const hasHelper = new RegExp(`\\bfunction\\s+${HELPER}\\s*\\(|^\\s*(?:(?:private|protected|public|static|async)\\s+)*${HELPER}\\s*\\([^)]*\\)\\s*(?::[^{\\n]*)?\\{`, 'm').test(source);
+  const hasHelper = new RegExp(
+    `\\bfunction\\s+${HELPER}\\s*\\(|^\\s*(?:(?:private|protected|public|static|async)\\s+)*${HELPER}\\s*\\([^)]*\\)\\s*(?::[^{\\n]*)?\\{`,
+    'm',
+  ).test(source);
   const pathJoin = binding(source, 'path', 'join', style);
   const exists = binding(source, 'fs', 'existsSync', style);
   if (!hasHelper) {
@@ -170,15 +249,25 @@ export default async function transform(file: TransformFile, api: TransformApi, 
     if (imports.length > 0) {
       const program = asNode(tree.find(j.Program).get().node);
       const end = lastImportEnd(program, source);
-      edits.push(end === undefined ? { start: 0, end: 0, text: imports.join('\n') + '\n' } : { start: end, end, text: '\n' + imports.join('\n') });
+      edits.push(
+        end === undefined
+          ? { start: 0, end: 0, text: imports.join('\n') + '\n' }
+          : { start: end, end, text: '\n' + imports.join('\n') },
+      );
     }
     if (helperKind === 'method' && helperClass) {
-      edits.push(methodHelper(helperClass, source, style, helperRoot, spec, pathJoin.expr, exists.expr, options));
+      edits.push(
+        methodHelper(helperClass, source, style, helperRoot, spec, pathJoin.expr, exists.expr, options),
+      );
     } else {
       const program = asNode(tree.find(j.Program).get().node);
       const end = lastImportEnd(program, source);
       const fnText = functionHelper(style, spec, pathJoin.expr, exists.expr, options);
-      edits.push(end === undefined ? { start: 0, end: 0, text: fnText + '\n\n' } : { start: end, end, text: '\n\n' + fnText });
+      edits.push(
+        end === undefined
+          ? { start: 0, end: 0, text: fnText + '\n\n' }
+          : { start: end, end, text: '\n\n' + fnText },
+      );
     }
   }
 
@@ -196,20 +285,40 @@ export default async function transform(file: TransformFile, api: TransformApi, 
 
 function isRootExpr(n: JsNode): boolean {
   if (n.type === 'Identifier') return true;
-  return n.type === 'MemberExpression' && asNode(n['object']).type === 'ThisExpression' && asNode(n['property']).type === 'Identifier' && !n['computed'];
+  return (
+    n.type === 'MemberExpression' &&
+    asNode(n['object']).type === 'ThisExpression' &&
+    asNode(n['property']).type === 'Identifier' &&
+    !n['computed']
+  );
 }
 
 /** Classifies the expression a file name (literal or constant) sits in. */
-function usageSite(p: ASTPath, file: string, text: (n: unknown) => string, constant?: JsNode): Site | 'component-level' | undefined {
+function usageSite(
+  p: ASTPath,
+  file: string,
+  text: (n: unknown) => string,
+  constant?: JsNode,
+): Site | 'component-level' | undefined {
   const call = asNode(p.parent?.node);
   if (call.type !== 'CallExpression') return undefined;
   const callee = text(call['callee']);
   if (!/^(\w+\.)?(join|resolve)$/.test(callee)) return undefined;
   const args = call['arguments'] as JsNode[];
   if (args[args.length - 1] !== p.node) return undefined;
-  if (args.length > 2 && args.slice(1, -1).some((a) => a.type === 'Identifier' && isComponentParam(a['name'] as string))) return 'component-level';
+  if (
+    args.length > 2 &&
+    args.slice(1, -1).some((a) => a.type === 'Identifier' && isComponentParam(a['name'] as string))
+  )
+    return 'component-level';
   if (args.length === 2 && isRootExpr(args[0]!)) {
-    return { node: call, path: p.parent as ASTPath, root: text(args[0]), file, ...(constant ? { constant } : {}) };
+    return {
+      node: call,
+      path: p.parent as ASTPath,
+      root: text(args[0]),
+      file,
+      ...(constant ? { constant } : {}),
+    };
   }
   return undefined;
 }
@@ -224,7 +333,13 @@ function owningClass(fn: ASTPath): ASTPath | undefined {
 function storedAttribute(site: ASTPath, text: (n: unknown) => string): string | undefined {
   // A literal's site is its call; the assignment sits above that.
   let p: ASTPath | null = site;
-  while (p && asNode(p.node).type !== 'AssignmentExpression' && asNode(p.node).type !== 'CallExpression' && asNode(p.node).type !== 'TemplateLiteral') p = p.parent as ASTPath | null;
+  while (
+    p &&
+    asNode(p.node).type !== 'AssignmentExpression' &&
+    asNode(p.node).type !== 'CallExpression' &&
+    asNode(p.node).type !== 'TemplateLiteral'
+  )
+    p = p.parent as ASTPath | null;
   const assign = asNode(p?.parent?.node);
   if (assign.type !== 'AssignmentExpression' || assign['right'] !== p?.node) return undefined;
   const left = text(assign['left']);
@@ -235,7 +350,8 @@ function storedAttribute(site: ASTPath, text: (n: unknown) => string): string | 
 function constructorRootAttr(ctor: ASTPath, param: string, text: (n: unknown) => string): string | undefined {
   if (!params(ctor).includes(param)) return undefined;
   for (const p of asNode(ctor.node)['params'] as JsNode[]) {
-    if (p.type === 'TSParameterProperty' && text(p['parameter']).split(/[:=\s]/)[0] === param) return `this.${param}`;
+    if (p.type === 'TSParameterProperty' && text(p['parameter']).split(/[:=\s]/)[0] === param)
+      return `this.${param}`;
   }
   const body = text(ctor.node);
   const m = new RegExp(`this\\.(\\w+)\\s*=\\s*${param}\\s*[;\\n]`).exec(body);
@@ -271,7 +387,9 @@ function rewriteStoredAttribute(
   for (const m of members) {
     if ((m.type === 'ClassProperty' || m.type === 'ClassPrivateProperty') && text(m['key']) === field) {
       const decl = text(m);
-      const typed = decl.replace(/\breadonly\s+/, '').replace(/:\s*string\b(?!\s*\|\s*null)/, ': string | null');
+      const typed = decl
+        .replace(/\breadonly\s+/, '')
+        .replace(/:\s*string\b(?!\s*\|\s*null)/, ': string | null');
       if (typed !== decl) local.push({ ...span(m), text: typed });
       continue;
     }
@@ -283,7 +401,12 @@ function rewriteStoredAttribute(
       .filter((r) => text(r.node) === attr)
       .paths();
     if (reads.length === 0) continue;
-    if (reads.some((r) => asNode(r.parent?.node).type === 'AssignmentExpression' && asNode(r.parent?.node)['left'] === r.node)) {
+    if (
+      reads.some(
+        (r) =>
+          asNode(r.parent?.node).type === 'AssignmentExpression' && asNode(r.parent?.node)['left'] === r.node,
+      )
+    ) {
       localProblems.push({ node: m, message: `${attr} is reassigned in ${mName}; rewrite by hand` });
       continue;
     }
@@ -296,30 +419,54 @@ function rewriteStoredAttribute(
       localProblems.push({ node: m, message: `cannot place the lookup in ${mName}` });
       continue;
     }
-    const component = (m['params'] as JsNode[]).map((p) => (p.type === 'AssignmentPattern' ? asNode(p['left']) : p)).map((p) => (p['name'] as string) ?? '').find(isComponentParam);
-    const returnsValue = j(m as never)
-      .find(j.ReturnStatement)
-      .filter((r) => r.node.argument !== null && r.node.argument !== undefined && enclosingIs(r, m))
-      .size() > 0;
+    const component = (m['params'] as JsNode[])
+      .map((p) => (p.type === 'AssignmentPattern' ? asNode(p['left']) : p))
+      .map((p) => (p['name'] as string) ?? '')
+      .find(isComponentParam);
+    const returnsValue =
+      j(m as never)
+        .find(j.ReturnStatement)
+        .filter((r) => r.node.argument !== null && r.node.argument !== undefined && enclosingIs(r, m))
+        .size() > 0;
     if (component) {
       resolved++;
-      local.push({ start: first.start, end: first.start, text: `${attr} = this.${HELPER}(${component})${style.semi}\n${indent}` });
+      local.push({
+        start: first.start,
+        end: first.start,
+        text: `${attr} = this.${HELPER}(${component})${style.semi}\n${indent}`,
+      });
     } else if (!returnsValue) {
-      local.push({ start: first.start, end: first.start, text: `if (${attr} === null) return${style.semi}\n${indent}` });
+      local.push({
+        start: first.start,
+        end: first.start,
+        text: `if (${attr} === null) return${style.semi}\n${indent}`,
+      });
     } else {
-      localProblems.push({ node: m, message: `${mName} reads ${attr} without a component and returns a value; rewrite by hand` });
+      localProblems.push({
+        node: m,
+        message: `${mName} reads ${attr} without a component and returns a value; rewrite by hand`,
+      });
       continue;
     }
     for (const r of reads) {
       const call = asNode(r.parent?.node);
-      if (call.type !== 'CallExpression' || !/^(\w+\.)?existsSync$/.test(text(call['callee'])) || (call['arguments'] as JsNode[]).length !== 1) continue;
+      if (
+        call.type !== 'CallExpression' ||
+        !/^(\w+\.)?existsSync$/.test(text(call['callee'])) ||
+        (call['arguments'] as JsNode[]).length !== 1
+      )
+        continue;
       const up = asNode(r.parent?.parent?.node);
-      if (up.type === 'UnaryExpression' && up['operator'] === '!') local.push({ ...span(up), text: `${attr} === null` });
+      if (up.type === 'UnaryExpression' && up['operator'] === '!')
+        local.push({ ...span(up), text: `${attr} === null` });
       else local.push({ ...span(call), text: `${attr} !== null` });
     }
   }
   if (resolved === 0 && localProblems.length === 0) {
-    localProblems.push({ node: asNode(cls.node), message: `${attr} is never read where a component is known; rewrite by hand` });
+    localProblems.push({
+      node: asNode(cls.node),
+      message: `${attr} is never read where a component is known; rewrite by hand`,
+    });
   }
   problems.push(...localProblems);
   edits.push(...local);
@@ -338,11 +485,20 @@ function dirExpr(options: ComposeTransformOptions, q: "'" | '"'): string {
   return `(${map} as Record<string, string>)[component] ?? component`;
 }
 
-function helperLines(style: JsStyle, rootRef: string, spec: RootFileSpec, join: string, exists: string, options: ComposeTransformOptions): string[] {
+function helperLines(
+  style: JsStyle,
+  rootRef: string,
+  spec: RootFileSpec,
+  join: string,
+  exists: string,
+  options: ComposeTransformOptions,
+): string[] {
   const q = (s: string) => jsString(s, style.quote);
   const u = style.unit;
   const s = style.semi;
-  const olds = [spec.name, ...spec.fallbacks].map((p) => `${join}(${[rootRef, ...p.split('/').map(q)].join(', ')})`);
+  const olds = [spec.name, ...spec.fallbacks].map(
+    (p) => `${join}(${[rootRef, ...p.split('/').map(q)].join(', ')})`,
+  );
   let dir = dirExpr(options, style.quote);
   if (!style.typed) dir = dir.replace(' as Record<string, string>', '');
   return [
@@ -361,20 +517,49 @@ function helperLines(style: JsStyle, rootRef: string, spec: RootFileSpec, join: 
   ];
 }
 
-function functionHelper(style: JsStyle, spec: RootFileSpec, join: string, exists: string, options: ComposeTransformOptions): string {
+function functionHelper(
+  style: JsStyle,
+  spec: RootFileSpec,
+  join: string,
+  exists: string,
+  options: ComposeTransformOptions,
+): string {
   const sig = style.typed
     ? `function ${HELPER}(root: string, component: string | undefined): string | null {`
     : `function ${HELPER}(root, component) {`;
-  return [`/** The component's own ${spec.componentFile}; the root file only as a deprecated fallback. */`, sig, ...helperLines(style, 'root', spec, join, exists, options), '}'].join('\n');
+  return [
+    `/** The component's own ${spec.componentFile}; the root file only as a deprecated fallback. */`,
+    sig,
+    ...helperLines(style, 'root', spec, join, exists, options),
+    '}',
+  ].join('\n');
 }
 
-function methodHelper(cls: ASTPath, source: string, style: JsStyle, rootRef: string, spec: RootFileSpec, join: string, exists: string, options: ComposeTransformOptions): TextEdit {
+function methodHelper(
+  cls: ASTPath,
+  source: string,
+  style: JsStyle,
+  rootRef: string,
+  spec: RootFileSpec,
+  join: string,
+  exists: string,
+  options: ComposeTransformOptions,
+): TextEdit {
   const members = (asNode(asNode(cls.node)['body'])['body'] as JsNode[]) ?? [];
   const ctor = members.find((m) => m['kind'] === 'constructor');
   const anchor = ctor ?? members[0];
-  const indent = anchor ? source.slice(source.lastIndexOf('\n', anchor.start - 1) + 1, anchor.start) : style.unit;
-  const sig = style.typed ? `private ${HELPER}(component?: string): string | null {` : `${HELPER}(component) {`;
-  const lines = [`/** The component's own ${spec.componentFile}; the root file only as a deprecated fallback. */`, sig, ...helperLines(style, rootRef, spec, join, exists, options), '}'];
+  const indent = anchor
+    ? source.slice(source.lastIndexOf('\n', anchor.start - 1) + 1, anchor.start)
+    : style.unit;
+  const sig = style.typed
+    ? `private ${HELPER}(component?: string): string | null {`
+    : `${HELPER}(component) {`;
+  const lines = [
+    `/** The component's own ${spec.componentFile}; the root file only as a deprecated fallback. */`,
+    sig,
+    ...helperLines(style, rootRef, spec, join, exists, options),
+    '}',
+  ];
   const body = lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n');
   if (ctor) return { start: ctor.end, end: ctor.end, text: `\n\n${indent}${body}` };
   const at = anchor ? anchor.start : asNode(asNode(cls.node)['body']).start + 1;

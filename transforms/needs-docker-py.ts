@@ -4,7 +4,14 @@
  * e2e always needs Docker; a component without its own test compose file runs on the host.
  */
 import type { SgNode } from '@ast-grep/napi';
-import { finishEdits, isComponentParam, type ComposeTransformOptions, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
+import {
+  finishEdits,
+  isComponentParam,
+  type ComposeTransformOptions,
+  type TextEdit,
+  type TransformApi,
+  type TransformFile,
+} from './lib/options.js';
 import {
   bodyInsertPoint,
   hasImport,
@@ -47,14 +54,20 @@ export default async function transform(
     const category = params.find((p) => CATEGORY.test(p));
     const line = fn.range().start.line + 1;
     if (!component || !category) {
-      api.report({ line, message: `${fnName} does not take a component and a test category; add the Docker check by hand` });
+      api.report({
+        line,
+        message: `${fnName} does not take a component and a test category; add the Docker check by hand`,
+      });
       return null;
     }
     const body = fn.field('body')?.text() ?? '';
     if (new RegExp(`==\\s*["']e2e["']`).test(body) && body.includes(componentFile)) continue;
     const rootRef = projectRoot(fn, params);
     if (!rootRef) {
-      api.report({ line, message: `${fnName}: no project root in scope to find ${component}/${componentFile}; add the check by hand` });
+      api.report({
+        line,
+        message: `${fnName}: no project root in scope to find ${component}/${componentFile}; add the check by hand`,
+      });
       return null;
     }
     const at = bodyInsertPoint(fn, source);
@@ -64,7 +77,9 @@ export default async function transform(
     }
     const q = (s: string) => pyString(s, quote);
     const bare = rootRef.replace(/^self\./, '');
-    const pathlib = new RegExp(`${rootRef.replace('.', '\\.')}\\s*/`).test(source) || new RegExp(`\\b${bare}\\s*:\\s*Path\\b`).test(source);
+    const pathlib =
+      new RegExp(`${rootRef.replace('.', '\\.')}\\s*/`).test(source) ||
+      new RegExp(`\\b${bare}\\s*:\\s*Path\\b`).test(source);
     const dir = componentDirExpr(options, component, quote);
     const exists = pathlib
       ? `(${rootRef} / ${dir} / ${q(componentFile)}).exists()`
@@ -86,7 +101,12 @@ export default async function transform(
     const at = importInsertIndex(root);
     edits.push({ start: at, end: at, text: 'import os\n' });
   }
-  const out = await finishEdits(source, edits, api, async (text) => !hasSyntaxErrors(await parsePython(text)));
+  const out = await finishEdits(
+    source,
+    edits,
+    api,
+    async (text) => !hasSyntaxErrors(await parsePython(text)),
+  );
   if (out === null) return null;
   return out;
 }

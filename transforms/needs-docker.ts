@@ -4,8 +4,25 @@
  * file runs on the host.
  */
 import type { ASTPath } from 'jscodeshift';
-import { finishEdits, isComponentParam, lineAt, type ComposeTransformOptions, type TextEdit, type TransformApi, type TransformFile } from './lib/options.js';
-import { asNode, binding, detectStyle, jsString, lastImportEnd, loadJscodeshift, params, type JsNode } from './lib/js.js';
+import {
+  finishEdits,
+  isComponentParam,
+  lineAt,
+  type ComposeTransformOptions,
+  type TextEdit,
+  type TransformApi,
+  type TransformFile,
+} from './lib/options.js';
+import {
+  asNode,
+  binding,
+  detectStyle,
+  jsString,
+  lastImportEnd,
+  loadJscodeshift,
+  params,
+  type JsNode,
+} from './lib/js.js';
 
 export const name = 'needs-docker';
 export const parser = 'tsx';
@@ -13,7 +30,11 @@ export const parser = 'tsx';
 const DECIDER = /needs_?docker|requires_?docker|use_?docker|should_?use_?docker/i;
 const CATEGORY = /^(category|testCategory|test_category|kind|testType|suite)$/;
 
-export default async function transform(file: TransformFile, api: TransformApi, options: ComposeTransformOptions): Promise<string | null | undefined> {
+export default async function transform(
+  file: TransformFile,
+  api: TransformApi,
+  options: ComposeTransformOptions,
+): Promise<string | null | undefined> {
   const source = file.source;
   if (!DECIDER.test(source)) return undefined;
   const componentFile = options.rootFiles[0]?.componentFile;
@@ -31,7 +52,12 @@ export default async function transform(file: TransformFile, api: TransformApi, 
   const deciders: ASTPath[] = [];
   tree.find(j.Function).forEach((p) => {
     const n = asNode(p.node);
-    const key = asNode(n['id'] ?? n['key'] ?? (asNode(p.parent?.node).type === 'VariableDeclarator' ? asNode(p.parent?.node)['id'] : undefined) ?? {});
+    const key = asNode(
+      n['id'] ??
+        n['key'] ??
+        (asNode(p.parent?.node).type === 'VariableDeclarator' ? asNode(p.parent?.node)['id'] : undefined) ??
+        {},
+    );
     if (typeof key['name'] === 'string' && DECIDER.test(key['name'])) deciders.push(p as unknown as ASTPath);
   });
   let problem = false;
@@ -45,7 +71,11 @@ export default async function transform(file: TransformFile, api: TransformApi, 
     const category = names.find((x) => CATEGORY.test(x));
     const root = names.find((x) => /root|repo|workspace|baseDir/i.test(x));
     if (!component || !category || !root) {
-      api.report({ line, message: 'decides on Docker without a (root, component, category) in scope; add the component check by hand' });
+      api.report({
+        line,
+        message:
+          'decides on Docker without a (root, component, category) in scope; add the component check by hand',
+      });
       problem = true;
       continue;
     }
@@ -66,7 +96,10 @@ export default async function transform(file: TransformFile, api: TransformApi, 
       continue;
     }
     const dirs = Object.entries(options.componentDirs).filter(([a, b]) => a !== b);
-    const dir = dirs.length === 0 ? component : `(${'{ '}${dirs.map(([a, b]) => `${/^[A-Za-z_$][\w$]*$/.test(a) ? a : jsString(a, style.quote)}: ${jsString(b, style.quote)}`).join(', ')}${' }'}${style.typed ? ' as Record<string, string>' : ''})[${component}] ?? ${component}`;
+    const dir =
+      dirs.length === 0
+        ? component
+        : `(${'{ '}${dirs.map(([a, b]) => `${/^[A-Za-z_$][\w$]*$/.test(a) ? a : jsString(a, style.quote)}: ${jsString(b, style.quote)}`).join(', ')}${' }'}${style.typed ? ' as Record<string, string>' : ''})[${component}] ?? ${component}`;
     const s = style.semi;
     const lines = [
       `// E2E tests always need Docker`,
@@ -81,7 +114,11 @@ export default async function transform(file: TransformFile, api: TransformApi, 
   const imports = [join.importLine, exists.importLine].filter((l): l is string => l !== undefined);
   if (imports.length > 0) {
     const end = lastImportEnd(asNode(tree.find(j.Program).get().node), source);
-    edits.push(end === undefined ? { start: 0, end: 0, text: imports.join('\n') + '\n\n' } : { start: end, end, text: '\n' + imports.join('\n') });
+    edits.push(
+      end === undefined
+        ? { start: 0, end: 0, text: imports.join('\n') + '\n\n' }
+        : { start: end, end, text: '\n' + imports.join('\n') },
+    );
   }
   const out = await finishEdits(source, edits, api, (text) => {
     try {

@@ -11,7 +11,15 @@ import { findEdges, findStartOrderCycle, type RawEdge } from './dependencies.js'
 import { MigrateError } from '../errors.js';
 import { runnerFor } from './manifests.js';
 import { buildFacts } from './service-facts.js';
-import type { Analysis, Attribution, Component, Decision, DependencyEdge, Environment, Finding } from './types.js';
+import type {
+  Analysis,
+  Attribution,
+  Component,
+  Decision,
+  DependencyEdge,
+  Environment,
+  Finding,
+} from './types.js';
 
 export interface AnalysisInput {
   snapshot: RepoSnapshot;
@@ -62,7 +70,11 @@ export function analyze(input: AnalysisInput): Analysis {
     const first = cycle?.[0];
     if (cycle && first) {
       const chain = [...cycle.map((e) => e.from), first.from].join(' -> ');
-      throw new MigrateError('compose-cycle', `dependency cycle in ${env.name}: ${chain}; compose cannot start these services`, first.pos ? { file: first.pos.file, line: first.pos.line, col: first.pos.col } : undefined);
+      throw new MigrateError(
+        'compose-cycle',
+        `dependency cycle in ${env.name}: ${chain}; compose cannot start these services`,
+        first.pos ? { file: first.pos.file, line: first.pos.line, col: first.pos.col } : undefined,
+      );
     }
   }
   const edges = rawEdges.map((e) => withRole(e, attributions));
@@ -105,19 +117,28 @@ export function analyze(input: AnalysisInput): Analysis {
       const ownHere = own.filter((s) => project.services.has(s));
       if (ownHere.length === 0) continue;
       const envAdjacency = adjacency.get(env.name) ?? new Map<string, DependencyEdge[]>();
-      const peerCandidates = ownHere.flatMap((s) => envAdjacency.get(s) ?? []).filter((e) => isPeerOf(e, dir.name, attributions));
+      const peerCandidates = ownHere
+        .flatMap((s) => envAdjacency.get(s) ?? [])
+        .filter((e) => isPeerOf(e, dir.name, attributions));
       const chosen = choosePeers(dir.name, peerCandidates, config, input.withPeers === true);
       const closure = closeOver(ownHere, chosen, envAdjacency, attributions);
       backing[env.name] = closure.backing;
       pulledPeers[env.name] = closure.peers;
     }
-    const needsInfra = Object.values(backing).some((b) => b.length > 0) || Object.values(pulledPeers).some((p) => p.length > 0);
+    const needsInfra =
+      Object.values(backing).some((b) => b.length > 0) ||
+      Object.values(pulledPeers).some((p) => p.length > 0);
     const reasons = [...dir.reasons];
     for (const s of own) reasons.push(`owns ${s}: ${attributions.get(s)?.reason ?? ''}`);
     if (needsInfra) {
-      for (const [env, list] of Object.entries(backing)) if (list.length) reasons.push(`${env} needs ${list.join(', ')}`);
+      for (const [env, list] of Object.entries(backing))
+        if (list.length) reasons.push(`${env} needs ${list.join(', ')}`);
     } else {
-      reasons.push(own.length ? 'needs no backing service in any environment: runs on the host' : 'declares no service: runs on the host');
+      reasons.push(
+        own.length
+          ? 'needs no backing service in any environment: runs on the host'
+          : 'declares no service: runs on the host',
+      );
     }
     return {
       name: dir.name,
@@ -157,7 +178,11 @@ export function analyze(input: AnalysisInput): Analysis {
         component: c.name,
         dir: projectNameOf(c.path),
         env: env.name,
-        services: [...c.services.filter((s) => projects.get(env.name)?.services.has(s)), ...(c.backing[env.name] ?? []), ...(c.pulledPeers[env.name] ?? [])],
+        services: [
+          ...c.services.filter((s) => projects.get(env.name)?.services.has(s)),
+          ...(c.backing[env.name] ?? []),
+          ...(c.pulledPeers[env.name] ?? []),
+        ],
       });
     }
   }
@@ -224,7 +249,12 @@ function isPeerOf(e: DependencyEdge, component: string, attributions: Map<string
   return attributions.get(e.from)?.component === component;
 }
 
-function choosePeers(component: string, candidates: DependencyEdge[], config: MigrateConfig, withPeers: boolean): string[] {
+function choosePeers(
+  component: string,
+  candidates: DependencyEdge[],
+  config: MigrateConfig,
+  withPeers: boolean,
+): string[] {
   const configured = config.peers?.[component];
   const all = [...new Set(candidates.filter((e) => e.peerComponent).map((e) => e.service))];
   if (configured === true || (configured === undefined && withPeers)) return all.sort();
@@ -267,10 +297,15 @@ function peerFindings(components: Component[], config: MigrateConfig, withPeers:
   return out;
 }
 
-function unownedFindings(variants: ServiceVariants, attributions: Map<string, Attribution>, components: Component[]): Finding[] {
+function unownedFindings(
+  variants: ServiceVariants,
+  attributions: Map<string, Attribution>,
+  components: Component[],
+): Finding[] {
   const used = new Set<string>();
   for (const c of components) {
-    for (const list of [...Object.values(c.backing), ...Object.values(c.pulledPeers)]) for (const s of list) used.add(s);
+    for (const list of [...Object.values(c.backing), ...Object.values(c.pulledPeers)])
+      for (const s of list) used.add(s);
   }
   const out: Finding[] = [];
   for (const [service, list] of variants) {

@@ -35,11 +35,23 @@ export function attributeServices(
     const configured = config.services?.[service];
     if (configured !== undefined) {
       if (configured === 'backing') {
-        attributions.set(service, { service, component: null, role: 'backing', evidence: 'config', reason: 'config services says backing' });
+        attributions.set(service, {
+          service,
+          component: null,
+          role: 'backing',
+          evidence: 'config',
+          reason: 'config services says backing',
+        });
         continue;
       }
       if (names.has(configured)) {
-        attributions.set(service, { service, component: configured, role: 'component', evidence: 'config', reason: `config services maps it to ${configured}` });
+        attributions.set(service, {
+          service,
+          component: configured,
+          role: 'component',
+          evidence: 'config',
+          reason: `config services maps it to ${configured}`,
+        });
         continue;
       }
       findings.push({
@@ -61,24 +73,53 @@ export function attributeServices(
       if (distinct.length === 0) continue;
       if (distinct.length === 1) {
         const m = distinct[0] as Match;
-        attributions.set(service, { service, component: m.component, role: 'component', evidence: kind, reason: m.reason });
+        attributions.set(service, {
+          service,
+          component: m.component,
+          role: 'component',
+          evidence: kind,
+          reason: m.reason,
+        });
       } else {
-        attributions.set(service, undecided(service, `${kind} evidence points at ${distinct.map((d) => d.component).join(' and ')}`));
-        findings.push(decisionFinding(service, variants, components, `${distinct.map((m) => m.reason).join('; ')}`));
+        attributions.set(
+          service,
+          undecided(service, `${kind} evidence points at ${distinct.map((d) => d.component).join(' and ')}`),
+        );
+        findings.push(
+          decisionFinding(service, variants, components, `${distinct.map((m) => m.reason).join('; ')}`),
+        );
       }
       decided = true;
       break;
     }
     if (decided) continue;
 
-    const registryImage = variants.every((v) => v.config['build'] === undefined && v.config['image'] !== undefined);
+    const registryImage = variants.every(
+      (v) => v.config['build'] === undefined && v.config['image'] !== undefined,
+    );
     if (registryImage) {
       const image = String(variants[0]?.config['image'] ?? '');
-      attributions.set(service, { service, component: null, role: 'backing', evidence: 'registry-image', reason: `runs registry image ${image} and no component claims it` });
+      attributions.set(service, {
+        service,
+        component: null,
+        role: 'backing',
+        evidence: 'registry-image',
+        reason: `runs registry image ${image} and no component claims it`,
+      });
       continue;
     }
-    attributions.set(service, undecided(service, 'no build context, image, name or mount ties it to a component'));
-    findings.push(decisionFinding(service, variants, components, 'it is built from outside every component and no name, image or mount ties it to one'));
+    attributions.set(
+      service,
+      undecided(service, 'no build context, image, name or mount ties it to a component'),
+    );
+    findings.push(
+      decisionFinding(
+        service,
+        variants,
+        components,
+        'it is built from outside every component and no name, image or mount ties it to one',
+      ),
+    );
   }
   return { attributions, findings };
 }
@@ -87,7 +128,12 @@ function undecided(service: string, reason: string): Attribution {
   return { service, component: null, role: 'undecided', evidence: 'none', reason };
 }
 
-function decisionFinding(service: string, variants: EffectiveService[], components: ComponentDir[], why: string): Finding {
+function decisionFinding(
+  service: string,
+  variants: EffectiveService[],
+  components: ComponentDir[],
+  why: string,
+): Finding {
   const origin = variants[0]?.origin;
   const decision: Decision = {
     id: `attribution:${service}`,
@@ -143,7 +189,11 @@ function byImage(variants: EffectiveService[], components: ComponentDir[]): Matc
     if (!repo) continue;
     const last = repo.slice(repo.lastIndexOf('/') + 1);
     for (const c of components) {
-      if (last === c.name) out.push({ component: c.name, reason: `image ${String(v.config['image'])} is named like the component` });
+      if (last === c.name)
+        out.push({
+          component: c.name,
+          reason: `image ${String(v.config['image'])} is named like the component`,
+        });
     }
   }
   return out;
@@ -158,7 +208,10 @@ function byName(service: string, components: ComponentDir[]): Match[] {
     .filter((c) => c.name.length === longest)
     .map((c) => ({
       component: c.name,
-      reason: service === c.name ? 'service name equals the component name' : `service name ${service} is prefixed or suffixed by ${c.name}`,
+      reason:
+        service === c.name
+          ? 'service name equals the component name'
+          : `service name ${service} is prefixed or suffixed by ${c.name}`,
     }));
 }
 

@@ -13,7 +13,18 @@ export interface ComponentDir {
 }
 
 /** Directories that are never components whatever they hold. */
-const NEVER = new Set(['todo', 'docs', 'doc', '.github', '.gitlab', '.circleci', 'node_modules', 'scripts', 'test', 'tests']);
+const NEVER = new Set([
+  'todo',
+  'docs',
+  'doc',
+  '.github',
+  '.gitlab',
+  '.circleci',
+  'node_modules',
+  'scripts',
+  'test',
+  'tests',
+]);
 
 /** Make and the shell give these meaning; such names are quoted in everything generated and flagged. */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

@@ -43,7 +43,9 @@ export function resolveConflicts(
   const adjustments: Record<string, Adjustment[]> = {};
   const findings: Finding[] = [];
   const push = (component: string, a: Adjustment) => (adjustments[component] ??= []).push(a);
-  const ordered = [...files].sort((a, b) => a.component.localeCompare(b.component) || envRank(a.env) - envRank(b.env));
+  const ordered = [...files].sort(
+    (a, b) => a.component.localeCompare(b.component) || envRank(a.env) - envRank(b.env),
+  );
 
   resolvePorts(ordered, projects, config, vars, push, findings);
   resolveContainerNames(ordered, projects, config, vars, push, findings);
@@ -67,7 +69,10 @@ function resolvePorts(
   findings: Finding[],
 ): void {
   const policy = config.ports ?? 'shift';
-  const byGroup = new Map<string, { file: PlannedFile; service: string; raw: string; port: number; target: string }[]>();
+  const byGroup = new Map<
+    string,
+    { file: PlannedFile; service: string; raw: string; port: number; target: string }[]
+  >();
   for (const file of files) {
     const project = projects.get(file.env);
     if (!project) continue;
@@ -117,7 +122,13 @@ function resolvePorts(
         configKey: 'ports',
       };
       if (policy === 'keep') {
-        findings.push({ level: 'decision', code: 'port-collision', message: `host port ${e.port} is published by ${where}; kept as configured (ports: keep), so they cannot run together`, component: e.file.component, decision });
+        findings.push({
+          level: 'decision',
+          code: 'port-collision',
+          message: `host port ${e.port} is published by ${where}; kept as configured (ports: keep), so they cannot run together`,
+          component: e.file.component,
+          decision,
+        });
         continue;
       }
       let next = e.port + 1;
@@ -127,7 +138,14 @@ function resolvePorts(
       // replaced whole: shifting only the default would change nothing once the variable is read.
       const setVars = e.raw.includes('$') ? variablesIn(e.raw).filter((v) => vars(v) !== undefined) : [];
       const from = setVars.length ? e.raw : String(e.port);
-      push(e.file.component, { kind: 'host-port', env: e.file.env, service: e.service, target: e.target, from, to: String(next) });
+      push(e.file.component, {
+        kind: 'host-port',
+        env: e.file.env,
+        service: e.service,
+        target: e.target,
+        from,
+        to: String(next),
+      });
       findings.push({
         level: 'decision',
         code: 'port-collision',
@@ -174,12 +192,23 @@ function resolveContainerNames(
     };
     const files = list.map((u) => `${u.file.component}/${u.file.env}`).join(', ');
     if (policy === 'keep') {
-      findings.push({ level: 'decision', code: 'container-name-repeat', message: `container_name ${name} repeats in ${files}; kept as configured, so only one can run at a time`, decision });
+      findings.push({
+        level: 'decision',
+        code: 'container-name-repeat',
+        message: `container_name ${name} repeats in ${files}; kept as configured, so only one can run at a time`,
+        decision,
+      });
       continue;
     }
     for (const u of list) {
       const to = policy === 'drop' ? null : `${u.file.component}-${u.service}-${u.file.env}`;
-      push(u.file.component, { kind: 'container-name', env: u.file.env, service: u.service, from: u.raw, to });
+      push(u.file.component, {
+        kind: 'container-name',
+        env: u.file.env,
+        service: u.service,
+        from: u.raw,
+        to,
+      });
     }
     findings.push({
       level: 'decision',
@@ -190,7 +219,12 @@ function resolveContainerNames(
   }
 }
 
-function pinVolumes(files: PlannedFile[], projects: Map<EnvName, EffectiveProject>, push: Push, findings: Finding[]): void {
+function pinVolumes(
+  files: PlannedFile[],
+  projects: Map<EnvName, EffectiveProject>,
+  push: Push,
+  findings: Finding[],
+): void {
   const pinnedBy = new Map<string, Set<string>>();
   for (const file of files) {
     const project = projects.get(file.env);

@@ -37,7 +37,8 @@ function edgesOf(svc: EffectiveService, names: Set<string>, env: string, vars: V
     if (!vf.startsWith('container:')) edge(vf.split(':')[0] ?? vf, 'volumes_from', 'volumes_from');
   }
   for (const [key, raw] of environmentEntries(c)) {
-    for (const host of hostsIn(evaluate(raw, vars), HOST_KEY.test(key))) edge(host, 'hostname', `environment.${key}`);
+    for (const host of hostsIn(evaluate(raw, vars), HOST_KEY.test(key)))
+      edge(host, 'hostname', `environment.${key}`);
   }
   for (const key of ['command', 'entrypoint'] as const) {
     for (const word of commandWords(c, key)) {

@@ -83,8 +83,10 @@ export function tokensOf(path: string): string[] {
 export function classifyFile(path: string, config: MigrateConfig): ClassifiedFile {
   const configured = config.environments?.[path];
   if (configured !== undefined) {
-    if (configured === 'base') return { path, role: { kind: 'base' }, reason: `config environments["${path}"]` };
-    if (configured === 'ignore') return { path, role: { kind: 'ignore' }, reason: `config environments["${path}"]` };
+    if (configured === 'base')
+      return { path, role: { kind: 'base' }, reason: `config environments["${path}"]` };
+    if (configured === 'ignore')
+      return { path, role: { kind: 'ignore' }, reason: `config environments["${path}"]` };
     return {
       path,
       role: { kind: 'env', env: configured, canonical: true },
@@ -92,9 +94,14 @@ export function classifyFile(path: string, config: MigrateConfig): ClassifiedFil
     };
   }
   const tokens = tokensOf(path);
-  if (tokens.length === 0) return { path, role: { kind: 'base' }, reason: 'plain base file, layered under every environment' };
+  if (tokens.length === 0)
+    return { path, role: { kind: 'base' }, reason: 'plain base file, layered under every environment' };
   if (tokens.length === 1 && tokens[0] === 'override') {
-    return { path, role: { kind: 'override' }, reason: 'compose layers the override file onto dev by default' };
+    return {
+      path,
+      role: { kind: 'override' },
+      reason: 'compose layers the override file onto dev by default',
+    };
   }
   const token = tokens.join('.');
   const direct = TOKEN_ENV[token];

@@ -6,13 +6,19 @@ const MANIFESTS: { file: string; runner: (dir: string) => Omit<TestRunner, 'mani
   { file: 'setup.py', runner: () => ({ command: 'pytest', unitCommand: 'pytest tests/unit' }) },
   { file: 'requirements.txt', runner: () => ({ command: 'pytest', unitCommand: 'pytest tests/unit' }) },
   { file: 'Pipfile', runner: () => ({ command: 'pytest', unitCommand: 'pytest tests/unit' }) },
-  { file: 'package.json', runner: () => ({ command: 'npm test', unitCommand: 'npm run test:unit --if-present' }) },
+  {
+    file: 'package.json',
+    runner: () => ({ command: 'npm test', unitCommand: 'npm run test:unit --if-present' }),
+  },
   { file: 'go.mod', runner: () => ({ command: 'go test ./...', unitCommand: 'go test -short ./...' }) },
   { file: 'Cargo.toml', runner: () => ({ command: 'cargo test', unitCommand: 'cargo test --lib' }) },
   { file: 'pom.xml', runner: () => ({ command: 'mvn -q test', unitCommand: 'mvn -q test' }) },
   { file: 'build.gradle', runner: () => ({ command: './gradlew test', unitCommand: './gradlew test' }) },
   { file: 'build.gradle.kts', runner: () => ({ command: './gradlew test', unitCommand: './gradlew test' }) },
-  { file: 'Gemfile', runner: () => ({ command: 'bundle exec rake test', unitCommand: 'bundle exec rake test' }) },
+  {
+    file: 'Gemfile',
+    runner: () => ({ command: 'bundle exec rake test', unitCommand: 'bundle exec rake test' }),
+  },
   { file: 'composer.json', runner: () => ({ command: 'composer test', unitCommand: 'composer test' }) },
   { file: 'mix.exs', runner: () => ({ command: 'mix test', unitCommand: 'mix test' }) },
   { file: 'deno.json', runner: () => ({ command: 'deno test', unitCommand: 'deno test' }) },
@@ -21,7 +27,12 @@ const MANIFESTS: { file: string; runner: (dir: string) => Omit<TestRunner, 'mani
 export const MANIFEST_NAMES: ReadonlySet<string> = new Set(MANIFESTS.map((m) => m.file));
 
 export function isDockerfileName(name: string): boolean {
-  return name === 'Dockerfile' || name.startsWith('Dockerfile.') || name.endsWith('.Dockerfile') || name === 'Containerfile';
+  return (
+    name === 'Dockerfile' ||
+    name.startsWith('Dockerfile.') ||
+    name.endsWith('.Dockerfile') ||
+    name === 'Containerfile'
+  );
 }
 
 /**

@@ -8,7 +8,8 @@ import { parseShortPort } from '../compose/short-syntax.js';
  * Paths in the config are repo-root-relative ("./pourtier/src") by the loader's contract.
  */
 
-const isMap = (v: YamlValue | undefined): v is YamlMap => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMap = (v: YamlValue | undefined): v is YamlMap =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: YamlValue | undefined): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
@@ -104,7 +105,8 @@ export function namedVolumes(config: YamlMap): NamedVolumeUse[] {
   for (const v of volumes) {
     if (typeof v === 'string') {
       const parts = splitVolumeSpec(v);
-      if (parts && parts.source && !looksLikePath(parts.source)) out.push({ volume: parts.source, target: parts.target });
+      if (parts && parts.source && !looksLikePath(parts.source))
+        out.push({ volume: parts.source, target: parts.target });
     } else if (isMap(v) && (str(v['type']) ?? 'volume') === 'volume') {
       const source = str(v['source']);
       if (source) out.push({ volume: source, target: str(v['target']) ?? '' });
@@ -122,7 +124,13 @@ export function splitVolumeSpec(spec: string): { source: string; target: string 
 }
 
 export function looksLikePath(source: string): boolean {
-  return source.startsWith('.') || source.startsWith('/') || source.startsWith('~') || source.startsWith('$') || source.includes('/');
+  return (
+    source.startsWith('.') ||
+    source.startsWith('/') ||
+    source.startsWith('~') ||
+    source.startsWith('$') ||
+    source.includes('/')
+  );
 }
 
 /** environment as [key, value] pairs whichever syntax was used. */
@@ -136,7 +144,8 @@ export function environmentEntries(config: YamlMap): [string, string][] {
       return [[eq < 0 ? s : s.slice(0, eq), eq < 0 ? '' : s.slice(eq + 1)] as [string, string]];
     });
   }
-  if (isMap(env)) return Object.entries(env).map(([k, v]) => [k, str(v) ?? (v === null ? '' : JSON.stringify(v))]);
+  if (isMap(env))
+    return Object.entries(env).map(([k, v]) => [k, str(v) ?? (v === null ? '' : JSON.stringify(v))]);
   return [];
 }
 
@@ -180,6 +189,5 @@ export function hostPorts(config: YamlMap): { published: string; target: string;
   }
   return out;
 }
-
 
 export { isMap, str };

@@ -39,14 +39,7 @@ export interface DependencyEdge {
 }
 
 /** Strongest evidence first; the first that matches decides. */
-export type AttributionEvidence =
-  | 'config'
-  | 'build'
-  | 'image'
-  | 'name'
-  | 'mount'
-  | 'registry-image'
-  | 'none';
+export type AttributionEvidence = 'config' | 'build' | 'image' | 'name' | 'mount' | 'registry-image' | 'none';
 
 export interface Attribution {
   service: string;

@@ -27,7 +27,13 @@ export function planArchive(snapshot: RepoSnapshot, rootFiles: string[], archive
     let to = posix.join(dir, base);
     for (let i = 1; snapshot.exists(to) || taken.has(to); i++) to = posix.join(dir, `${stem}.${i}${ext}`);
     taken.add(to);
-    changes.push({ op: 'move', path: file, to, component: '', reason: `archive root compose file to ${dir}/` });
+    changes.push({
+      op: 'move',
+      path: file,
+      to,
+      component: '',
+      reason: `archive root compose file to ${dir}/`,
+    });
   }
   return changes;
 }

@@ -68,7 +68,11 @@ function locate(doc: Document, path: (string | number)[]): Located | undefined {
  * Carry the root files' comments onto the same key paths of the generated document. `accept` may
  * refuse a path whose meaning moved (a list item index after items were removed).
  */
-export function applyComments(doc: Document, comments: CommentMap, accept: (path: (string | number)[]) => boolean = () => true): void {
+export function applyComments(
+  doc: Document,
+  comments: CommentMap,
+  accept: (path: (string | number)[]) => boolean = () => true,
+): void {
   for (const [path, c] of comments) {
     if (path === '') {
       if (c.before) doc.commentBefore = c.before;

@@ -36,8 +36,14 @@ const TOP_LEVEL = ['networks', 'volumes', 'configs', 'secrets'] as const;
  * and top-level entries pruned to what the services use.
  */
 /** Per environment, built once: every component's file of that environment asks the same question. */
-const profileIndexes = new WeakMap<EffectiveProject, { configs: Map<string, YamlMap>; members: Map<string, Set<string>> }>();
-function profileIndex(project: EffectiveProject): { configs: Map<string, YamlMap>; members: Map<string, Set<string>> } {
+const profileIndexes = new WeakMap<
+  EffectiveProject,
+  { configs: Map<string, YamlMap>; members: Map<string, Set<string>> }
+>();
+function profileIndex(project: EffectiveProject): {
+  configs: Map<string, YamlMap>;
+  members: Map<string, Set<string>>;
+} {
   let index = profileIndexes.get(project);
   if (!index) {
     const configs = new Map([...project.services].map(([name, s]) => [name, s.config]));
@@ -93,7 +99,13 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
   if (input.isTest) {
     const isBacking = (name: string): boolean => {
       const config = services.get(name);
-      return !own.has(name) && !peers.has(name) && config !== undefined && config.build === undefined && knownImage(config.image) !== undefined;
+      return (
+        !own.has(name) &&
+        !peers.has(name) &&
+        config !== undefined &&
+        config.build === undefined &&
+        knownImage(config.image) !== undefined
+      );
     };
     for (const [name, config] of services) {
       if (!isBacking(name)) continue;
@@ -104,7 +116,8 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
       const c = services.get(dep);
       return c !== undefined && !own.has(dep) && !peers.has(dep) && hasHealthcheck(c);
     };
-    for (const [name, config] of services) applied.push(...dependOnHealthy(name, config, healthyBacking, env));
+    for (const [name, config] of services)
+      applied.push(...dependOnHealthy(name, config, healthyBacking, env));
   }
 
   const top = pruneTopLevel(project, [...services.values()], component.path);
@@ -113,7 +126,11 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
     const vols = top.volumes;
     if (!vols || !(adj.volume in vols)) continue;
     const entry = vols[adj.volume] ?? null;
-    if (isMap(entry) && (entry.name !== undefined || (entry.external !== undefined && entry.external !== false))) continue;
+    if (
+      isMap(entry) &&
+      (entry.name !== undefined || (entry.external !== undefined && entry.external !== false))
+    )
+      continue;
     vols[adj.volume] = { ...(isMap(entry) ? entry : {}), name: adj.name };
     applied.push(adj);
   }
@@ -148,7 +165,11 @@ function dig(v: YamlValue | undefined, segs: (string | number)[]): YamlValue | u
   return cur;
 }
 
-function pruneTopLevel(project: EffectiveProject, services: YamlMap[], dir: string): Partial<Record<(typeof TOP_LEVEL)[number], YamlMap>> {
+function pruneTopLevel(
+  project: EffectiveProject,
+  services: YamlMap[],
+  dir: string,
+): Partial<Record<(typeof TOP_LEVEL)[number], YamlMap>> {
   const use = collectTopLevelUse(services);
   const out: Partial<Record<(typeof TOP_LEVEL)[number], YamlMap>> = {};
   for (const key of TOP_LEVEL) {
@@ -160,7 +181,11 @@ function pruneTopLevel(project: EffectiveProject, services: YamlMap[], dir: stri
   return out;
 }
 
-function stringify(body: YamlMap, project: EffectiveProject, accept: (segs: (string | number)[]) => boolean): string {
+function stringify(
+  body: YamlMap,
+  project: EffectiveProject,
+  accept: (segs: (string | number)[]) => boolean,
+): string {
   // YAML 1.1 quoting keeps "22:22", "yes" and "0755" strings for PyYAML-based readers (compose v1).
   const doc = new Document(body, { schema: 'yaml-1.1' });
   visit(doc, {
@@ -170,7 +195,13 @@ function stringify(body: YamlMap, project: EffectiveProject, accept: (segs: (str
     },
     Pair(_, pair) {
       // Exec-form probes read best on one line, as users write them.
-      if (isScalar(pair.key) && pair.key.value === 'test' && isSeq(pair.value) && pair.value.items.every(isScalar)) pair.value.flow = true;
+      if (
+        isScalar(pair.key) &&
+        pair.key.value === 'test' &&
+        isSeq(pair.value) &&
+        pair.value.items.every(isScalar)
+      )
+        pair.value.flow = true;
       // Port mappings read as strings everywhere when quoted, whatever their digits.
       if (isScalar(pair.key) && pair.key.value === 'ports' && isSeq(pair.value)) {
         for (const item of pair.value.items) {

@@ -55,11 +55,19 @@ export function commitGroups(plan: Plan): CommitGroup[] {
 export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions): Promise<ExecuteOutcome> {
   const groups = commitGroups(plan);
   const ordered = groups.flatMap((g) => g.changes);
-  const applied = await applyChanges(root, ordered, opts.failAfter !== undefined ? { failAfter: opts.failAfter } : {});
+  const applied = await applyChanges(
+    root,
+    ordered,
+    opts.failAfter !== undefined ? { failAfter: opts.failAfter } : {},
+  );
   const outcome: ExecuteOutcome = { commits: [], backupRefs: [], touched: applied.touched, noops: [] };
   if (opts.noCommit) {
     const components = groups.flatMap((g) => g.components);
-    const backup = await recordBackup(root, { component: components, archive: groups.some((g) => g.archive), touched: applied.touched });
+    const backup = await recordBackup(root, {
+      component: components,
+      archive: groups.some((g) => g.archive),
+      touched: applied.touched,
+    });
     outcome.backupRefs = backup.refs;
     return outcome;
   }

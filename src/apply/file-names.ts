@@ -1,7 +1,11 @@
 import { posix } from 'node:path';
 import type { EnvName } from '../analysis/types.js';
 
-const DEFAULT_STEMS: Record<string, string> = { dev: 'docker-compose', test: 'docker-compose.test', prod: 'docker-compose.production' };
+const DEFAULT_STEMS: Record<string, string> = {
+  dev: 'docker-compose',
+  test: 'docker-compose.test',
+  prod: 'docker-compose.production',
+};
 
 /**
  * The extension the root files use: ".yml" only when every root file of the environment (or, failing
@@ -17,7 +21,11 @@ export function composeExtension(rootFiles: readonly string[]): '.yaml' | '.yml'
  * docker-compose.yaml (dev), docker-compose.test.yaml, docker-compose.production.yaml,
  * docker-compose.<env>.yaml for variants; a configured name wins.
  */
-export function composeFileName(env: EnvName, rootFiles: readonly string[], configured?: Partial<Record<EnvName, string>>): string {
+export function composeFileName(
+  env: EnvName,
+  rootFiles: readonly string[],
+  configured?: Partial<Record<EnvName, string>>,
+): string {
   const named = configured?.[env];
   if (named !== undefined) return named;
   return `${DEFAULT_STEMS[env] ?? `docker-compose.${env}`}${composeExtension(rootFiles)}`;

@@ -34,7 +34,10 @@ const FAMILIES: { names: string[]; image: KnownImage }[] = [
       family: 'mariadb',
       dataDirs: ['/var/lib/mysql'],
       healthcheck: {
-        test: ['CMD-SHELL', 'mariadb-admin ping -h 127.0.0.1 --silent || mysqladmin ping -h 127.0.0.1 --silent'],
+        test: [
+          'CMD-SHELL',
+          'mariadb-admin ping -h 127.0.0.1 --silent || mysqladmin ping -h 127.0.0.1 --silent',
+        ],
         ...timing,
       },
     },
@@ -74,7 +77,10 @@ const FAMILIES: { names: string[]; image: KnownImage }[] = [
     image: {
       family: 'elasticsearch',
       dataDirs: ['/usr/share/elasticsearch/data'],
-      healthcheck: { test: ['CMD-SHELL', 'curl -fs http://localhost:9200/_cluster/health || exit 1'], ...timing },
+      healthcheck: {
+        test: ['CMD-SHELL', 'curl -fs http://localhost:9200/_cluster/health || exit 1'],
+        ...timing,
+      },
     },
   },
 ];

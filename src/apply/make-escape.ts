@@ -28,8 +28,12 @@ export function recipeCommand(s: string, what: string): string {
 /** A newline would end the recipe line and start a new make statement. */
 function assertOneLine(s: string, what: string): void {
   if (/[\n\r\0]/.test(s)) {
-    throw new MigrateError('component-name', `${what} contains a line break or NUL and cannot be put in a Makefile: ${JSON.stringify(s)}`, {
-      file: 'Makefile',
-    });
+    throw new MigrateError(
+      'component-name',
+      `${what} contains a line break or NUL and cannot be put in a Makefile: ${JSON.stringify(s)}`,
+      {
+        file: 'Makefile',
+      },
+    );
   }
 }

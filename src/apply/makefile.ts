@@ -50,7 +50,8 @@ export function isGeneratedMakefile(text: string): boolean {
 export function renderMakefile(input: RenderMakefileInput): RenderedMakefile {
   const { component } = input;
   const templates = input.templates ?? loadMakefileTemplates();
-  const hostOnly = component.kind === 'host' || (input.files.dev === undefined && input.files.test === undefined);
+  const hostOnly =
+    component.kind === 'host' || (input.files.dev === undefined && input.files.test === undefined);
 
   const userTargets = input.existing === undefined ? new Set<string>() : definedTargets(input.existing);
   const names = {} as Record<Target, string>;
@@ -70,19 +71,29 @@ export function renderMakefile(input: RenderMakefileInput): RenderedMakefile {
   }
 
   const included = input.existing !== undefined;
-  const body = hostOnly ? renderHost(input, names, templates, included) : renderCompose(input, names, templates, included);
+  const body = hostOnly
+    ? renderHost(input, names, templates, included)
+    : renderCompose(input, names, templates, included);
 
   const dir = component.path;
   if (!included) {
     return { files: [{ path: posix.join(dir, 'Makefile'), content: body, op: 'create' }], clashes };
   }
   const files: MakefileFile[] = [
-    { path: posix.join(dir, 'compose.mk'), content: body, op: input.existingComposeMk === undefined ? 'create' : 'modify' },
+    {
+      path: posix.join(dir, 'compose.mk'),
+      content: body,
+      op: input.existingComposeMk === undefined ? 'create' : 'modify',
+    },
   ];
   const existing = input.existing as string;
   if (!hasInclude(existing)) {
     const sep = existing === '' || existing.endsWith('\n') ? '' : '\n';
-    files.push({ path: posix.join(dir, 'Makefile'), content: `${existing}${sep}\n${INCLUDE_LINE}\n`, op: 'modify' });
+    files.push({
+      path: posix.join(dir, 'Makefile'),
+      content: `${existing}${sep}\n${INCLUDE_LINE}\n`,
+      op: 'modify',
+    });
   }
   return { files, clashes };
 }
@@ -96,10 +107,19 @@ function phony(names: Record<Target, string>, used: readonly Target[]): string {
   return used.map((t) => names[t]).join(' ');
 }
 
-function renderCompose(input: RenderMakefileInput, names: Record<Target, string>, templates: MakefileTemplates, included: boolean): string {
+function renderCompose(
+  input: RenderMakefileInput,
+  names: Record<Target, string>,
+  templates: MakefileTemplates,
+  included: boolean,
+): string {
   const { component, files, envFile } = input;
   const started = recipeWord(`${component.name}: development stack started`, 'component name');
-  const testCommand = runnerRecipe(component.name, input.testCommand ?? component.runner.command, 'test command');
+  const testCommand = runnerRecipe(
+    component.name,
+    input.testCommand ?? component.runner.command,
+    'test command',
+  );
   const unit = runnerRecipe(component.name, component.runner.unitCommand, 'unit test command');
   const dev = files.dev === undefined ? undefined : composeCmd(files.dev, envFile);
   const test = files.test === undefined ? undefined : composeCmd(files.test, envFile);
@@ -152,9 +172,17 @@ function renderCompose(input: RenderMakefileInput, names: Record<Target, string>
   );
 }
 
-function renderHost(input: RenderMakefileInput, names: Record<Target, string>, templates: MakefileTemplates, included: boolean): string {
+function renderHost(
+  input: RenderMakefileInput,
+  names: Record<Target, string>,
+  templates: MakefileTemplates,
+  included: boolean,
+): string {
   const { component } = input;
-  const label = recipeWord(`${component.name} needs no Docker infrastructure: run its tests with make ${names.test}`, 'component name');
+  const label = recipeWord(
+    `${component.name} needs no Docker infrastructure: run its tests with make ${names.test}`,
+    'component name',
+  );
   return fillTemplate(
     templates.host,
     {
@@ -176,7 +204,10 @@ function renderHost(input: RenderMakefileInput, names: Record<Target, string>, t
 /** The runner's command, or (when no manifest says how tests run) a recipe that fails and says what to set. */
 function runnerRecipe(name: string, command: string, what: string): string {
   if (command.trim() !== '') return recipeCommand(command, what);
-  const hint = recipeWord(`${name}: no test command is known; set testCommands.${name} in compose-migrate.config.yaml`, 'component name');
+  const hint = recipeWord(
+    `${name}: no test command is known; set testCommands.${name} in compose-migrate.config.yaml`,
+    'component name',
+  );
   return `@echo ${hint} >&2; exit 1`;
 }
 

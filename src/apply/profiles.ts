@@ -5,7 +5,9 @@ function profilesOf(v: YamlValue | undefined): string[] {
 }
 
 /** Which services carry each profile; computed once per environment, not once per generated file. */
-export function profileMembers(rootServices: ReadonlyMap<string, { profiles?: YamlValue }>): Map<string, Set<string>> {
+export function profileMembers(
+  rootServices: ReadonlyMap<string, { profiles?: YamlValue }>,
+): Map<string, Set<string>> {
   const members = new Map<string, Set<string>>();
   for (const [name, cfg] of rootServices) {
     for (const p of profilesOf(cfg.profiles)) {
@@ -37,7 +39,9 @@ export function implicitProfiles(
   for (const [profile, set] of members) {
     const selectsEnv = set.size === rootServices.size;
     const selectsComponent =
-      ownServices.size > 0 && [...ownServices].every((s) => set.has(s)) && [...set].every((s) => fileServices.has(s));
+      ownServices.size > 0 &&
+      [...ownServices].every((s) => set.has(s)) &&
+      [...set].every((s) => fileServices.has(s));
     if (selectsEnv || selectsComponent) implicit.add(profile);
   }
   return implicit;

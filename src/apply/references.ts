@@ -13,7 +13,12 @@ function volumesFromService(entry: string): string | undefined {
  * Remove references to services the file does not hold, so the file stays valid on its own.
  * Each removal is reported: it is a real change in behaviour the user must know about.
  */
-export function dropDanglingReferences(service: string, config: YamlMap, kept: ReadonlySet<string>, env: EnvName): Adjustment[] {
+export function dropDanglingReferences(
+  service: string,
+  config: YamlMap,
+  kept: ReadonlySet<string>,
+  env: EnvName,
+): Adjustment[] {
   const dropped: Adjustment[] = [];
   const note = (dependency: string, key: 'depends_on' | 'links' | 'volumes_from' | 'network_mode'): void => {
     dropped.push({ kind: 'dependency-dropped', env, service, dependency, key });
@@ -81,7 +86,12 @@ export interface TopLevelUse {
 }
 
 export function collectTopLevelUse(services: Iterable<YamlMap>): TopLevelUse {
-  const use: TopLevelUse = { networks: new Set(), volumes: new Set(), configs: new Set(), secrets: new Set() };
+  const use: TopLevelUse = {
+    networks: new Set(),
+    volumes: new Set(),
+    configs: new Set(),
+    secrets: new Set(),
+  };
   for (const s of services) {
     if (s.networks !== undefined) for (const n of listOrMapKeys(s.networks)) use.networks.add(n);
     // Without networks or network_mode a service joins the project's default network.
@@ -103,7 +113,8 @@ export function collectTopLevelUse(services: Iterable<YamlMap>): TopLevelUse {
 /** Services a service refers to by name (depends_on, links, volumes_from, network_mode). */
 export function serviceReferences(config: YamlMap): string[] {
   const out = new Set<string>(listOrMapKeys(config.depends_on));
-  if (Array.isArray(config.links)) for (const l of config.links) if (typeof l === 'string') out.add(l.split(':')[0] as string);
+  if (Array.isArray(config.links))
+    for (const l of config.links) if (typeof l === 'string') out.add(l.split(':')[0] as string);
   if (Array.isArray(config.volumes_from)) {
     for (const v of config.volumes_from) {
       const n = typeof v === 'string' ? volumesFromService(v) : undefined;

@@ -5,7 +5,6 @@ export function isMap(v: YamlValue | undefined): v is YamlMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-
 /** A short-syntax volume "source:target[:mode]" or "target". */
 export interface ShortVolume {
   source?: string;

@@ -35,8 +35,15 @@ export function loadMakefileTemplates(): MakefileTemplates {
  * `{{NAME}}` placeholders and `{{#flag}}...{{/flag}}` sections (kept when the flag is true).
  * Values are inserted as given: callers escape them for their destination.
  */
-export function fillTemplate(template: string, values: Record<string, string>, flags: Record<string, boolean>): string {
-  const sections = template.replace(/\{\{#(\w+)\}\}\n?([\s\S]*?)\{\{\/\1\}\}\n?/g, (_, name: string, body: string) => (flags[name] ? body : ''));
+export function fillTemplate(
+  template: string,
+  values: Record<string, string>,
+  flags: Record<string, boolean>,
+): string {
+  const sections = template.replace(
+    /\{\{#(\w+)\}\}\n?([\s\S]*?)\{\{\/\1\}\}\n?/g,
+    (_, name: string, body: string) => (flags[name] ? body : ''),
+  );
   return sections.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
     const v = values[name];
     if (v === undefined) throw new Error(`template placeholder ${whole} has no value`);

@@ -43,7 +43,12 @@ function tmpfsList(v: YamlValue | undefined): string[] {
 /** Whether compose can wait for this service to be healthy. */
 export function hasHealthcheck(config: YamlMap): boolean {
   const hc = config.healthcheck;
-  return isMap(hc) && hc.disable !== true && hc.test !== undefined && !(Array.isArray(hc.test) && hc.test[0] === 'NONE');
+  return (
+    isMap(hc) &&
+    hc.disable !== true &&
+    hc.test !== undefined &&
+    !(Array.isArray(hc.test) && hc.test[0] === 'NONE')
+  );
 }
 
 /** Add the image's usual readiness probe when the service has none (a disabled one is respected). */
@@ -80,5 +85,7 @@ export function dependOnHealthy(
     long[n] = base;
   }
   config.depends_on = long;
-  return upgrade.map((dependency) => ({ kind: 'depends-on-healthy', env, service, dependency }) as Adjustment);
+  return upgrade.map(
+    (dependency) => ({ kind: 'depends-on-healthy', env, service, dependency }) as Adjustment,
+  );
 }

@@ -30,11 +30,21 @@ export async function validateGenerated(changes: readonly Change[], vars: VarSou
   }
   const first = problems[0];
   if (first) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1, 4).map((p) => `${p.file}:${p.line ?? '?'}: ${p.message}`).join('; ')})` : '';
+    const more =
+      problems.length > 1
+        ? ` (and ${problems.length - 1} more: ${problems
+            .slice(1, 4)
+            .map((p) => `${p.file}:${p.line ?? '?'}: ${p.message}`)
+            .join('; ')})`
+        : '';
     throw new MigrateError(
       'schema-invalid',
       `generated file fails the Compose Specification schema: ${first.message}${more}; nothing was written`,
-      { file: first.file, ...(first.line !== undefined ? { line: first.line } : {}), ...(first.col !== undefined ? { col: first.col } : {}) },
+      {
+        file: first.file,
+        ...(first.line !== undefined ? { line: first.line } : {}),
+        ...(first.col !== undefined ? { col: first.col } : {}),
+      },
     );
   }
 }

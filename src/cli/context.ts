@@ -25,7 +25,8 @@ export interface Io {
 /** Colour only on a TTY, never with NO_COLOR or --no-color. */
 export function makeIo(opts: GlobalOptions): Io {
   const isTTY = process.stdout.isTTY === true;
-  const noColor = opts.color === false || (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '');
+  const noColor =
+    opts.color === false || (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '');
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),

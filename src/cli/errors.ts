@@ -12,7 +12,9 @@ export function reportError(e: unknown, verbose: boolean): number {
     return e.exitCode;
   }
   const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  process.stderr.write(`compose-migrate: internal error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+  process.stderr.write(
+    `compose-migrate: internal error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`,
+  );
   if (verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   return 1;
 }

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import type { GlobalOptions } from './context.js';
 
 // Only commander loads at start-up; each command's module (and its heavy dependencies) loads when run.
-const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -12,7 +14,9 @@ async function run(argv: string[]): Promise<number> {
   const program = new Command();
   let exitCode = 0;
   const action =
-    <A extends unknown[]>(load: () => Promise<(opts: GlobalOptions & Record<string, unknown>, ...args: A) => Promise<number>>) =>
+    <A extends unknown[]>(
+      load: () => Promise<(opts: GlobalOptions & Record<string, unknown>, ...args: A) => Promise<number>>,
+    ) =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
       const opts = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
@@ -22,7 +26,9 @@ async function run(argv: string[]): Promise<number> {
 
   program
     .name('compose-migrate')
-    .description("Move a monorepo's root Docker Compose files into per-component compose files, reversibly through git.")
+    .description(
+      "Move a monorepo's root Docker Compose files into per-component compose files, reversibly through git.",
+    )
     .version(version, '--version')
     .option('-C, --cwd <dir>', 'repository root (default: current directory)')
     .option('--config <file>', 'config file (default: compose-migrate.config.{json,yaml} at the root)')
@@ -74,7 +80,9 @@ async function run(argv: string[]): Promise<number> {
 
   program
     .command('verify')
-    .description("prove each migrated service's effective config equals the original's, except intentional changes")
+    .description(
+      "prove each migrated service's effective config equals the original's, except intentional changes",
+    )
     .option('--component <name>', 'only this component')
     .option('--json', 'print JSON')
     .action(action(async () => (await import('./commands/verify.js')).verifyCommand));
@@ -84,7 +92,12 @@ async function run(argv: string[]): Promise<number> {
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return 0;
       return 2;
     }
     const { reportError } = await import('./errors.js');

@@ -27,7 +27,11 @@ export async function confirm(message: string, initial = false): Promise<boolean
 export async function choose(message: string, choices: string[], initial?: string): Promise<string> {
   const { select } = await import('@inquirer/prompts');
   try {
-    return await select({ message, choices: choices.map((c) => ({ name: c, value: c })), ...(initial ? { default: initial } : {}) });
+    return await select({
+      message,
+      choices: choices.map((c) => ({ name: c, value: c })),
+      ...(initial ? { default: initial } : {}),
+    });
   } catch (e) {
     if (isExitPrompt(e)) throw new Interrupted();
     throw e;

@@ -15,7 +15,13 @@ const MAX_BYTES = 1_000_000;
 
 export function referenceKind(path: string): ReferenceKind {
   const base = path.slice(path.lastIndexOf('/') + 1);
-  if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || /^(\.gitlab-ci\.ya?ml|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|Jenkinsfile|\.circleci\/config\.ya?ml|\.travis\.ya?ml)$/.test(path)) return 'ci';
+  if (
+    /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) ||
+    /^(\.gitlab-ci\.ya?ml|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|Jenkinsfile|\.circleci\/config\.ya?ml|\.travis\.ya?ml)$/.test(
+      path,
+    )
+  )
+    return 'ci';
   if (/^(GNU)?[Mm]akefile$/.test(base) || base.endsWith('.mk')) return 'make';
   if (base === 'package.json') return 'npm';
   if (/\.(sh|bash|zsh)$/.test(base)) return 'shell';
@@ -44,7 +50,10 @@ const COMMAND = /(docker[ \t]+compose|docker-compose)((?:[ \t]+[^\s;&|"'`)]+)*)/
 export function parseComposeCommands(line: string): ComposeCommand[] {
   const out: ComposeCommand[] = [];
   for (const m of line.matchAll(COMMAND)) {
-    const tokens = (m[2] ?? '').trim().split(/[ \t]+/).filter(Boolean);
+    const tokens = (m[2] ?? '')
+      .trim()
+      .split(/[ \t]+/)
+      .filter(Boolean);
     const files: string[] = [];
     const globals: string[] = [];
     let i = 0;
@@ -54,14 +63,23 @@ export function parseComposeCommands(line: string): ComposeCommand[] {
       if (t === '-f' || t === '--file') files.push(tokens[++i] ?? '');
       else if (t.startsWith('--file=')) files.push(t.slice('--file='.length));
       else if (t === '--project-directory') i++;
-      else if (/^(--profile|-p|--project-name|--env-file|--ansi|--progress|--parallel)$/.test(t)) globals.push(t, tokens[++i] ?? '');
+      else if (/^(--profile|-p|--project-name|--env-file|--ansi|--progress|--parallel)$/.test(t))
+        globals.push(t, tokens[++i] ?? '');
       else if (t.startsWith('-')) globals.push(t);
       else {
         subcommand = t;
         break;
       }
     }
-    out.push({ start: m.index, end: m.index + m[0].length, binary: m[1]!.replace(/[ \t]+/, ' '), files, globals, subcommand, args: tokens.slice(i + 1) });
+    out.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      binary: m[1]!.replace(/[ \t]+/, ' '),
+      files,
+      globals,
+      subcommand,
+      args: tokens.slice(i + 1),
+    });
   }
   return out;
 }
@@ -87,14 +105,17 @@ function targetsFor(files: string[], ctx: CodemodContext): Target[] | string {
   }
   const named = [...envs].filter((e) => e in ctx.fileNames);
   const others = [...envs].filter((e) => !(e in ctx.fileNames) && e !== 'base');
-  if (others.length > 0 || named.length !== 1) return `cannot tell which environment ${files.join(' + ')} selects`;
+  if (others.length > 0 || named.length !== 1)
+    return `cannot tell which environment ${files.join(' + ')} selects`;
   const env = named[0] as keyof CodemodContext['fileNames'];
   const fileName = ctx.fileNames[env];
   if (!fileName) return `no component file name for ${env}`;
   const out: Target[] = [];
   for (const c of ctx.components) {
     if (!c.testComposeFile) continue;
-    const dir = c.testComposeFile.includes('/') ? c.testComposeFile.slice(0, c.testComposeFile.lastIndexOf('/')) : c.path;
+    const dir = c.testComposeFile.includes('/')
+      ? c.testComposeFile.slice(0, c.testComposeFile.lastIndexOf('/'))
+      : c.path;
     out.push({ component: c.name, dir, file: `${dir}/${fileName}` });
   }
   return out.length > 0 ? out : 'no component has compose files';
@@ -105,7 +126,11 @@ const MAKE_TARGETS: Record<string, Record<string, string>> = {
 };
 
 function envOf(files: string[], ctx: CodemodContext): string | undefined {
-  const envs = new Set(files.map((f) => ctx.rootComposeFiles.find((r) => r.path === f.replace(/^\.\//, ''))?.env).filter((e) => e !== 'base'));
+  const envs = new Set(
+    files
+      .map((f) => ctx.rootComposeFiles.find((r) => r.path === f.replace(/^\.\//, ''))?.env)
+      .filter((e) => e !== 'base'),
+  );
   return envs.size === 1 ? [...envs][0] : undefined;
 }
 
@@ -114,15 +139,24 @@ interface LineRewrite {
   commands: string[];
 }
 
-function rewriteCommand(cmd: ComposeCommand, kind: ReferenceKind, ctx: CodemodContext, hasRootEnv: boolean): LineRewrite | string {
+function rewriteCommand(
+  cmd: ComposeCommand,
+  kind: ReferenceKind,
+  ctx: CodemodContext,
+  hasRootEnv: boolean,
+): LineRewrite | string {
   if (cmd.files.length === 0) return 'compose command without -f; it reads the root files implicitly';
   const targets = targetsFor(cmd.files, ctx);
   if (typeof targets === 'string') return targets;
   // Service names after the subcommand belong to particular components; splitting them is a human call.
-  if (!cmd.subcommand || cmd.args.some((a) => !a.startsWith('-'))) return 'command names services or has no subcommand; split it by hand';
+  if (!cmd.subcommand || cmd.args.some((a) => !a.startsWith('-')))
+    return 'command names services or has no subcommand; split it by hand';
   const argText = cmd.args.join(' ');
   const env = envOf(cmd.files, ctx);
-  const makeTarget = kind === 'make' && env ? MAKE_TARGETS[env]?.[`${cmd.subcommand}${argText ? ' ' + argText : ''}`] : undefined;
+  const makeTarget =
+    kind === 'make' && env
+      ? MAKE_TARGETS[env]?.[`${cmd.subcommand}${argText ? ' ' + argText : ''}`]
+      : undefined;
   if (makeTarget && cmd.globals.length === 0) {
     return { commands: targets.map((t) => `$(MAKE) -C ${t.dir} ${makeTarget}`) };
   }
@@ -130,11 +164,16 @@ function rewriteCommand(cmd: ComposeCommand, kind: ReferenceKind, ctx: CodemodCo
   // The project directory becomes the component's, so the root .env would no longer be read.
   if (hasRootEnv && !globals.includes('--env-file')) globals.push('--env-file', '.env');
   return {
-    commands: targets.map((t) => [cmd.binary, '-f', t.file, ...globals, cmd.subcommand, ...cmd.args].join(' ')),
+    commands: targets.map((t) =>
+      [cmd.binary, '-f', t.file, ...globals, cmd.subcommand, ...cmd.args].join(' '),
+    ),
   };
 }
 
-export function scanReferences(snapshot: RepoSnapshot, ctx: CodemodContext): { changes: Change[]; references: Reference[] } {
+export function scanReferences(
+  snapshot: RepoSnapshot,
+  ctx: CodemodContext,
+): { changes: Change[]; references: Reference[] } {
   const changes: Change[] = [];
   const references: Reference[] = [];
   const rootPaths = new Set(ctx.rootComposeFiles.map((r) => r.path));
@@ -147,7 +186,8 @@ export function scanReferences(snapshot: RepoSnapshot, ctx: CodemodContext): { c
   for (const path of snapshot.files()) {
     // compose-migrate's own config names root files on purpose (to classify them); it is not a reference.
     if (/(^|\/)compose-migrate\.config\.(ya?ml|json)$/.test(path)) continue;
-    if (rootPaths.has(path) || CODE.test(path) || SKIP_DIR.test(path) || path.startsWith(archiveDir + '/')) continue;
+    if (rootPaths.has(path) || CODE.test(path) || SKIP_DIR.test(path) || path.startsWith(archiveDir + '/'))
+      continue;
     if ((snapshot.size(path) ?? 0) > MAX_BYTES) continue;
     let text: string | undefined;
     try {
@@ -178,7 +218,11 @@ export function scanReferences(snapshot: RepoSnapshot, ctx: CodemodContext): { c
       }
       const moving = result.files.every((f) => ctx.archivedPaths[f.replace(/^\.\//, '')] !== undefined);
       if (!moving) {
-        references.push({ ...ref, action: 'report', note: `still works while ${result.files.join(', ')} stay at the root; rewritten when archived: ${result.preview}` });
+        references.push({
+          ...ref,
+          action: 'report',
+          note: `still works while ${result.files.join(', ')} stay at the root; rewritten when archived: ${result.preview}`,
+        });
         out.push(line);
         continue;
       }
@@ -187,7 +231,14 @@ export function scanReferences(snapshot: RepoSnapshot, ctx: CodemodContext): { c
       changed = true;
     }
     if (changed) {
-      changes.push({ op: 'modify', path, component: '', before: text, content: out.join('\n'), reason: `compose command lines now use component files (${kind})` });
+      changes.push({
+        op: 'modify',
+        path,
+        component: '',
+        before: text,
+        content: out.join('\n'),
+        reason: `compose command lines now use component files (${kind})`,
+      });
     }
   }
   return { changes, references };
@@ -200,12 +251,25 @@ interface HandledLine {
 }
 
 /** The replacement lines for one source line, or why it is left to a human. */
-function handleLine(line: string, kind: ReferenceKind, ctx: CodemodContext, hasRootEnv: boolean, inFence: boolean, lines: string[], index: number): HandledLine | string {
-  if (kind === 'compose') return 'a compose file extends or includes a root compose file; point it at the component file by hand';
+function handleLine(
+  line: string,
+  kind: ReferenceKind,
+  ctx: CodemodContext,
+  hasRootEnv: boolean,
+  inFence: boolean,
+  lines: string[],
+  index: number,
+): HandledLine | string {
+  if (kind === 'compose')
+    return 'a compose file extends or includes a root compose file; point it at the component file by hand';
   if (kind === 'other') return 'names a root compose file in a file type this tool does not rewrite';
   const cmds = parseComposeCommands(line);
-  if (cmds.length === 0) return kind === 'docs' ? 'prose names a root compose file; update the docs by hand' : 'names a root compose file outside a compose command';
-  if (kind === 'docs' && !inFence && !/^( {4}|\t)/.test(line)) return 'prose names a root compose file; update the docs by hand';
+  if (cmds.length === 0)
+    return kind === 'docs'
+      ? 'prose names a root compose file; update the docs by hand'
+      : 'names a root compose file outside a compose command';
+  if (kind === 'docs' && !inFence && !/^( {4}|\t)/.test(line))
+    return 'prose names a root compose file; update the docs by hand';
   const rewrites: LineRewrite[] = [];
   for (const c of cmds) {
     const r = rewriteCommand(c, kind, ctx, hasRootEnv);
@@ -217,7 +281,8 @@ function handleLine(line: string, kind: ReferenceKind, ctx: CodemodContext, hasR
   const last = cmds[cmds.length - 1]!;
   const before = line.slice(0, first.start);
   const after = line.slice(last.end);
-  const standalone = cmds.length === 1 && rewrites[0]!.commands.length > 1 && /^\s*$/.test(after.replace(/^\s*(#.*)?$/, ''));
+  const standalone =
+    cmds.length === 1 && rewrites[0]!.commands.length > 1 && /^\s*$/.test(after.replace(/^\s*(#.*)?$/, ''));
   if (!standalone || kind === 'npm') {
     // Inside a compound shell line (or a JSON string) commands chain with && on the same line.
     let rebuilt = '';
@@ -232,13 +297,22 @@ function handleLine(line: string, kind: ReferenceKind, ctx: CodemodContext, hasR
   const commands = rewrites[0]!.commands;
   if (kind === 'ci') {
     const scalar = /^(\s*(?:-\s+)?run:\s*)(.*)$/.exec(line);
-    if (scalar && scalar[2]!.trim() === line.slice(first.start, first.end).trim() + after.trim() && !/^[|>]/.test(scalar[2]!.trim())) {
+    if (
+      scalar &&
+      scalar[2]!.trim() === line.slice(first.start, first.end).trim() + after.trim() &&
+      !/^[|>]/.test(scalar[2]!.trim())
+    ) {
       const keyIndent = /^\s*(?:-\s+)?/.exec(line)![0].length;
       const inner = ' '.repeat(keyIndent + 2);
-      return { files, lines: [`${scalar[1]!.trimEnd()} |`, ...commands.map((c) => inner + c)], preview: commands.join('; ') };
+      return {
+        files,
+        lines: [`${scalar[1]!.trimEnd()} |`, ...commands.map((c) => inner + c)],
+        preview: commands.join('; '),
+      };
     }
     // A line inside an existing block scalar already sits at the block's indentation.
-    if (!isInBlockScalar(lines, index)) return 'compose command in a CI file shape this tool does not rewrite';
+    if (!isInBlockScalar(lines, index))
+      return 'compose command in a CI file shape this tool does not rewrite';
   }
   return { files, lines: commands.map((c) => before + c + after), preview: commands.join('; ') };
 }

@@ -4,11 +4,20 @@
  */
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import type { Change, Reference } from '../plan/types.js';
-import type { ComposeTransformOptions, RootFileSpec, SiteReport, TransformFile } from '../../transforms/lib/options.js';
+import type {
+  ComposeTransformOptions,
+  RootFileSpec,
+  SiteReport,
+  TransformFile,
+} from '../../transforms/lib/options.js';
 import type { CodemodContext, CodemodRun, CodemodSummary, FileOutcome } from './types.js';
 import { scanReferences } from './references.js';
 
-type Transform = (file: TransformFile, api: { report: (s: SiteReport) => void }, options: ComposeTransformOptions) => Promise<string | null | undefined>;
+type Transform = (
+  file: TransformFile,
+  api: { report: (s: SiteReport) => void },
+  options: ComposeTransformOptions,
+) => Promise<string | null | undefined>;
 
 interface TransformEntry {
   name: string;
@@ -23,10 +32,30 @@ const decides = (source: string) => /needs_?docker|requires_?docker|use_?docker/
 
 // Transform modules (and with them jscodeshift / ast-grep) load only when a candidate file exists.
 const TRANSFORMS: TransformEntry[] = [
-  { name: 'compose-path', language: 'js', wants: mentions, load: async () => (await import('../../transforms/compose-path.js')).default },
-  { name: 'needs-docker', language: 'js', wants: decides, load: async () => (await import('../../transforms/needs-docker.js')).default },
-  { name: 'compose-path-py', language: 'python', wants: mentions, load: async () => (await import('../../transforms/compose-path-py.js')).default },
-  { name: 'needs-docker-py', language: 'python', wants: decides, load: async () => (await import('../../transforms/needs-docker-py.js')).default },
+  {
+    name: 'compose-path',
+    language: 'js',
+    wants: mentions,
+    load: async () => (await import('../../transforms/compose-path.js')).default,
+  },
+  {
+    name: 'needs-docker',
+    language: 'js',
+    wants: decides,
+    load: async () => (await import('../../transforms/needs-docker.js')).default,
+  },
+  {
+    name: 'compose-path-py',
+    language: 'python',
+    wants: mentions,
+    load: async () => (await import('../../transforms/compose-path-py.js')).default,
+  },
+  {
+    name: 'needs-docker-py',
+    language: 'python',
+    wants: decides,
+    load: async () => (await import('../../transforms/needs-docker-py.js')).default,
+  },
 ];
 
 const SKIP_DIR = /(^|\/)(node_modules|\.git|dist|build|vendor|\.venv|venv|__pycache__|__testfixtures__)\//;
@@ -105,20 +134,42 @@ export async function runCodemods(
           }
         } catch (e) {
           outcome.status = 'error';
-          reports.push({ line: 1, message: `${t.name} failed: ${e instanceof Error ? e.message : String(e)}` });
+          reports.push({
+            line: 1,
+            message: `${t.name} failed: ${e instanceof Error ? e.message : String(e)}`,
+          });
         }
         const lines = source.split('\n');
         for (const r of reports) {
           outcome.messages.push(`${path}:${r.line}: ${r.message}`);
-          references.push({ file: path, line: r.line, text: (before.split('\n')[r.line - 1] ?? lines[r.line - 1] ?? '').trim(), action: 'report', note: `${t.name}: ${r.message}` });
+          references.push({
+            file: path,
+            line: r.line,
+            text: (before.split('\n')[r.line - 1] ?? lines[r.line - 1] ?? '').trim(),
+            action: 'report',
+            note: `${t.name}: ${r.message}`,
+          });
         }
         summary[outcome.status]++;
         outcomes.push(outcome);
       }
       if (source !== before) {
         const line = firstDifferentLine(before, source);
-        changes.push({ op: 'modify', path, component: '', before, content: source, reason: `codemod ${applied.join(', ')}` });
-        references.push({ file: path, line, text: (before.split('\n')[line - 1] ?? '').trim(), action: 'rewritten', note: `codemod ${applied.join(', ')}` });
+        changes.push({
+          op: 'modify',
+          path,
+          component: '',
+          before,
+          content: source,
+          reason: `codemod ${applied.join(', ')}`,
+        });
+        references.push({
+          file: path,
+          line,
+          text: (before.split('\n')[line - 1] ?? '').trim(),
+          action: 'rewritten',
+          note: `codemod ${applied.join(', ')}`,
+        });
       }
     }
   }
@@ -149,7 +200,13 @@ function firstDifferentLine(a: string, b: string): number {
 /** A run summary in jscodeshift's shape, followed by every place left to a human. */
 export function formatSummary(run: CodemodRun): string {
   const s = run.summary;
-  const out = ['Results:', `${s.error} errors`, `${s.unmodified} unmodified`, `${s.skipped} skipped`, `${s.ok} ok`];
+  const out = [
+    'Results:',
+    `${s.error} errors`,
+    `${s.unmodified} unmodified`,
+    `${s.skipped} skipped`,
+    `${s.ok} ok`,
+  ];
   const rewritten = run.references.filter((r) => r.action === 'rewritten');
   const left = run.references.filter((r) => r.action === 'report');
   if (rewritten.length > 0) {

@@ -72,7 +72,10 @@ function parseRef(s: string, i: number, where: Location | undefined): Ref {
   }
   const nameEnd = readName(s, i + 1);
   if (nameEnd === i + 1) {
-    throw fail(`invalid interpolation at ${JSON.stringify(s.slice(i, i + 8))}: use '$$' for a literal '$'`, where);
+    throw fail(
+      `invalid interpolation at ${JSON.stringify(s.slice(i, i + 8))}: use '$$' for a literal '$'`,
+      where,
+    );
   }
   return { name: s.slice(i + 1, nameEnd), end: nameEnd };
 }
@@ -175,7 +178,9 @@ export function interpolateDeep(value: YamlValue, vars: VarSource, where?: Locat
 }
 
 /** Shell env first, then the given maps in order (typically the root .env). */
-export function varSource(...layers: ReadonlyArray<ReadonlyMap<string, string> | Record<string, string | undefined>>): VarSource {
+export function varSource(
+  ...layers: ReadonlyArray<ReadonlyMap<string, string> | Record<string, string | undefined>>
+): VarSource {
   return (name) => {
     for (const layer of layers) {
       const v = layer instanceof Map ? layer.get(name) : (layer as Record<string, string | undefined>)[name];

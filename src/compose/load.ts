@@ -24,7 +24,17 @@ import type {
   YamlMap,
   YamlValue,
 } from './types.js';
-import { collectComments, joinPath, mapEntries, tagOf, tagged, toValue, topEntries, untag, type Entry } from './value.js';
+import {
+  collectComments,
+  joinPath,
+  mapEntries,
+  tagOf,
+  tagged,
+  toValue,
+  topEntries,
+  untag,
+  type Entry,
+} from './value.js';
 
 export interface LoadOptions {
   /** Parsed files by repo-relative path, shared across environments so each file is parsed once. */
@@ -60,7 +70,8 @@ interface Layer {
 const SECTIONS = ['networks', 'volumes', 'configs', 'secrets'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const isMap = (v: YamlValue | undefined): v is YamlMap => v !== null && typeof v === 'object' && !Array.isArray(v) && !tagOf(v);
+const isMap = (v: YamlValue | undefined): v is YamlMap =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !tagOf(v);
 
 /** compose-go NormalizeProjectName. */
 export function normalizeProjectName(s: string): string {
@@ -123,7 +134,9 @@ class Loader {
   service(file: ComposeFile, name: string, baseDir: string, chain: string[]): LayerService {
     const key = `${file.path}#${name}`;
     if (chain.includes(key)) {
-      throw new MigrateError('compose-cycle', `extends cycle: ${[...chain, key].join(' -> ')}`, { file: file.path });
+      throw new MigrateError('compose-cycle', `extends cycle: ${[...chain, key].join(' -> ')}`, {
+        file: file.path,
+      });
     }
     const entry = this.servicesOf(file).get(name);
     if (!entry) {
@@ -145,7 +158,12 @@ class Loader {
     const ext = config.extends;
     if (ext !== undefined) {
       delete config.extends;
-      const target = typeof ext === 'string' ? ext : isMap(ext) && typeof ext.service === 'string' ? ext.service : undefined;
+      const target =
+        typeof ext === 'string'
+          ? ext
+          : isMap(ext) && typeof ext.service === 'string'
+            ? ext.service
+            : undefined;
       const extPos = positions.get('extends') ?? origin;
       if (target === undefined) {
         throw new MigrateError('compose-extends', `service '${name}': extends needs a service name`, extPos);
@@ -162,7 +180,14 @@ class Loader {
       sources = [...base.sources, ...sources];
       for (const [p, pos] of base.positions) if (!positions.has(p)) positions.set(p, pos);
     }
-    const layer: LayerService = { config, reset: false, origin, sources, positions, itemPositions: new Map() };
+    const layer: LayerService = {
+      config,
+      reset: false,
+      origin,
+      sources,
+      positions,
+      itemPositions: new Map(),
+    };
     indexItems(layer);
     return layer;
   }
@@ -174,7 +199,12 @@ class Loader {
         file: includeChain[includeChain.length - 1] ?? path,
       });
     }
-    const file = this.file(path, includeChain.length ? { file: includeChain[includeChain.length - 1] ?? path, what: 'include' } : undefined);
+    const file = this.file(
+      path,
+      includeChain.length
+        ? { file: includeChain[includeChain.length - 1] ?? path, what: 'include' }
+        : undefined,
+    );
     const top = topEntries(file);
     const out: Layer = {
       name: undefined,
@@ -234,11 +264,17 @@ class Loader {
     if (typeof inc === 'string') paths = [inc];
     else if (isMap(inc)) {
       const p = inc.path;
-      paths = typeof p === 'string' ? [p] : Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : [];
+      paths =
+        typeof p === 'string'
+          ? [p]
+          : Array.isArray(p)
+            ? p.filter((x): x is string => typeof x === 'string')
+            : [];
       if (typeof inc.project_directory === 'string') projectDir = toRepoPath(inc.project_directory);
       const ef = inc.env_file;
       if (typeof ef === 'string') envFiles = [toRepoPath(ef)];
-      else if (Array.isArray(ef)) envFiles = ef.filter((x): x is string => typeof x === 'string').map(toRepoPath);
+      else if (Array.isArray(ef))
+        envFiles = ef.filter((x): x is string => typeof x === 'string').map(toRepoPath);
     }
     if (paths.length === 0) {
       throw new MigrateError('compose-include', 'include entry without a path', { file: file.path });
@@ -250,11 +286,16 @@ class Loader {
     for (const [name, svc] of sub.services) {
       svc.envFiles ??= envFiles;
       if (out.services.has(name)) {
-        throw new MigrateError('compose-include', `service '${name}' is included twice (${files.join(', ')})`, svc.origin);
+        throw new MigrateError(
+          'compose-include',
+          `service '${name}' is included twice (${files.join(', ')})`,
+          svc.origin,
+        );
       }
       out.services.set(name, svc);
     }
-    for (const section of SECTIONS) out.sections[section] = mergeTopLevel(out.sections[section], sub.sections[section]);
+    for (const section of SECTIONS)
+      out.sections[section] = mergeTopLevel(out.sections[section], sub.sections[section]);
     out.extensions = mergeTopLevel(out.extensions, sub.extensions);
     for (const [k, c] of sub.comments) if (!out.comments.has(k)) out.comments.set(k, c);
   }

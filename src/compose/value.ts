@@ -224,7 +224,10 @@ function walkComments(node: unknown, path: string, into: CommentMap): void {
       if (!isPair(pair) || !isScalar(pair.key) || isMergeKey(pair.key)) return;
       const p = joinPath(path, pair.key.value === null ? '' : String(pair.key.value));
       // A comment above the first key is stored on the mapping itself.
-      const parts = [i === 0 ? trimComment(node.commentBefore) : undefined, trimComment(pair.key.commentBefore)];
+      const parts = [
+        i === 0 ? trimComment(node.commentBefore) : undefined,
+        trimComment(pair.key.commentBefore),
+      ];
       const before = parts.filter((x): x is string => x !== undefined).join('\n') || undefined;
       const entry: KeyComments = {};
       if (before !== undefined) entry.before = before;
@@ -237,7 +240,10 @@ function walkComments(node: unknown, path: string, into: CommentMap): void {
     node.items.forEach((item, i) => {
       const p = `${path}[${i}]`;
       const entry: KeyComments = {};
-      const before = [i === 0 ? trimComment(node.commentBefore) : undefined, trimComment((item as Node).commentBefore)]
+      const before = [
+        i === 0 ? trimComment(node.commentBefore) : undefined,
+        trimComment((item as Node).commentBefore),
+      ]
         .filter((x): x is string => x !== undefined)
         .join('\n');
       if (before !== '') entry.before = before;

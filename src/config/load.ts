@@ -3,7 +3,11 @@ import { MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import type { LoadedConfig, MigrateConfig } from './types.js';
 
-export const CONFIG_NAMES = ['compose-migrate.config.yaml', 'compose-migrate.config.yml', 'compose-migrate.config.json'];
+export const CONFIG_NAMES = [
+  'compose-migrate.config.yaml',
+  'compose-migrate.config.yml',
+  'compose-migrate.config.json',
+];
 
 const ENUMS: Record<string, readonly string[]> = {
   containerNames: ['scope', 'keep', 'drop'],
@@ -19,7 +23,8 @@ export function loadConfig(snapshot: RepoSnapshot, explicit?: string): LoadedCon
   const path = explicit ?? CONFIG_NAMES.find((n) => snapshot.exists(n));
   if (path === undefined) return { config: {} };
   const text = snapshot.read(path);
-  if (text === undefined) throw new MigrateError('config-invalid', `config file not found: ${path}`, undefined, 2);
+  if (text === undefined)
+    throw new MigrateError('config-invalid', `config file not found: ${path}`, undefined, 2);
   return { config: parseConfig(path, text), path };
 }
 
@@ -28,11 +33,16 @@ export function parseConfig(path: string, text: string): MigrateConfig {
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
-    throw new MigrateError('config-invalid', firstLine(err.message), { file: path, ...(pos ? { line: pos.line, col: pos.col } : {}) });
+    throw new MigrateError('config-invalid', firstLine(err.message), {
+      file: path,
+      ...(pos ? { line: pos.line, col: pos.col } : {}),
+    });
   }
   const value: unknown = doc.toJS() ?? {};
   const at = (key: string) => {
-    const pair = isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+    const pair = isMap(doc.contents)
+      ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key)
+      : undefined;
     const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
     if (offset === undefined) return { file: path };
     const before = text.slice(0, offset);
@@ -47,23 +57,32 @@ export function parseConfig(path: string, text: string): MigrateConfig {
     if (!KNOWN.has(key)) throw bad(key, `unknown key (known: ${[...KNOWN].sort().join(', ')})`);
     const allowed = ENUMS[key];
     if (allowed && !allowed.includes(String(v))) throw bad(key, `must be one of ${allowed.join(', ')}`);
-    if (STRING_LISTS.includes(key) && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) throw bad(key, 'must be a list of strings');
+    if (STRING_LISTS.includes(key) && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
+      throw bad(key, 'must be a list of strings');
     if (STRING_MAPS.includes(key) && !isStringMap(v)) throw bad(key, 'must map names to strings');
     if (key === 'archiveDir' && (typeof v !== 'string' || v.startsWith('/') || v.split('/').includes('..'))) {
       throw bad(key, 'must be a directory inside the repository');
     }
-    if (key === 'peers' && !isPeers(v)) throw bad(key, 'must map component names to true/false or a list of services');
+    if (key === 'peers' && !isPeers(v))
+      throw bad(key, 'must map component names to true/false or a list of services');
   }
   return obj as MigrateConfig;
 }
 
 function isStringMap(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.values(v).every((x) => typeof x === 'string')
+  );
 }
 
 function isPeers(v: unknown): boolean {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  return Object.values(v).every((x) => typeof x === 'boolean' || (Array.isArray(x) && x.every((s) => typeof s === 'string')));
+  return Object.values(v).every(
+    (x) => typeof x === 'boolean' || (Array.isArray(x) && x.every((s) => typeof s === 'string')),
+  );
 }
 
 /** The yaml library's pretty message, without the position it repeats and the source excerpt. */

@@ -17,7 +17,11 @@ export async function migrationsOrNone(root: string): Promise<MigrationRecord[]>
  * The repository as it was before the root compose files were archived: the disk while they are
  * still at the root, else the tree just before the archive commit (or HEAD for a staged archive).
  */
-export async function originalSnapshot(root: string, disk: RepoSnapshot, config: MigrateConfig): Promise<RepoSnapshot> {
+export async function originalSnapshot(
+  root: string,
+  disk: RepoSnapshot,
+  config: MigrateConfig,
+): Promise<RepoSnapshot> {
   if (discoverRootComposeFiles(disk, config).length > 0) return disk;
   const records = await migrationsOrNone(root);
   const pendingArchive = records.find((r) => r.kind === 'pending' && r.archive);
@@ -32,7 +36,11 @@ export async function originalSnapshot(root: string, disk: RepoSnapshot, config:
  * been archived they are read from just before the archive, so pending components (a host-only one
  * applied late) can still be planned and re-applying a migrated one stays a no-op.
  */
-export async function planningSnapshot(root: string, disk: RepoSnapshot, config: MigrateConfig): Promise<{ snapshot: RepoSnapshot; archived: boolean }> {
+export async function planningSnapshot(
+  root: string,
+  disk: RepoSnapshot,
+  config: MigrateConfig,
+): Promise<{ snapshot: RepoSnapshot; archived: boolean }> {
   const original = await originalSnapshot(root, disk, config);
   if (original === disk) return { snapshot: disk, archived: false };
   const rootFiles = new Set(discoverRootComposeFiles(original, config));

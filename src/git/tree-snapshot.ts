@@ -16,8 +16,14 @@ export class GitTreeSnapshot implements RepoSnapshot {
   constructor(root: string, rev: string) {
     this.root = root;
     this.rev = rev;
-    const out = execFileSync('git', ['ls-tree', '-r', '-z', '--name-only', rev], { cwd: root, maxBuffer: 256 * 1024 * 1024 }).toString('utf8');
-    this.fileList = out.split('\0').filter((p) => p !== '').sort();
+    const out = execFileSync('git', ['ls-tree', '-r', '-z', '--name-only', rev], {
+      cwd: root,
+      maxBuffer: 256 * 1024 * 1024,
+    }).toString('utf8');
+    this.fileList = out
+      .split('\0')
+      .filter((p) => p !== '')
+      .sort();
     this.fileSet = new Set(this.fileList);
     this.dirSet = new Set(['']);
     for (const f of this.fileList) {
@@ -42,7 +48,10 @@ export class GitTreeSnapshot implements RepoSnapshot {
     if (!this.fileSet.has(path)) return undefined;
     let bytes = this.cache.get(path);
     if (!bytes) {
-      bytes = execFileSync('git', ['cat-file', 'blob', `${this.rev}:${path}`], { cwd: this.root, maxBuffer: 256 * 1024 * 1024 });
+      bytes = execFileSync('git', ['cat-file', 'blob', `${this.rev}:${path}`], {
+        cwd: this.root,
+        maxBuffer: 256 * 1024 * 1024,
+      });
       this.cache.set(path, bytes);
     }
     return bytes;
@@ -73,7 +82,9 @@ export class OverlaySnapshot implements RepoSnapshot {
     return this.overPaths.has(path) ? this.over : this.base;
   }
   files(): readonly string[] {
-    return [...new Set([...this.base.files(), ...[...this.overPaths].filter((p) => this.over.exists(p))])].sort();
+    return [
+      ...new Set([...this.base.files(), ...[...this.overPaths].filter((p) => this.over.exists(p))]),
+    ].sort();
   }
   dirs(): readonly string[] {
     return this.base.dirs();

@@ -57,7 +57,12 @@ export interface LoadedRepo {
 }
 
 /** Reads the root compose files once and merges them per environment. */
-export function loadRepo(snapshot: RepoSnapshot, config: MigrateConfig, shellEnv: Record<string, string | undefined> = {}, progress?: Progress): LoadedRepo {
+export function loadRepo(
+  snapshot: RepoSnapshot,
+  config: MigrateConfig,
+  shellEnv: Record<string, string | undefined> = {},
+  progress?: Progress,
+): LoadedRepo {
   const rootFiles = discoverRootComposeFiles(snapshot, config);
   const layout = layoutEnvironments(rootFiles, config);
   const dotenvText = snapshot.read('.env');
@@ -77,7 +82,11 @@ export function loadRepo(snapshot: RepoSnapshot, config: MigrateConfig, shellEnv
 }
 
 /** Load and analyse: everything `plan`, `status` and `verify` need to know about the repository. */
-export function analyzeRepo(snapshot: RepoSnapshot, config: MigrateConfig, options: Pick<PlanOptions, 'withPeers' | 'env' | 'progress'> = {}): { repo: LoadedRepo; analysis: Analysis } {
+export function analyzeRepo(
+  snapshot: RepoSnapshot,
+  config: MigrateConfig,
+  options: Pick<PlanOptions, 'withPeers' | 'env' | 'progress'> = {},
+): { repo: LoadedRepo; analysis: Analysis } {
   const repo = loadRepo(snapshot, config, options.env, options.progress);
   options.progress?.('analysing services', 0, 1);
   const analysis = analyze({
@@ -104,19 +113,38 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const known = new Set(analysis.components.map((c) => c.name));
   for (const name of options.components ?? []) {
     if (!known.has(name)) {
-      throw new MigrateError('usage', `unknown component "${name}" (components: ${[...known].sort().join(', ') || 'none'})`, undefined, 2);
+      throw new MigrateError(
+        'usage',
+        `unknown component "${name}" (components: ${[...known].sort().join(', ') || 'none'})`,
+        undefined,
+        2,
+      );
     }
   }
-  const selected = options.components?.length ? [...new Set(options.components)] : analysis.components.map((c) => c.name);
+  const selected = options.components?.length
+    ? [...new Set(options.components)]
+    : analysis.components.map((c) => c.name);
 
   const changes: Change[] = [];
   const ext = repo.layout.extension;
   const migrated = new Set<string>();
   for (const [i, component] of analysis.components.entries()) {
     options.progress?.('rendering component files', i, analysis.components.length);
-    const files = componentChanges(component, analysis, repo, config, ext, snapshot, selected.includes(component.name) ? findings : []);
-    const pending = files.filter((c) => c.op !== 'modify' || c.before !== c.content).filter((c) => !(c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) === c.content));
-    const blocked = files.filter((c) => c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) !== c.content);
+    const files = componentChanges(
+      component,
+      analysis,
+      repo,
+      config,
+      ext,
+      snapshot,
+      selected.includes(component.name) ? findings : [],
+    );
+    const pending = files
+      .filter((c) => c.op !== 'modify' || c.before !== c.content)
+      .filter((c) => !(c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) === c.content));
+    const blocked = files.filter(
+      (c) => c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) !== c.content,
+    );
     if (blocked.length > 0) {
       if (selected.includes(component.name)) {
         findings.push({
@@ -141,7 +169,10 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const references: Reference[] = [];
   const composeComponents = analysis.components.filter((c) => c.kind === 'compose');
   const allMigrated = composeComponents.every((c) => migrated.has(c.name));
-  const archiving = repo.rootFiles.length > 0 && options.archive !== false && (options.archive === true || (allMigrated && composeComponents.length > 0));
+  const archiving =
+    repo.rootFiles.length > 0 &&
+    options.archive !== false &&
+    (options.archive === true || (allMigrated && composeComponents.length > 0));
   const archiveDir = config.archiveDir ?? 'todo';
   const archiveMoves = archiving ? planArchive(snapshot, repo.rootFiles, archiveDir) : [];
 
@@ -149,16 +180,29 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     components: analysis.components.map((c) => ({
       name: c.name,
       path: c.path,
-      ...(c.kind === 'compose' && 'test' in c.backing ? { testComposeFile: `${c.path}/${fileNameFor('test', ext, config)}` } : {}),
+      ...(c.kind === 'compose' && 'test' in c.backing
+        ? { testComposeFile: `${c.path}/${fileNameFor('test', ext, config)}` }
+        : {}),
     })),
     rootComposeFiles: repo.layout.files.flatMap((f) => {
       // A base layer belongs to no single environment: the scan decides from the other files named with it.
-      const env = f.role.kind === 'env' ? f.role.env : f.role.kind === 'override' ? 'dev' : f.role.kind === 'ignore' ? undefined : 'base';
+      const env =
+        f.role.kind === 'env'
+          ? f.role.env
+          : f.role.kind === 'override'
+            ? 'dev'
+            : f.role.kind === 'ignore'
+              ? undefined
+              : 'base';
       return env === undefined ? [] : [{ path: f.path, env }];
     }),
     archiveDir,
     archivedPaths: Object.fromEntries(archiveMoves.map((m) => [m.path, m.to ?? ''])),
-    fileNames: { dev: fileNameFor('dev', ext, config), test: fileNameFor('test', ext, config), prod: fileNameFor('prod', ext, config) },
+    fileNames: {
+      dev: fileNameFor('dev', ext, config),
+      test: fileNameFor('test', ext, config),
+      prod: fileNameFor('prod', ext, config),
+    },
   };
   if (repo.rootFiles.length > 0) {
     // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
@@ -179,7 +223,11 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   if (repo.rootFiles.length > 0 && !archiving && options.archive !== false) {
     const left = composeComponents.filter((c) => !migrated.has(c.name)).map((c) => c.name);
     if (left.length) {
-      findings.push({ level: 'info', code: 'archive-pending', message: `root compose files stay in place until ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} migrated too (or apply --archive)` });
+      findings.push({
+        level: 'info',
+        code: 'archive-pending',
+        message: `root compose files stay in place until ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} migrated too (or apply --archive)`,
+      });
     }
   }
 
@@ -209,7 +257,13 @@ export interface GeneratedComposeFile {
 }
 
 /** The compose files a compose component gets, one per environment it has services in. */
-export function componentComposeFiles(component: Component, analysis: Analysis, repo: LoadedRepo, config: MigrateConfig, ext: string): GeneratedComposeFile[] {
+export function componentComposeFiles(
+  component: Component,
+  analysis: Analysis,
+  repo: LoadedRepo,
+  config: MigrateConfig,
+  ext: string,
+): GeneratedComposeFile[] {
   if (component.kind !== 'compose') return [];
   const adjustments = analysis.adjustments[component.name] ?? [];
   const out: GeneratedComposeFile[] = [];
@@ -246,11 +300,20 @@ export function componentComposeFiles(component: Component, analysis: Analysis, 
 }
 
 /** Every file a component's migration writes: compose files per environment and its Makefile. */
-function componentChanges(component: Component, analysis: Analysis, repo: LoadedRepo, config: MigrateConfig, ext: string, snapshot: RepoSnapshot, findings: Finding[]): Change[] {
+function componentChanges(
+  component: Component,
+  analysis: Analysis,
+  repo: LoadedRepo,
+  config: MigrateConfig,
+  ext: string,
+  snapshot: RepoSnapshot,
+  findings: Finding[],
+): Change[] {
   const out: Change[] = [];
   const files: { dev?: string; test?: string; prod?: string } = {};
   for (const f of componentComposeFiles(component, analysis, repo, config, ext)) {
-    if (f.env === 'dev' || f.env === 'test' || f.env === 'prod') files[f.env] = f.path.slice(component.path.length + 1);
+    if (f.env === 'dev' || f.env === 'test' || f.env === 'prod')
+      files[f.env] = f.path.slice(component.path.length + 1);
     out.push({
       op: 'create',
       path: f.path,
@@ -268,7 +331,10 @@ function componentChanges(component: Component, analysis: Analysis, repo: Loaded
   if (existing !== undefined && isGeneratedMakefile(existing)) return out;
   const testCommand = config.testCommands?.[component.name];
   const envVars = analysis.rootEnvVars[component.name];
-  const envFile = envVars?.length && (config.envFile ?? 'makefile') === 'makefile' ? relativeToRoot(component.path) + '.env' : undefined;
+  const envFile =
+    envVars?.length && (config.envFile ?? 'makefile') === 'makefile'
+      ? relativeToRoot(component.path) + '.env'
+      : undefined;
   const made = renderMakefile({
     component,
     files,
@@ -293,14 +359,21 @@ function componentChanges(component: Component, analysis: Analysis, repo: Loaded
       component: component.name,
       content: f.content,
       ...(before !== undefined ? { before } : {}),
-      reason: f.path.endsWith('compose.mk') ? `generated make targets for ${component.name}` : `Makefile for ${component.name}`,
+      reason: f.path.endsWith('compose.mk')
+        ? `generated make targets for ${component.name}`
+        : `Makefile for ${component.name}`,
     });
   }
   return out;
 }
 
 function relativeToRoot(dir: string): string {
-  return dir.split('/').map(() => '..').join('/') + '/';
+  return (
+    dir
+      .split('/')
+      .map(() => '..')
+      .join('/') + '/'
+  );
 }
 
 /** Two changes to one path (a codemod and a reference rewrite) become one, the later content winning. */
@@ -323,7 +396,12 @@ function mergeSamePath(changes: Change[]): Change[] {
 const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Hash of every input; absent files hash to "" so that a file appearing later also makes the plan stale. */
-function hashInputs(snapshot: RepoSnapshot, repo: LoadedRepo, loaded: LoadedConfig, changes: Change[]): PlanInput[] {
+function hashInputs(
+  snapshot: RepoSnapshot,
+  repo: LoadedRepo,
+  loaded: LoadedConfig,
+  changes: Change[],
+): PlanInput[] {
   const paths = new Set<string>([...repo.sources, '.env']);
   if (loaded.path) paths.add(loaded.path);
   for (const c of changes) {

@@ -23,7 +23,12 @@ export function readSavedPlan(path: string, text: string): SavedPlan {
   }
   const p = parsed as Partial<SavedPlan>;
   if (p.schemaVersion !== 1 || !Array.isArray(p.inputs) || !p.options) {
-    throw new MigrateError('usage', 'not a saved plan (schemaVersion 1 with inputs and options expected); save one with plan --out', { file: path }, 2);
+    throw new MigrateError(
+      'usage',
+      'not a saved plan (schemaVersion 1 with inputs and options expected); save one with plan --out',
+      { file: path },
+      2,
+    );
   }
   return p as SavedPlan;
 }

@@ -8,7 +8,11 @@ export class MemorySnapshot implements RepoSnapshot {
   private fileList: string[] | undefined;
   private dirList: string[] | undefined;
 
-  constructor(files: Record<string, string | Uint8Array>, root = '/repo', links: Record<string, string | null> = {}) {
+  constructor(
+    files: Record<string, string | Uint8Array>,
+    root = '/repo',
+    links: Record<string, string | null> = {},
+  ) {
     this.root = root;
     this.contents = new Map();
     for (const [path, value] of Object.entries(files)) {

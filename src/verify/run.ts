@@ -17,7 +17,12 @@ export interface FileVerdict {
  * original root layering. The intentional adjustments are recomputed from the original, so an edit
  * made to a generated file after apply shows up as a difference.
  */
-export function verifyRepo(original: RepoSnapshot, disk: RepoSnapshot, config: MigrateConfig, only?: string): FileVerdict[] {
+export function verifyRepo(
+  original: RepoSnapshot,
+  disk: RepoSnapshot,
+  config: MigrateConfig,
+  only?: string,
+): FileVerdict[] {
   const { repo, analysis } = analyzeRepo(original, config);
   const verdicts: FileVerdict[] = [];
   for (const component of analysis.components) {
@@ -27,8 +32,21 @@ export function verifyRepo(original: RepoSnapshot, disk: RepoSnapshot, config: M
       const env = analysis.environments.find((e) => e.name === file.env);
       if (!env) continue;
       const snapshot = new OverlaySnapshot(original, disk, new Set([file.path]));
-      const differences = verifyComponent({ snapshot, env: file.env, rootFiles: env.files, componentFile: file.path, adjustments: file.applied, services: file.services });
-      verdicts.push({ component: component.name, env: file.env, file: file.path, services: file.services, differences });
+      const differences = verifyComponent({
+        snapshot,
+        env: file.env,
+        rootFiles: env.files,
+        componentFile: file.path,
+        adjustments: file.applied,
+        services: file.services,
+      });
+      verdicts.push({
+        component: component.name,
+        env: file.env,
+        file: file.path,
+        services: file.services,
+        differences,
+      });
     }
   }
   return verdicts;

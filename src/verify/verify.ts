@@ -48,7 +48,9 @@ export function verifyService(input: VerifyServiceInput): Difference[] {
     explain(evaluated(adj, input.normalize.vars), original, generated);
   }
   const diffs: Difference[] = [];
-  diff(original, generated, '', (path, o, g) => diffs.push({ service, env, path, original: o, generated: g }));
+  diff(original, generated, '', (path, o, g) =>
+    diffs.push({ service, env, path, original: o, generated: g }),
+  );
   return diffs;
 }
 
@@ -71,14 +73,16 @@ function explain(adj: Adjustment, original: YamlMap, generated: YamlMap): void {
     case 'container-name':
       if (original.container_name === adj.from) {
         delete original.container_name;
-        if (adj.to === null ? generated.container_name === undefined : generated.container_name === adj.to) delete generated.container_name;
+        if (adj.to === null ? generated.container_name === undefined : generated.container_name === adj.to)
+          delete generated.container_name;
       }
       return;
     case 'host-port':
       shiftHostPort(generated, adj.target, adj.to, adj.from);
       return;
     case 'profiles-dropped':
-      if (isDeepStrictEqual(original.profiles, adj.profiles) && generated.profiles === undefined) delete original.profiles;
+      if (isDeepStrictEqual(original.profiles, adj.profiles) && generated.profiles === undefined)
+        delete original.profiles;
       return;
     case 'healthcheck':
       if (original.healthcheck === undefined) delete generated.healthcheck;
@@ -105,7 +109,8 @@ function explain(adj: Adjustment, original: YamlMap, generated: YamlMap): void {
       const o = original.depends_on;
       const g = generated.depends_on;
       if (isMap(o) && isMap(g) && isMap(g[adj.dependency]) && isMap(o[adj.dependency])) {
-        (g[adj.dependency] as YamlMap).condition = (o[adj.dependency] as YamlMap).condition ?? 'service_started';
+        (g[adj.dependency] as YamlMap).condition =
+          (o[adj.dependency] as YamlMap).condition ?? 'service_started';
       }
       return;
     }
@@ -118,7 +123,11 @@ function explain(adj: Adjustment, original: YamlMap, generated: YamlMap): void {
   }
 }
 
-function dropReference(config: YamlMap, dep: string, key: 'depends_on' | 'links' | 'volumes_from' | 'network_mode'): void {
+function dropReference(
+  config: YamlMap,
+  dep: string,
+  key: 'depends_on' | 'links' | 'volumes_from' | 'network_mode',
+): void {
   const v = config[key];
   if (key === 'depends_on' && isMap(v)) {
     delete v[dep];
@@ -132,12 +141,18 @@ function dropReference(config: YamlMap, dep: string, key: 'depends_on' | 'links'
   }
 }
 
-function diff(o: YamlValue | undefined, g: YamlValue | undefined, path: string, report: (p: string, o: YamlValue | undefined, g: YamlValue | undefined) => void): void {
+function diff(
+  o: YamlValue | undefined,
+  g: YamlValue | undefined,
+  path: string,
+  report: (p: string, o: YamlValue | undefined, g: YamlValue | undefined) => void,
+): void {
   if (isDeepStrictEqual(o, g)) return;
   if (isMap(o ?? null) && isMap(g ?? null)) {
     const om = o as YamlMap;
     const gm = g as YamlMap;
-    for (const k of new Set([...Object.keys(om), ...Object.keys(gm)])) diff(om[k], gm[k], path === '' ? k : `${path}.${k}`, report);
+    for (const k of new Set([...Object.keys(om), ...Object.keys(gm)]))
+      diff(om[k], gm[k], path === '' ? k : `${path}.${k}`, report);
     return;
   }
   if (Array.isArray(o) && Array.isArray(g) && o.length === g.length) {
@@ -175,7 +190,14 @@ export function verifyComponent(input: VerifyComponentInput): Difference[] {
   });
   const dotEnv = input.snapshot.read('.env');
   const vars = varSource(input.shellEnv ?? {}, dotEnv === undefined ? new Map() : loadDotEnv(dotEnv));
-  return compareProjects(original, generated, input.env, input.adjustments, { projectDir: input.snapshot.root, vars }, input.services);
+  return compareProjects(
+    original,
+    generated,
+    input.env,
+    input.adjustments,
+    { projectDir: input.snapshot.root, vars },
+    input.services,
+  );
 }
 
 export function compareProjects(
@@ -197,7 +219,9 @@ export function compareProjects(
     }
     out.push(...verifyService({ service, env, original: o, generated: g, adjustments, normalize }));
   }
-  const used = collectTopLevelUse(names.map((n) => generated.services.get(n)?.config).filter((c): c is YamlMap => c !== undefined));
+  const used = collectTopLevelUse(
+    names.map((n) => generated.services.get(n)?.config).filter((c): c is YamlMap => c !== undefined),
+  );
   for (const volume of [...used.volumes].sort()) {
     const o = realVolumeName(original, volume);
     const g = realVolumeName(generated, volume);

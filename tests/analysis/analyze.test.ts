@@ -14,7 +14,8 @@ const component = (a: ReturnType<typeof analyse>, name: string) => {
   if (!c) throw new Error(`no component ${name} in ${a.components.map((x) => x.name).join(', ')}`);
   return c;
 };
-const attribution = (a: ReturnType<typeof analyse>, service: string) => a.attributions.find((x) => x.service === service);
+const attribution = (a: ReturnType<typeof analyse>, service: string) =>
+  a.attributions.find((x) => x.service === service);
 
 describe('components', () => {
   it('finds top-level and grouped directories with a Dockerfile or manifest; not mount-only or tooling dirs', () => {
@@ -45,7 +46,11 @@ describe('components', () => {
   });
 
   it('qualifies nested components that share a basename', () => {
-    const a = analyse({ 'compose.yaml': 'services: {}\n', 'apps/api/Dockerfile': DOCKERFILE, 'services/api/Dockerfile': DOCKERFILE });
+    const a = analyse({
+      'compose.yaml': 'services: {}\n',
+      'apps/api/Dockerfile': DOCKERFILE,
+      'services/api/Dockerfile': DOCKERFILE,
+    });
     expect(a.components.map((c) => c.name).sort()).toEqual(['apps-api', 'services-api']);
   });
 });
@@ -82,7 +87,11 @@ describe('attribution', () => {
     expect(attribution(a, 'orders-worker')).toMatchObject({ component: 'orders', evidence: 'image' });
     expect(attribution(a, 'test-billing')).toMatchObject({ component: 'billing', evidence: 'name' });
     expect(attribution(a, 'reports')).toMatchObject({ component: 'billing', evidence: 'mount' });
-    expect(attribution(a, 'cache')).toMatchObject({ component: null, role: 'backing', evidence: 'registry-image' });
+    expect(attribution(a, 'cache')).toMatchObject({
+      component: null,
+      role: 'backing',
+      evidence: 'registry-image',
+    });
     expect(attribution(a, 'mystery')).toMatchObject({ component: null, role: 'undecided' });
     const decision = a.findings.find((f) => f.code === 'unattributed-service');
     expect(decision?.decision?.configKey).toBe('services.mystery');
@@ -150,7 +159,12 @@ describe('dependencies and kinds', () => {
     const web = component(a, 'web');
     expect(web.kind).toBe('host');
     const edge = web.dependsOn.find((e) => e.service === 'api');
-    expect(edge).toMatchObject({ kind: 'hostname', role: 'peer', peerComponent: 'api', via: 'docker-compose.yml:10 environment.API_URL' });
+    expect(edge).toMatchObject({
+      kind: 'hostname',
+      role: 'peer',
+      peerComponent: 'api',
+      via: 'docker-compose.yml:10 environment.API_URL',
+    });
     const finding = a.findings.find((f) => f.code === 'peer-dependency');
     expect(finding).toMatchObject({ file: 'docker-compose.yml', line: 10, component: 'web' });
     expect(finding?.decision).toMatchObject({ default: 'no', configKey: 'peers.web', flag: '--with-peers' });
@@ -206,21 +220,45 @@ volumes:
     );
     expect(a.adjustments['a']?.some((x) => x.kind === 'host-port')).toBe(false);
     // A volume that already has name: keeps it; nothing to pin.
-    expect(Object.values(a.adjustments).flat().some((x) => x.kind === 'volume-name' && x.volume === 'named')).toBe(false);
+    expect(
+      Object.values(a.adjustments)
+        .flat()
+        .some((x) => x.kind === 'volume-name' && x.volume === 'named'),
+    ).toBe(false);
     expect(a.findings.some((f) => f.code === 'volume-shared')).toBe(true);
   });
 
   it('a set variable is replaced whole, since shifting its default would change nothing', () => {
-    const a = analyzeRepo(new MemorySnapshot({ ...files, '.env': 'PG_PORT=5432\n' }, '/work/shop'), {}).analysis;
-    expect(a.adjustments['b']).toContainEqual({ kind: 'host-port', env: 'dev', service: 'db', target: '5432', from: '${PG_PORT:-5432}', to: '5433' });
+    const a = analyzeRepo(
+      new MemorySnapshot({ ...files, '.env': 'PG_PORT=5432\n' }, '/work/shop'),
+      {},
+    ).analysis;
+    expect(a.adjustments['b']).toContainEqual({
+      kind: 'host-port',
+      env: 'dev',
+      service: 'db',
+      target: '5432',
+      from: '${PG_PORT:-5432}',
+      to: '5433',
+    });
     expect(a.rootEnvVars).toEqual({ a: ['PG_PORT'], b: ['PG_PORT'] });
   });
 
   it('obeys keep and drop', () => {
     const keep = analyse(files, { ports: 'keep', containerNames: 'keep' });
-    expect(Object.values(keep.adjustments).flat().filter((x) => x.kind !== 'volume-name')).toEqual([]);
+    expect(
+      Object.values(keep.adjustments)
+        .flat()
+        .filter((x) => x.kind !== 'volume-name'),
+    ).toEqual([]);
     const drop = analyse(files, { containerNames: 'drop' });
-    expect(drop.adjustments['a']).toContainEqual({ kind: 'container-name', env: 'dev', service: 'db', from: 'shop-db', to: null });
+    expect(drop.adjustments['a']).toContainEqual({
+      kind: 'container-name',
+      env: 'dev',
+      service: 'db',
+      from: 'shop-db',
+      to: null,
+    });
   });
 });
 

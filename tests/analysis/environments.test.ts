@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFile, discoverRootComposeFiles, layoutEnvironments, tokensOf } from '../../src/analysis/environments.js';
+import {
+  classifyFile,
+  discoverRootComposeFiles,
+  layoutEnvironments,
+  tokensOf,
+} from '../../src/analysis/environments.js';
 import { MemorySnapshot } from '../../src/repo/memory.js';
 
 describe('root compose files', () => {
@@ -55,16 +60,33 @@ describe('classification', () => {
   });
 
   it('config answers what the name cannot', () => {
-    expect(classifyFile('docker-compose.backend.yml', { environments: { 'docker-compose.backend.yml': 'base' } }).role).toEqual({ kind: 'base' });
-    expect(classifyFile('docker-compose.staging.yml', { environments: { 'docker-compose.staging.yml': 'prod' } }).role).toMatchObject({ kind: 'env', env: 'prod' });
-    expect(classifyFile('docker-compose.yml', { environments: { 'docker-compose.yml': 'dev' } }).role).toMatchObject({ kind: 'env', env: 'dev' });
-    expect(classifyFile('docker-compose.tools.yml', { environments: { 'docker-compose.tools.yml': 'ignore' } }).role).toEqual({ kind: 'ignore' });
+    expect(
+      classifyFile('docker-compose.backend.yml', { environments: { 'docker-compose.backend.yml': 'base' } })
+        .role,
+    ).toEqual({ kind: 'base' });
+    expect(
+      classifyFile('docker-compose.staging.yml', { environments: { 'docker-compose.staging.yml': 'prod' } })
+        .role,
+    ).toMatchObject({ kind: 'env', env: 'prod' });
+    expect(
+      classifyFile('docker-compose.yml', { environments: { 'docker-compose.yml': 'dev' } }).role,
+    ).toMatchObject({ kind: 'env', env: 'dev' });
+    expect(
+      classifyFile('docker-compose.tools.yml', { environments: { 'docker-compose.tools.yml': 'ignore' } })
+        .role,
+    ).toEqual({ kind: 'ignore' });
   });
 });
 
 describe('layout', () => {
   it('layers base under every environment, override onto dev, test before ci', () => {
-    const files = ['docker-compose.yml', 'docker-compose.ci.yml', 'docker-compose.dev.yml', 'docker-compose.override.yml', 'docker-compose.test.yml'];
+    const files = [
+      'docker-compose.yml',
+      'docker-compose.ci.yml',
+      'docker-compose.dev.yml',
+      'docker-compose.override.yml',
+      'docker-compose.test.yml',
+    ];
     const layout = layoutEnvironments(files, {});
     expect(layout.environments).toEqual([
       { name: 'dev', files: ['docker-compose.yml', 'docker-compose.dev.yml', 'docker-compose.override.yml'] },
@@ -75,7 +97,9 @@ describe('layout', () => {
   });
 
   it('a lone base file is the dev environment; no prod without a prod file', () => {
-    expect(layoutEnvironments(['compose.yaml'], {}).environments).toEqual([{ name: 'dev', files: ['compose.yaml'] }]);
+    expect(layoutEnvironments(['compose.yaml'], {}).environments).toEqual([
+      { name: 'dev', files: ['compose.yaml'] },
+    ]);
   });
 
   it('an unclassified file is a decision with no default and its config key', () => {
@@ -88,6 +112,11 @@ describe('layout', () => {
   });
 
   it('keeps the majority extension', () => {
-    expect(layoutEnvironments(['docker-compose.development.yaml', 'docker-compose.test.yaml', 'x/docker-compose.prod.yml'], {}).extension).toBe('.yaml');
+    expect(
+      layoutEnvironments(
+        ['docker-compose.development.yaml', 'docker-compose.test.yaml', 'x/docker-compose.prod.yml'],
+        {},
+      ).extension,
+    ).toBe('.yaml');
   });
 });

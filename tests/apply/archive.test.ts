@@ -12,7 +12,11 @@ describe('planArchive', () => {
       'todo/docker-compose.test.1.yaml': 'older',
       'todo/README.md': 'notes',
     });
-    const changes = planArchive(snap, ['docker-compose.development.yaml', 'docker-compose.test.yaml', 'docker-compose.production.yaml'], 'todo');
+    const changes = planArchive(
+      snap,
+      ['docker-compose.development.yaml', 'docker-compose.test.yaml', 'docker-compose.production.yaml'],
+      'todo',
+    );
     expect(changes.map((c) => [c.op, c.path, c.to, c.component])).toEqual([
       ['move', 'docker-compose.development.yaml', 'todo/docker-compose.development.yaml', ''],
       ['move', 'docker-compose.test.yaml', 'todo/docker-compose.test.2.yaml', ''],
@@ -22,8 +26,15 @@ describe('planArchive', () => {
 
   it('keeps two files with the same base name from different dirs apart, and handles .yml', () => {
     const snap = new MemorySnapshot({ 'docker-compose.yml': '', 'deploy/docker-compose.yml': '' });
-    const changes = planArchive(snap, ['docker-compose.yml', 'deploy/docker-compose.yml'], 'archive/compose/');
-    expect(changes.map((c) => c.to)).toEqual(['archive/compose/docker-compose.yml', 'archive/compose/docker-compose.1.yml']);
+    const changes = planArchive(
+      snap,
+      ['docker-compose.yml', 'deploy/docker-compose.yml'],
+      'archive/compose/',
+    );
+    expect(changes.map((c) => c.to)).toEqual([
+      'archive/compose/docker-compose.yml',
+      'archive/compose/docker-compose.1.yml',
+    ]);
   });
 
   it('works on the lumiere fixture layout', async () => {

@@ -34,12 +34,47 @@ describe('path rebasing', () => {
   };
 
   it.each([
-    ['apps/api', { ctx: '../..', src: './src:/app/src:ro', shared: '../../shared/config', env: './.env', common: '../../shared/common.env', ext: '../../common/base.yaml', cfg: './app.conf', tok: '../../secrets/token.txt', labels: './labels', watch: './src' }],
-    ['api', { ctx: '..', src: '../apps/api/src:/app/src:ro', shared: '../shared/config', env: '../apps/api/.env', common: '../shared/common.env', ext: '../common/base.yaml', cfg: '../apps/api/app.conf', tok: '../secrets/token.txt', labels: '../apps/api/labels', watch: '../apps/api/src' }],
+    [
+      'apps/api',
+      {
+        ctx: '../..',
+        src: './src:/app/src:ro',
+        shared: '../../shared/config',
+        env: './.env',
+        common: '../../shared/common.env',
+        ext: '../../common/base.yaml',
+        cfg: './app.conf',
+        tok: '../../secrets/token.txt',
+        labels: './labels',
+        watch: './src',
+      },
+    ],
+    [
+      'api',
+      {
+        ctx: '..',
+        src: '../apps/api/src:/app/src:ro',
+        shared: '../shared/config',
+        env: '../apps/api/.env',
+        common: '../shared/common.env',
+        ext: '../common/base.yaml',
+        cfg: '../apps/api/app.conf',
+        tok: '../secrets/token.txt',
+        labels: '../apps/api/labels',
+        watch: '../apps/api/src',
+      },
+    ],
   ])('rebases every path kind into %s', (dir, want) => {
     const svc = { ...structuredClone(pathsService), configs: ['cfg'], secrets: [{ source: 'tok' }] };
     const p = project('dev', { api: svc }, structuredClone(top));
-    const { text } = renderComponentCompose({ component: component('api', dir, ['api']), env: 'dev', project: p, services: ['api'], adjustments: [], isTest: false });
+    const { text } = renderComponentCompose({
+      component: component('api', dir, ['api']),
+      env: 'dev',
+      project: p,
+      services: ['api'],
+      adjustments: [],
+      isTest: false,
+    });
     const doc = parse(text) as YamlMap & { services: { api: YamlMap } };
     const out = doc.services.api;
     expect(out.build).toEqual({ context: want.ctx, dockerfile: 'apps/api/Dockerfile' });
@@ -66,15 +101,34 @@ describe('path rebasing', () => {
 
   it('rebases a string build and spells out a missing context', () => {
     const p = project('dev', { a: { build: './passeur' }, b: { build: { dockerfile: 'b/Dockerfile' } } });
-    const { text } = renderComponentCompose({ component: component('passeur', 'passeur', ['a', 'b']), env: 'dev', project: p, services: ['a', 'b'], adjustments: [], isTest: false });
+    const { text } = renderComponentCompose({
+      component: component('passeur', 'passeur', ['a', 'b']),
+      env: 'dev',
+      project: p,
+      services: ['a', 'b'],
+      adjustments: [],
+      isTest: false,
+    });
     const s = servicesOf(text);
     expect(s.a?.build).toBe('.');
     expect(s.b?.build).toEqual({ dockerfile: 'b/Dockerfile', context: '..' });
   });
 
   it('keeps interpolation verbatim', () => {
-    const p = project('dev', { api: api({ environment: { DB: 'postgres://${USER:-me}:$${LITERAL}@db', TAG: '${TAG?need tag}' }, image: 'x/api:${TAG:-latest}' }) });
-    const { text } = renderComponentCompose({ component: component('api', 'apps/api', ['api']), env: 'dev', project: p, services: ['api'], adjustments: [], isTest: false });
+    const p = project('dev', {
+      api: api({
+        environment: { DB: 'postgres://${USER:-me}:$${LITERAL}@db', TAG: '${TAG?need tag}' },
+        image: 'x/api:${TAG:-latest}',
+      }),
+    });
+    const { text } = renderComponentCompose({
+      component: component('api', 'apps/api', ['api']),
+      env: 'dev',
+      project: p,
+      services: ['api'],
+      adjustments: [],
+      isTest: false,
+    });
     expect(text).toContain('postgres://${USER:-me}:$${LITERAL}@db');
     expect(text).toContain('${TAG?need tag}');
     expect(text).toContain('x/api:${TAG:-latest}');
@@ -86,7 +140,11 @@ describe('pruning and references', () => {
     const p = project(
       'dev',
       {
-        api: api({ networks: ['back'], volumes: ['data:/d', { type: 'volume', source: 'cache', target: '/c' }], build: { context: '.', secrets: ['npmrc'] } }),
+        api: api({
+          networks: ['back'],
+          volumes: ['data:/d', { type: 'volume', source: 'cache', target: '/c' }],
+          build: { context: '.', secrets: ['npmrc'] },
+        }),
         worker: { image: 'busybox' },
         other: { image: 'busybox', networks: { front: null }, volumes: ['otherdata:/x'] },
       },
@@ -96,7 +154,14 @@ describe('pruning and references', () => {
         secrets: { npmrc: { file: './.npmrc' }, unused: { file: './u' } },
       },
     );
-    const { text } = renderComponentCompose({ component: component('api', 'api', ['api', 'worker']), env: 'dev', project: p, services: ['api', 'worker'], adjustments: [], isTest: false });
+    const { text } = renderComponentCompose({
+      component: component('api', 'api', ['api', 'worker']),
+      env: 'dev',
+      project: p,
+      services: ['api', 'worker'],
+      adjustments: [],
+      isTest: false,
+    });
     const doc = parse(text) as YamlMap;
     expect(doc.networks).toEqual({ back: { driver: 'bridge' }, default: { name: 'shared-net' } });
     expect(doc.volumes).toEqual({ data: null, cache: { driver: 'local' } });
@@ -115,20 +180,44 @@ describe('pruning and references', () => {
       db: { image: 'postgres:16' },
       other: { image: 'busybox' },
     });
-    const { text, applied } = renderComponentCompose({ component: component('api', 'api', ['api', 'side']), env: 'dev', project: p, services: ['db', 'api', 'side'], adjustments: [], isTest: false });
+    const { text, applied } = renderComponentCompose({
+      component: component('api', 'api', ['api', 'side']),
+      env: 'dev',
+      project: p,
+      services: ['db', 'api', 'side'],
+      adjustments: [],
+      isTest: false,
+    });
     const s = servicesOf(text);
     expect(s.api?.depends_on).toEqual({ db: { condition: 'service_healthy' } });
     expect(s.api?.links).toEqual(['db:database']);
     expect(s.api?.volumes_from).toEqual(['container:legacy']);
     expect(s.side?.network_mode).toBeUndefined();
     expect(s.side?.depends_on).toBeUndefined();
-    const dropped = applied.filter((a) => a.kind === 'dependency-dropped').map((a) => a.kind === 'dependency-dropped' && `${a.service}.${a.key}->${a.dependency}`);
-    expect(dropped.sort()).toEqual(['api.depends_on->other', 'api.links->other', 'api.volumes_from->other', 'side.depends_on->other', 'side.network_mode->other']);
+    const dropped = applied
+      .filter((a) => a.kind === 'dependency-dropped')
+      .map((a) => a.kind === 'dependency-dropped' && `${a.service}.${a.key}->${a.dependency}`);
+    expect(dropped.sort()).toEqual([
+      'api.depends_on->other',
+      'api.links->other',
+      'api.volumes_from->other',
+      'side.depends_on->other',
+      'side.network_mode->other',
+    ]);
   });
 
   it('fails with a located error for an unknown service', () => {
     const p = project('dev', { api: api() });
-    expect(() => renderComponentCompose({ component: component('api', 'api', ['api']), env: 'dev', project: p, services: ['api', 'ghost'], adjustments: [], isTest: false })).toThrow(/ghost/);
+    expect(() =>
+      renderComponentCompose({
+        component: component('api', 'api', ['api']),
+        env: 'dev',
+        project: p,
+        services: ['api', 'ghost'],
+        adjustments: [],
+        isTest: false,
+      }),
+    ).toThrow(/ghost/);
   });
 });
 
@@ -142,8 +231,24 @@ describe('comments', () => {
       ['services.gone', { before: ' not in this file' }],
       ['volumes.data', { before: ' keep me' }],
     ]);
-    const p = project('dev', { db: { image: 'postgres:16', volumes: ['data:/var/lib/postgresql/data'] }, api: api({ ports: ['9000:8000'], environment: { ENV: 'dev' } }), gone: { image: 'x' } }, { volumes: { data: null } }, comments);
-    const { text } = renderComponentCompose({ component: component('api', 'api', ['api']), env: 'dev', project: p, services: ['db', 'api'], adjustments: [], isTest: false });
+    const p = project(
+      'dev',
+      {
+        db: { image: 'postgres:16', volumes: ['data:/var/lib/postgresql/data'] },
+        api: api({ ports: ['9000:8000'], environment: { ENV: 'dev' } }),
+        gone: { image: 'x' },
+      },
+      { volumes: { data: null } },
+      comments,
+    );
+    const { text } = renderComponentCompose({
+      component: component('api', 'api', ['api']),
+      env: 'dev',
+      project: p,
+      services: ['db', 'api'],
+      adjustments: [],
+      isTest: false,
+    });
     expect(text.startsWith('# Development stack\n')).toBe(true);
     expect(text).toMatch(/# Shared database\n\s+db:/);
     expect(text).toContain('- "9000:8000" # API');
@@ -159,8 +264,27 @@ describe('comments on list items', () => {
       ['services.db.volumes[1]', { after: ' init scripts' }],
       ['services.db.ports[0]', { after: ' alternate port' }],
     ]);
-    const p = project('test', { db: { image: 'postgres:16', ports: ['5433:5432'], volumes: ['pgdata:/var/lib/postgresql/data', './init:/docker-entrypoint-initdb.d'] }, api: api({ depends_on: ['db'] }) }, { volumes: { pgdata: null } }, comments);
-    const { text } = renderComponentCompose({ component: component('api', 'api', ['api']), env: 'test', project: p, services: ['db', 'api'], adjustments: [], isTest: true });
+    const p = project(
+      'test',
+      {
+        db: {
+          image: 'postgres:16',
+          ports: ['5433:5432'],
+          volumes: ['pgdata:/var/lib/postgresql/data', './init:/docker-entrypoint-initdb.d'],
+        },
+        api: api({ depends_on: ['db'] }),
+      },
+      { volumes: { pgdata: null } },
+      comments,
+    );
+    const { text } = renderComponentCompose({
+      component: component('api', 'api', ['api']),
+      env: 'test',
+      project: p,
+      services: ['db', 'api'],
+      adjustments: [],
+      isTest: true,
+    });
     // The data volume went to tmpfs: index 1 no longer exists and index 0 is the init mount.
     expect(text).not.toContain('init scripts');
     expect(text).toContain('- "5433:5432" # alternate port');
@@ -175,7 +299,14 @@ describe('profiles', () => {
       debug: { image: 'busybox', profiles: ['integration', 'e2e', 'debug'] },
       web: { image: 'web', profiles: ['integration', 'e2e'] },
     });
-    const { text, applied } = renderComponentCompose({ component: component('api', 'api', ['api', 'debug']), env: 'test', project: p, services: ['db', 'api', 'debug'], adjustments: [], isTest: false });
+    const { text, applied } = renderComponentCompose({
+      component: component('api', 'api', ['api', 'debug']),
+      env: 'test',
+      project: p,
+      services: ['db', 'api', 'debug'],
+      adjustments: [],
+      isTest: false,
+    });
     const s = servicesOf(text);
     expect(s.db?.profiles).toBeUndefined();
     expect(s.api?.profiles).toBeUndefined();
@@ -192,7 +323,14 @@ describe('profiles', () => {
       web: { image: 'web' },
       webdb: { image: 'redis', profiles: ['tools'] },
     });
-    const { text, applied } = renderComponentCompose({ component: component('api', 'api', ['api']), env: 'dev', project: p, services: ['db', 'api', 'adminer'], adjustments: [], isTest: false });
+    const { text, applied } = renderComponentCompose({
+      component: component('api', 'api', ['api']),
+      env: 'dev',
+      project: p,
+      services: ['db', 'api', 'adminer'],
+      adjustments: [],
+      isTest: false,
+    });
     const s = servicesOf(text);
     expect(s.api?.profiles).toBeUndefined();
     expect(s.db?.profiles).toBeUndefined();
@@ -204,8 +342,19 @@ describe('profiles', () => {
   });
 
   it('keeps a profile shared with another component', () => {
-    const p = project('dev', { api: api({ profiles: ['apps'] }), web: { image: 'w', profiles: ['apps'] }, db: { image: 'postgres' } });
-    const { text } = renderComponentCompose({ component: component('api', 'api', ['api']), env: 'dev', project: p, services: ['api'], adjustments: [], isTest: false });
+    const p = project('dev', {
+      api: api({ profiles: ['apps'] }),
+      web: { image: 'w', profiles: ['apps'] },
+      db: { image: 'postgres' },
+    });
+    const { text } = renderComponentCompose({
+      component: component('api', 'api', ['api']),
+      env: 'dev',
+      project: p,
+      services: ['api'],
+      adjustments: [],
+      isTest: false,
+    });
     expect(servicesOf(text).api?.profiles).toEqual(['apps']);
   });
 });
@@ -215,8 +364,16 @@ describe('analysis adjustments', () => {
     project(
       'dev',
       {
-        db: { image: 'postgres:16', container_name: 'shared-db', ports: ['${PG_PORT:-5432}:5432', '127.0.0.1:6543:6543/udp'], volumes: ['pgdata:/var/lib/postgresql/data'] },
-        api: api({ container_name: 'api-dev', ports: [{ target: 8000, published: 9000, protocol: 'tcp' }, '9001:8001'] }),
+        db: {
+          image: 'postgres:16',
+          container_name: 'shared-db',
+          ports: ['${PG_PORT:-5432}:5432', '127.0.0.1:6543:6543/udp'],
+          volumes: ['pgdata:/var/lib/postgresql/data'],
+        },
+        api: api({
+          container_name: 'api-dev',
+          ports: [{ target: 8000, published: 9000, protocol: 'tcp' }, '9001:8001'],
+        }),
       },
       { volumes: { pgdata: null } },
     );
@@ -227,7 +384,14 @@ describe('analysis adjustments', () => {
       { kind: 'container-name', env: 'dev', service: 'api', from: 'api-dev', to: null },
       { kind: 'container-name', env: 'test', service: 'db', from: 'shared-db', to: 'wrong-env' },
     ];
-    const { text, applied } = renderComponentCompose({ component: component('api', 'api', ['api']), env: 'dev', project: base(), services: ['db', 'api'], adjustments, isTest: false });
+    const { text, applied } = renderComponentCompose({
+      component: component('api', 'api', ['api']),
+      env: 'dev',
+      project: base(),
+      services: ['db', 'api'],
+      adjustments,
+      isTest: false,
+    });
     const s = servicesOf(text);
     expect(s.db?.container_name).toBe('api-db-dev');
     expect(s.api?.container_name).toBeUndefined();
@@ -241,7 +405,14 @@ describe('analysis adjustments', () => {
       { kind: 'host-port', env: 'dev', service: 'api', target: '8000', from: '9000', to: '19000' },
       { kind: 'host-port', env: 'dev', service: 'api', target: '8001', from: '7777', to: '17777' },
     ];
-    const { text, applied } = renderComponentCompose({ component: component('api', 'api', ['api']), env: 'dev', project: base(), services: ['db', 'api'], adjustments, isTest: false });
+    const { text, applied } = renderComponentCompose({
+      component: component('api', 'api', ['api']),
+      env: 'dev',
+      project: base(),
+      services: ['db', 'api'],
+      adjustments,
+      isTest: false,
+    });
     const s = servicesOf(text);
     expect(s.db?.ports).toEqual(['${PG_PORT:-15432}:5432', '127.0.0.1:16543:6543/udp']);
     expect(s.api?.ports).toEqual([{ target: 8000, published: 19000, protocol: 'tcp' }, '9001:8001']);
@@ -250,15 +421,30 @@ describe('analysis adjustments', () => {
   });
 
   it('pins a volume to its old Docker name unless named or external', () => {
-    const p = project('dev', { db: { image: 'postgres:16', volumes: ['pgdata:/var/lib/postgresql/data', 'named:/n', 'ext:/e'] } }, { volumes: { pgdata: null, named: { name: 'keep-me' }, ext: { external: true }, other: null } });
+    const p = project(
+      'dev',
+      { db: { image: 'postgres:16', volumes: ['pgdata:/var/lib/postgresql/data', 'named:/n', 'ext:/e'] } },
+      { volumes: { pgdata: null, named: { name: 'keep-me' }, ext: { external: true }, other: null } },
+    );
     const adjustments: Adjustment[] = [
       { kind: 'volume-name', env: 'dev', volume: 'pgdata', name: 'lumiere_pgdata' },
       { kind: 'volume-name', env: 'dev', volume: 'named', name: 'lumiere_named' },
       { kind: 'volume-name', env: 'dev', volume: 'ext', name: 'lumiere_ext' },
       { kind: 'volume-name', env: 'dev', volume: 'other', name: 'lumiere_other' },
     ];
-    const { text, applied } = renderComponentCompose({ component: component('api', 'api', []), env: 'dev', project: p, services: ['db'], adjustments, isTest: false });
-    expect((parse(text) as YamlMap).volumes).toEqual({ pgdata: { name: 'lumiere_pgdata' }, named: { name: 'keep-me' }, ext: { external: true } });
+    const { text, applied } = renderComponentCompose({
+      component: component('api', 'api', []),
+      env: 'dev',
+      project: p,
+      services: ['db'],
+      adjustments,
+      isTest: false,
+    });
+    expect((parse(text) as YamlMap).volumes).toEqual({
+      pgdata: { name: 'lumiere_pgdata' },
+      named: { name: 'keep-me' },
+      ext: { external: true },
+    });
     expect(applied).toEqual([adjustments[0]]);
   });
 });
@@ -268,11 +454,20 @@ describe('test files', () => {
     project(
       'test',
       {
-        'postgres-test': { image: 'postgres:16', ports: ['5433:5432'], volumes: ['pgtest:/var/lib/postgresql/data', './db/init:/docker-entrypoint-initdb.d:ro'] },
-        'redis-test': { image: 'redis:7-alpine', healthcheck: { test: ['CMD', 'redis-cli', 'ping'], interval: '1s' } },
+        'postgres-test': {
+          image: 'postgres:16',
+          ports: ['5433:5432'],
+          volumes: ['pgtest:/var/lib/postgresql/data', './db/init:/docker-entrypoint-initdb.d:ro'],
+        },
+        'redis-test': {
+          image: 'redis:7-alpine',
+          healthcheck: { test: ['CMD', 'redis-cli', 'ping'], interval: '1s' },
+        },
         'mongo-test': { image: 'mongo:7', healthcheck: { disable: true } },
         'mysql-test': { image: 'mysql:8', volumes: ['./fixtures/mysql:/var/lib/mysql'] },
-        'api-test': api({ depends_on: ['postgres-test', 'redis-test', 'mongo-test', 'mysql-test', 'web-test'] }),
+        'api-test': api({
+          depends_on: ['postgres-test', 'redis-test', 'mongo-test', 'mysql-test', 'web-test'],
+        }),
         'web-test': { build: './web', healthcheck: { test: ['CMD', 'true'] } },
       },
       { volumes: { pgtest: null } },
@@ -292,7 +487,10 @@ describe('test files', () => {
     expect(s['postgres-test']?.tmpfs).toEqual(['/var/lib/postgresql/data']);
     expect(s['postgres-test']?.volumes).toEqual(['../db/init:/docker-entrypoint-initdb.d:ro']);
     expect(s['postgres-test']?.ports).toEqual(['5433:5432']);
-    expect((s['postgres-test']?.healthcheck as YamlMap).test).toEqual(['CMD-SHELL', 'pg_isready -U "$${POSTGRES_USER:-postgres}"']);
+    expect((s['postgres-test']?.healthcheck as YamlMap).test).toEqual([
+      'CMD-SHELL',
+      'pg_isready -U "$${POSTGRES_USER:-postgres}"',
+    ]);
     expect(s['redis-test']?.healthcheck).toEqual({ test: ['CMD', 'redis-cli', 'ping'], interval: '1s' });
     expect(s['redis-test']?.tmpfs).toEqual(['/data']);
     expect(s['mongo-test']?.healthcheck).toEqual({ disable: true });
@@ -323,7 +521,14 @@ describe('test files', () => {
   });
 
   it('leaves dev files without test tweaks', () => {
-    const { text, applied } = renderComponentCompose({ component: component('api', 'api', ['api-test']), env: 'test', project: testProject(), services: ['postgres-test', 'api-test'], adjustments: [], isTest: false });
+    const { text, applied } = renderComponentCompose({
+      component: component('api', 'api', ['api-test']),
+      env: 'test',
+      project: testProject(),
+      services: ['postgres-test', 'api-test'],
+      adjustments: [],
+      isTest: false,
+    });
     const s = servicesOf(text);
     expect(s['postgres-test']?.tmpfs).toBeUndefined();
     expect(s['api-test']?.depends_on).toEqual(['postgres-test']);
@@ -331,8 +536,17 @@ describe('test files', () => {
   });
 
   it('quotes values YAML 1.1 readers would misread', () => {
-    const p = project('dev', { ssh: { image: 'x', ports: ['22:22'], environment: { FLAG: 'yes', MODE: '0755' } } });
-    const { text } = renderComponentCompose({ component: component('ssh', 'ssh', ['ssh']), env: 'dev', project: p, services: ['ssh'], adjustments: [], isTest: false });
+    const p = project('dev', {
+      ssh: { image: 'x', ports: ['22:22'], environment: { FLAG: 'yes', MODE: '0755' } },
+    });
+    const { text } = renderComponentCompose({
+      component: component('ssh', 'ssh', ['ssh']),
+      env: 'dev',
+      project: p,
+      services: ['ssh'],
+      adjustments: [],
+      isTest: false,
+    });
     expect(text).toContain('- "22:22"');
     expect(text).toContain('FLAG: "yes"');
     expect(text).toContain('MODE: "0755"');

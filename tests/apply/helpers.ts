@@ -34,7 +34,12 @@ export function project(
   };
 }
 
-export function component(name: string, path: string, services: string[], extra: Partial<Component> = {}): Component {
+export function component(
+  name: string,
+  path: string,
+  services: string[],
+  extra: Partial<Component> = {},
+): Component {
   return {
     name,
     path,

@@ -16,7 +16,13 @@ afterEach(() => {
 });
 
 /** A component dir with the rendered files, a stub `docker` that logs its args, and a stub test runner. */
-function sandbox(files: { path: string; content: string }[]): { dir: string; run: (target: string, env?: Record<string, string>) => { status: number | null; out: string; log: string[] } } {
+function sandbox(files: { path: string; content: string }[]): {
+  dir: string;
+  run: (
+    target: string,
+    env?: Record<string, string>,
+  ) => { status: number | null; out: string; log: string[] };
+} {
   const root = mkdtempSync(join(tmpdir(), 'cm-make-'));
   dirs.push(root);
   const dir = join(root, 'comp');
@@ -28,13 +34,20 @@ function sandbox(files: { path: string; content: string }[]): { dir: string; run
     join(bin, 'docker'),
     `#!/bin/sh\nprintf '%s\\n' "docker $*" >> '${log}'\ncase " $* " in *" up "*) [ -n "$FAIL_UP" ] && exit 3;; esac\nexit 0\n`,
   );
-  writeFileSync(join(bin, 'run-tests'), `#!/bin/sh\nprintf '%s\\n' "tests ran" >> '${log}'\nexit "\${TEST_STATUS:-0}"\n`);
+  writeFileSync(
+    join(bin, 'run-tests'),
+    `#!/bin/sh\nprintf '%s\\n' "tests ran" >> '${log}'\nexit "\${TEST_STATUS:-0}"\n`,
+  );
   chmodSync(join(bin, 'docker'), 0o755);
   chmodSync(join(bin, 'run-tests'), 0o755);
   return {
     dir,
     run(target, env = {}) {
-      const r = spawnSync('make', target === '' ? ['-s'] : ['-s', target], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, ...env } });
+      const r = spawnSync('make', target === '' ? ['-s'] : ['-s', target], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, ...env },
+      });
       const lines = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
       rmSync(log, { force: true });
       return { status: r.status, out: r.stdout + r.stderr, log: lines };
@@ -59,7 +72,7 @@ describe.skipIf(!hasMake)('generated Makefile, run by make', () => {
     expect(dry.stdout).toContain("docker compose --env-file '../.env' -f 'docker-compose.yaml' logs -f");
     expect(dry.stdout).toContain("docker compose --env-file '../.env' -f 'docker-compose.yaml' down");
     // The default goal is dev.
-    expect(box.run('').log).toEqual(["docker compose --env-file ../.env -f docker-compose.yaml up -d"]);
+    expect(box.run('').log).toEqual(['docker compose --env-file ../.env -f docker-compose.yaml up -d']);
     expect(box.run('clean').log).toEqual([
       'docker compose --env-file ../.env -f docker-compose.yaml down -v --remove-orphans',
       'docker compose --env-file ../.env -f docker-compose.test.yaml down -v --remove-orphans',
@@ -70,7 +83,11 @@ describe.skipIf(!hasMake)('generated Makefile, run by make', () => {
     const box = sandbox(renderMakefile({ component: pourtier, files }).files);
     const r = box.run('test');
     expect(r.status).toBe(0);
-    expect(r.log).toEqual(['docker compose -f docker-compose.test.yaml up -d --wait', 'tests ran', 'docker compose -f docker-compose.test.yaml down -v']);
+    expect(r.log).toEqual([
+      'docker compose -f docker-compose.test.yaml up -d --wait',
+      'tests ran',
+      'docker compose -f docker-compose.test.yaml down -v',
+    ]);
   });
 
   it('test: failing tests still tear down, and their exit status is kept', () => {
@@ -78,18 +95,28 @@ describe.skipIf(!hasMake)('generated Makefile, run by make', () => {
     const r = box.run('test', { TEST_STATUS: '7' });
     expect(r.status).not.toBe(0);
     expect(r.out).toMatch(/Error 7/);
-    expect(r.log).toEqual(['docker compose -f docker-compose.test.yaml up -d --wait', 'tests ran', 'docker compose -f docker-compose.test.yaml down -v']);
+    expect(r.log).toEqual([
+      'docker compose -f docker-compose.test.yaml up -d --wait',
+      'tests ran',
+      'docker compose -f docker-compose.test.yaml down -v',
+    ]);
   });
 
   it('test: a failed start tears down what started and skips the tests', () => {
     const box = sandbox(renderMakefile({ component: pourtier, files }).files);
     const r = box.run('test', { FAIL_UP: '1' });
     expect(r.out).toMatch(/Error 3/);
-    expect(r.log).toEqual(['docker compose -f docker-compose.test.yaml up -d --wait', 'docker compose -f docker-compose.test.yaml down -v']);
+    expect(r.log).toEqual([
+      'docker compose -f docker-compose.test.yaml up -d --wait',
+      'docker compose -f docker-compose.test.yaml down -v',
+    ]);
   });
 
   it('host-only components run their runner on the host, test by default', () => {
-    const courier = component('courier', 'courier', ['courier'], { kind: 'host', runner: { command: 'run-tests', unitCommand: 'run-tests unit', manifest: 'courier/pyproject.toml' } });
+    const courier = component('courier', 'courier', ['courier'], {
+      kind: 'host',
+      runner: { command: 'run-tests', unitCommand: 'run-tests unit', manifest: 'courier/pyproject.toml' },
+    });
     const r = renderMakefile({ component: courier, files: {} });
     const box = sandbox(r.files);
     expect(r.files[0]?.content).not.toContain('docker');
@@ -100,7 +127,8 @@ describe.skipIf(!hasMake)('generated Makefile, run by make', () => {
   });
 
   it('keeps an existing Makefile line for line, includes compose.mk once, renames clashing targets', () => {
-    const existing = '# Passeur developer shortcuts\n.PHONY: lint test\n\nlint:\n\tnpx eslint src\n\ntest:\n\tnode --test tests/\n';
+    const existing =
+      '# Passeur developer shortcuts\n.PHONY: lint test\n\nlint:\n\tnpx eslint src\n\ntest:\n\tnode --test tests/\n';
     const r = renderMakefile({ component: pourtier, files, existing });
     expect(r.clashes).toEqual(['test']);
     const makefile = r.files.find((f) => f.path === 'pourtier/Makefile');
@@ -114,7 +142,12 @@ describe.skipIf(!hasMake)('generated Makefile, run by make', () => {
     expect(mk?.content).not.toContain('DEFAULT_GOAL');
 
     // Re-rendering against the modified Makefile does not add a second include.
-    const again = renderMakefile({ component: pourtier, files, existing: makefile?.content, existingComposeMk: mk?.content });
+    const again = renderMakefile({
+      component: pourtier,
+      files,
+      existing: makefile?.content,
+      existingComposeMk: mk?.content,
+    });
     expect(again.files.map((f) => [f.path, f.op])).toEqual([['pourtier/compose.mk', 'modify']]);
     expect(again.files[0]?.content).toBe(mk?.content);
 
@@ -122,7 +155,11 @@ describe.skipIf(!hasMake)('generated Makefile, run by make', () => {
     const dry = spawnSync('make', ['-n', 'test'], { cwd: box.dir, encoding: 'utf8' });
     expect(dry.stdout.trim()).toBe('node --test tests/');
     expect(dry.stderr).not.toMatch(/warning/i);
-    expect(box.run('compose-test').log).toEqual(['docker compose -f docker-compose.test.yaml up -d --wait', 'tests ran', 'docker compose -f docker-compose.test.yaml down -v']);
+    expect(box.run('compose-test').log).toEqual([
+      'docker compose -f docker-compose.test.yaml up -d --wait',
+      'tests ran',
+      'docker compose -f docker-compose.test.yaml down -v',
+    ]);
     // The user's first target is still the default goal.
     const def = spawnSync('make', ['-n'], { cwd: box.dir, encoding: 'utf8' });
     expect(def.stdout.trim()).toBe('npx eslint src');
@@ -138,8 +175,15 @@ describe.skipIf(!hasMake)('generated Makefile, run by make', () => {
     'back\\slash #hash %pct',
   ])('hostile component name %j cannot inject commands', (name) => {
     for (const kind of ['compose', 'host'] as const) {
-      const c = component(name, `apps/${name}`, [], { kind, runner: { command: 'run-tests', unitCommand: 'run-tests unit', manifest: 'x' } });
-      const r = renderMakefile({ component: c, files: kind === 'compose' ? files : {}, envFile: kind === 'compose' ? `../${name}/.env` : undefined });
+      const c = component(name, `apps/${name}`, [], {
+        kind,
+        runner: { command: 'run-tests', unitCommand: 'run-tests unit', manifest: 'x' },
+      });
+      const r = renderMakefile({
+        component: c,
+        files: kind === 'compose' ? files : {},
+        envFile: kind === 'compose' ? `../${name}/.env` : undefined,
+      });
       const box = sandbox(r.files);
       const dry = spawnSync('make', ['-n', 'dev'], { cwd: box.dir, encoding: 'utf8' });
       expect(dry.status).toBe(0);
@@ -148,7 +192,8 @@ describe.skipIf(!hasMake)('generated Makefile, run by make', () => {
       expect(run.status).toBe(0);
       expect(existsSync(join(box.dir, 'PWNED'))).toBe(false);
       expect(run.out).toContain(name);
-      if (kind === 'compose') expect(run.log).toEqual([`docker compose --env-file ../${name}/.env -f docker-compose.yaml up -d`]);
+      if (kind === 'compose')
+        expect(run.log).toEqual([`docker compose --env-file ../${name}/.env -f docker-compose.yaml up -d`]);
     }
   });
 });
@@ -166,7 +211,9 @@ describe('renderMakefile input checks', () => {
   });
 
   it('finds rule targets, not assignments, recipes or special targets', () => {
-    const targets = definedTargets('X := 1\nY = a:b\n.PHONY: a\na b: c\n\techo d: e\ntest::\nlint: ; true\n# c: d\nifeq ($(X),1)\nendif\n');
+    const targets = definedTargets(
+      'X := 1\nY = a:b\n.PHONY: a\na b: c\n\techo d: e\ntest::\nlint: ; true\n# c: d\nifeq ($(X),1)\nendif\n',
+    );
     expect([...targets].sort()).toEqual(['a', 'b', 'lint', 'test']);
   });
 });
@@ -177,23 +224,30 @@ describe.skipIf(!hasMake)('targets without a test file or a known runner', () =>
     const box = sandbox(r.files);
     const run = box.run('test');
     expect(run.status).toBe(0);
-    expect(run.log).toEqual(["docker compose -f docker-compose.yaml up -d --wait", 'tests ran']);
+    expect(run.log).toEqual(['docker compose -f docker-compose.yaml up -d --wait', 'tests ran']);
     const failing = box.run('test', { TEST_STATUS: '4' });
     expect(failing.status).not.toBe(0);
     expect(failing.log.some((l) => l.includes('down'))).toBe(false);
   });
 
   it('a component whose manifest names no runner fails its test targets with the config key to set', () => {
-    const bare = component('gateway', 'gateway', [], { kind: 'host', runner: { command: '', unitCommand: '', manifest: '' } });
+    const bare = component('gateway', 'gateway', [], {
+      kind: 'host',
+      runner: { command: '', unitCommand: '', manifest: '' },
+    });
     const r = renderMakefile({ component: bare, files: {} });
     const box = sandbox(r.files);
     for (const target of ['test', 'test-unit']) {
       const run = box.run(target);
       expect(run.status).not.toBe(0);
-      expect(run.out).toContain('gateway: no test command is known; set testCommands.gateway in compose-migrate.config.yaml');
+      expect(run.out).toContain(
+        'gateway: no test command is known; set testCommands.gateway in compose-migrate.config.yaml',
+      );
     }
     // A configured command wins.
-    const configured = sandbox(renderMakefile({ component: bare, files: {}, testCommand: 'run-tests' }).files);
+    const configured = sandbox(
+      renderMakefile({ component: bare, files: {}, testCommand: 'run-tests' }).files,
+    );
     expect(configured.run('test')).toMatchObject({ status: 0, log: ['tests ran'] });
   });
 });

@@ -16,8 +16,20 @@ describe('shiftPublished', () => {
   });
 
   it('never touches the container port or another mapping', () => {
-    const config = { ports: ['5432:5432', '[::1]:5432:5433', '5432', { target: 5432, published: '5432', host_ip: '127.0.0.1' }] };
+    const config = {
+      ports: [
+        '5432:5432',
+        '[::1]:5432:5433',
+        '5432',
+        { target: 5432, published: '5432', host_ip: '127.0.0.1' },
+      ],
+    };
     expect(shiftHostPort(config, '5432', '5432', '6000')).toBe(true);
-    expect(config.ports).toEqual(['6000:5432', '[::1]:5432:5433', '5432', { target: 5432, published: '6000', host_ip: '127.0.0.1' }]);
+    expect(config.ports).toEqual([
+      '6000:5432',
+      '[::1]:5432:5433',
+      '5432',
+      { target: 5432, published: '6000', host_ip: '127.0.0.1' },
+    ]);
   });
 });

@@ -14,20 +14,30 @@ import { FIXTURE, renderLumiere, ROOT_FILES, type RenderedFile } from './lumiere
  * from the root files, except for what the writer says it changed on purpose.
  */
 const hasCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
-if (!hasCompose && process.env.CI === 'true') throw new Error('docker-compose is required in CI for the referee tests');
+if (!hasCompose && process.env.CI === 'true')
+  throw new Error('docker-compose is required in CI for the referee tests');
 
-type Config = { services: Record<string, Record<string, unknown>>; volumes?: Record<string, Record<string, unknown> | null> };
+type Config = {
+  services: Record<string, Record<string, unknown>>;
+  volumes?: Record<string, Record<string, unknown> | null>;
+};
 
 function composeConfig(cwd: string, args: string[]): Config {
   // A clean environment: only the env file decides interpolation, on both sides.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
   const r = spawnSync('docker-compose', [...args, 'config'], { cwd, encoding: 'utf8', env });
-  if (r.status !== 0) throw new Error(`docker-compose ${args.join(' ')} config failed in ${cwd}:\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`docker-compose ${args.join(' ')} config failed in ${cwd}:\n${r.stderr}`);
   return parse(r.stdout) as Config;
 }
 
 /** Undo, on both sides, exactly what the adjustments claim to have changed. */
-function mask(service: string, original: Record<string, unknown>, generated: Record<string, unknown>, applied: Adjustment[]): void {
+function mask(
+  service: string,
+  original: Record<string, unknown>,
+  generated: Record<string, unknown>,
+  applied: Adjustment[],
+): void {
   for (const a of applied) {
     if (!('service' in a) || a.service !== service) continue;
     switch (a.kind) {
@@ -38,8 +48,12 @@ function mask(service: string, original: Record<string, unknown>, generated: Rec
         delete generated.container_name;
         break;
       case 'host-port': {
-        const g = (generated.ports as { target: number; published: number | string }[]).find((p) => String(p.target) === a.target);
-        const o = (original.ports as { target: number; published: number | string }[]).find((p) => String(p.target) === a.target);
+        const g = (generated.ports as { target: number; published: number | string }[]).find(
+          (p) => String(p.target) === a.target,
+        );
+        const o = (original.ports as { target: number; published: number | string }[]).find(
+          (p) => String(p.target) === a.target,
+        );
         // The published port is either the shifted one or, when a variable set in .env wins, unchanged.
         expect([a.to, String(o?.published)]).toContain(String(g?.published));
         if (g && o) g.published = o.published;
@@ -55,7 +69,9 @@ function mask(service: string, original: Record<string, unknown>, generated: Rec
         generated.tmpfs = (generated.tmpfs as string[]).filter((t) => t !== a.target);
         if ((generated.tmpfs as string[]).length === 0) delete generated.tmpfs;
         if (Array.isArray(original.volumes)) {
-          original.volumes = (original.volumes as string[]).filter((v) => !String(v).includes(`:${a.target}`));
+          original.volumes = (original.volumes as string[]).filter(
+            (v) => !String(v).includes(`:${a.target}`),
+          );
           if ((original.volumes as unknown[]).length === 0) delete original.volumes;
         }
         break;
@@ -94,16 +110,30 @@ describe.skipIf(!hasCompose)('referee: docker-compose config, root files vs comp
   afterAll(() => rmSync(join(root, '..'), { recursive: true, force: true }));
 
   it('renders four files', () => {
-    expect(rendered.map((r) => r.path).sort()).toEqual(['passeur/docker-compose.test.yaml', 'passeur/docker-compose.yaml', 'pourtier/docker-compose.test.yaml', 'pourtier/docker-compose.yaml']);
+    expect(rendered.map((r) => r.path).sort()).toEqual([
+      'passeur/docker-compose.test.yaml',
+      'passeur/docker-compose.yaml',
+      'pourtier/docker-compose.test.yaml',
+      'pourtier/docker-compose.yaml',
+    ]);
   });
 
-  for (const path of ['pourtier/docker-compose.yaml', 'pourtier/docker-compose.test.yaml', 'passeur/docker-compose.yaml', 'passeur/docker-compose.test.yaml']) {
+  for (const path of [
+    'pourtier/docker-compose.yaml',
+    'pourtier/docker-compose.test.yaml',
+    'passeur/docker-compose.yaml',
+    'passeur/docker-compose.test.yaml',
+  ]) {
     it(`${path}: every service equals the root's, except intentional adjustments`, () => {
       const file = rendered.find((r) => r.path === path)!;
       const [dir, name] = path.split('/') as [string, string];
       const original = composeConfig(root, ['-f', ROOT_FILES[file.env][0]]);
       const generated = composeConfig(join(root, dir), ['--env-file', '../.env', '-f', name]);
-      expect(Object.keys(generated.services).sort()).toEqual(Object.keys(generated.services).filter((s) => s in original.services).sort());
+      expect(Object.keys(generated.services).sort()).toEqual(
+        Object.keys(generated.services)
+          .filter((s) => s in original.services)
+          .sort(),
+      );
       for (const [service, g] of Object.entries(generated.services)) {
         const o = structuredClone(original.services[service]!);
         const gen = structuredClone(g);

@@ -21,7 +21,11 @@ export function lumiereContext(archive: boolean): CodemodContext {
           'docker-compose.production.yaml': 'todo/docker-compose.production.yaml',
         }
       : {},
-    fileNames: { dev: 'docker-compose.yaml', test: 'docker-compose.test.yaml', prod: 'docker-compose.production.yaml' },
+    fileNames: {
+      dev: 'docker-compose.yaml',
+      test: 'docker-compose.test.yaml',
+      prod: 'docker-compose.production.yaml',
+    },
   };
 }
 
@@ -37,7 +41,12 @@ export function jsContext(archive: boolean): CodemodContext {
       { path: 'docker-compose.test.yml', env: 'test' },
     ],
     archiveDir: 'todo',
-    archivedPaths: archive ? { 'docker-compose.yml': 'todo/docker-compose.yml', 'docker-compose.test.yml': 'todo/docker-compose.test.yml' } : {},
+    archivedPaths: archive
+      ? {
+          'docker-compose.yml': 'todo/docker-compose.yml',
+          'docker-compose.test.yml': 'todo/docker-compose.test.yml',
+        }
+      : {},
     fileNames: { dev: 'docker-compose.yml', test: 'docker-compose.test.yml' },
   };
 }

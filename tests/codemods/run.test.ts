@@ -21,13 +21,17 @@ describe('runCodemods on lumiere', () => {
   it('rewrites the Python orchestrator to per-component lookups with the needs-docker check', async () => {
     const run = await runCodemods(new DiskSnapshot(join(fixtures, 'lumiere')), lumiereContext(true));
     const executor = content(run, 'laborant/src/laborant/core/docker_test_executor.py');
-    expect(executor).toContain('def _get_compose_file_path(self, component: Optional[str]) -> Optional[Path]:');
+    expect(executor).toContain(
+      'def _get_compose_file_path(self, component: Optional[str]) -> Optional[Path]:',
+    );
     expect(executor).toContain('self.compose_file = self._get_compose_file_path(component)');
     expect(executor).toContain('self.project_root / "todo" / "docker-compose.test-1.yaml"');
     expect(executor).not.toMatch(/self\.compose_file = project_root \/ "docker-compose\.test\.yaml"/);
     const orchestrator = content(run, 'laborant/src/laborant/core/orchestrator.py');
     expect(orchestrator).toContain('if category == "e2e":');
-    expect(orchestrator).toContain('(self.project_root / component_name / "docker-compose.test.yaml").exists()');
+    expect(orchestrator).toContain(
+      '(self.project_root / component_name / "docker-compose.test.yaml").exists()',
+    );
     for (const c of run.changes.filter((x) => x.path.endsWith('.py'))) {
       execFileSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: c.content });
     }
@@ -37,18 +41,32 @@ describe('runCodemods on lumiere', () => {
   it('rewrites the CI workflow into a block scalar and the Makefile into make -C lines when archiving', async () => {
     const run = await runCodemods(new DiskSnapshot(join(fixtures, 'lumiere')), lumiereContext(true));
     const workflow = content(run, '.github/workflows/test.yml');
-    const steps = (parseYaml(workflow) as { jobs: { integration: { steps: { run?: string }[] } } }).jobs.integration.steps;
+    const steps = (parseYaml(workflow) as { jobs: { integration: { steps: { run?: string }[] } } }).jobs
+      .integration.steps;
     expect(steps[1]!.run).toBe(
       'docker compose -f pourtier/docker-compose.test.yaml --profile integration --env-file .env up -d\n' +
         'docker compose -f passeur/docker-compose.test.yaml --profile integration --env-file .env up -d\n',
     );
-    expect(steps[3]!.run).toContain('docker compose -f passeur/docker-compose.test.yaml --env-file .env down -v');
+    expect(steps[3]!.run).toContain(
+      'docker compose -f passeur/docker-compose.test.yaml --env-file .env down -v',
+    );
     const makefile = content(run, 'Makefile');
     expect(makefile).toContain('dev:\n\t$(MAKE) -C pourtier dev\n\t$(MAKE) -C passeur dev\n');
     expect(makefile).toContain('test:\n\tlaborant test --all');
-    const rewritten = run.references.filter((r) => r.action === 'rewritten').map((r) => `${r.file}:${r.line}`);
-    expect(rewritten).toEqual(expect.arrayContaining(['.github/workflows/test.yml:9', '.github/workflows/test.yml:14', 'Makefile:4', 'Makefile:7']));
-    const prose = run.references.find((r) => r.file === 'docs/DOCKER_COMPOSE_USAGE.md' && r.action === 'report');
+    const rewritten = run.references
+      .filter((r) => r.action === 'rewritten')
+      .map((r) => `${r.file}:${r.line}`);
+    expect(rewritten).toEqual(
+      expect.arrayContaining([
+        '.github/workflows/test.yml:9',
+        '.github/workflows/test.yml:14',
+        'Makefile:4',
+        'Makefile:7',
+      ]),
+    );
+    const prose = run.references.find(
+      (r) => r.file === 'docs/DOCKER_COMPOSE_USAGE.md' && r.action === 'report',
+    );
     expect(prose?.line).toBe(7);
     // Files already in the archive directory are not references to rewrite.
     expect(run.references.some((r) => r.file.startsWith('todo/'))).toBe(false);
@@ -56,7 +74,10 @@ describe('runCodemods on lumiere', () => {
 
   it('reports but does not rewrite command lines while the root files stay', async () => {
     const run = await runCodemods(new DiskSnapshot(join(fixtures, 'lumiere')), lumiereContext(false));
-    expect(run.changes.map((c) => c.path).sort()).toEqual(['laborant/src/laborant/core/docker_test_executor.py', 'laborant/src/laborant/core/orchestrator.py']);
+    expect(run.changes.map((c) => c.path).sort()).toEqual([
+      'laborant/src/laborant/core/docker_test_executor.py',
+      'laborant/src/laborant/core/orchestrator.py',
+    ]);
     const ci = run.references.filter((r) => r.file === '.github/workflows/test.yml');
     expect(ci.map((r) => [r.line, r.action])).toEqual([
       [9, 'report'],
@@ -64,7 +85,9 @@ describe('runCodemods on lumiere', () => {
     ]);
     expect(ci[0]!.note).toMatch(/rewritten when archived/);
     // Without an archive the helper falls back to the root file only.
-    expect(content(run, 'laborant/src/laborant/core/docker_test_executor.py')).toContain('for old_location in (self.project_root / "docker-compose.test.yaml",):');
+    expect(content(run, 'laborant/src/laborant/core/docker_test_executor.py')).toContain(
+      'for old_location in (self.project_root / "docker-compose.test.yaml",):',
+    );
   });
 
   it('is idempotent across runs: codemods on their own output change nothing', async () => {
@@ -91,7 +114,9 @@ describe('runCodemods on js-orchestrator', () => {
     const run = await runCodemods(new DiskSnapshot(join(fixtures, 'js-orchestrator')), jsContext(true));
     const executor = content(run, 'tools/test-runner/src/docker-executor.ts');
     expect(executor).toContain('this.composeFile = this.composeFileFor(component);');
-    expect(executor).toContain("path.join(this.root, ({ api: 'packages/api', worker: 'packages/worker', web: 'packages/web' } as Record<string, string>)[component] ?? component, 'docker-compose.test.yml')");
+    expect(executor).toContain(
+      "path.join(this.root, ({ api: 'packages/api', worker: 'packages/worker', web: 'packages/web' } as Record<string, string>)[component] ?? component, 'docker-compose.test.yml')",
+    );
     expect(executor).toContain("path.join(this.root, 'todo', 'docker-compose.test.yml')");
     const categories = content(run, 'tools/test-runner/src/categories.ts');
     expect(categories).toContain("if (category === 'e2e') return true;");
@@ -105,7 +130,9 @@ describe('runCodemods on js-orchestrator', () => {
 
   it('rewrites the CI workflow and package.json scripts when archiving, keeping them valid', async () => {
     const run = await runCodemods(new DiskSnapshot(join(fixtures, 'js-orchestrator')), jsContext(true));
-    const ci = parseYaml(content(run, '.github/workflows/ci.yml')) as { jobs: { test: { steps: { run?: string }[] } } };
+    const ci = parseYaml(content(run, '.github/workflows/ci.yml')) as {
+      jobs: { test: { steps: { run?: string }[] } };
+    };
     expect(ci.jobs.test.steps[2]!.run).toBe(
       'docker compose -f packages/api/docker-compose.test.yml up -d --wait\ndocker compose -f packages/worker/docker-compose.test.yml up -d --wait\n',
     );
@@ -119,7 +146,9 @@ describe('runCodemods on js-orchestrator', () => {
   it('reports the CI line when not archiving', async () => {
     const run = await runCodemods(new DiskSnapshot(join(fixtures, 'js-orchestrator')), jsContext(false));
     expect(run.changes.some((c) => c.path === '.github/workflows/ci.yml')).toBe(false);
-    expect(run.references.filter((r) => r.file === '.github/workflows/ci.yml').map((r) => [r.line, r.action])).toEqual([
+    expect(
+      run.references.filter((r) => r.file === '.github/workflows/ci.yml').map((r) => [r.line, r.action]),
+    ).toEqual([
       [10, 'report'],
       [15, 'report'],
     ]);

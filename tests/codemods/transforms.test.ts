@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import type { ComposeTransformOptions, SiteReport, TransformFile } from '../../transforms/lib/options.js';
 
 const dir = join(import.meta.dirname, '../../transforms/__testfixtures__');
-type Transform = (file: TransformFile, api: { report: (s: SiteReport) => void }, o: ComposeTransformOptions) => Promise<string | null | undefined>;
+type Transform = (
+  file: TransformFile,
+  api: { report: (s: SiteReport) => void },
+  o: ComposeTransformOptions,
+) => Promise<string | null | undefined>;
 
 import composePath from '../../transforms/compose-path.js';
 import composePathPy from '../../transforms/compose-path-py.js';
@@ -33,7 +37,9 @@ function optionsFor(file: string): ComposeTransformOptions {
 
 async function run(transform: string, file: string, source: string) {
   const reports: SiteReport[] = [];
-  const out = await (await load(transform))({ path: file, source }, { report: (r) => reports.push(r) }, optionsFor(file));
+  const out = await (
+    await load(transform)
+  )({ path: file, source }, { report: (r) => reports.push(r) }, optionsFor(file));
   return { out, reports, text: typeof out === 'string' ? out : source };
 }
 
@@ -41,7 +47,11 @@ function assertParses(file: string, text: string): void {
   if (file.endsWith('.py')) {
     execFileSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: text });
   } else {
-    const r = ts.transpileModule(text, { fileName: file, reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext } });
+    const r = ts.transpileModule(text, {
+      fileName: file,
+      reportDiagnostics: true,
+      compilerOptions: { module: ts.ModuleKind.ESNext },
+    });
     expect(r.diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) ?? []).toEqual([]);
   }
 }
@@ -86,7 +96,11 @@ describe('transform fixtures', () => {
 
   it('returns undefined (unmodified) for files with nothing to change', async () => {
     for (const f of ['compose-path.unchanged.input.ts', 'compose-path-py.unchanged.input.py']) {
-      const r = await run(f.startsWith('compose-path-py') ? 'compose-path-py' : 'compose-path', f, readFileSync(join(dir, f), 'utf8'));
+      const r = await run(
+        f.startsWith('compose-path-py') ? 'compose-path-py' : 'compose-path',
+        f,
+        readFileSync(join(dir, f), 'utf8'),
+      );
       expect(r.out).toBeUndefined();
       expect(r.reports).toEqual([]);
     }
@@ -130,7 +144,9 @@ print(os.path.relpath(_get_compose_file_path(d, "api"), d))
     const src = readFileSync(join(dir, 'compose-path.function.input.ts'), 'utf8');
     const reports: SiteReport[] = [];
     const opts = { ...optionsFor('a.ts'), componentDirs: { api: 'packages/api' } };
-    const out = await (await load('compose-path'))({ path: 'a.ts', source: src }, { report: (r) => reports.push(r) }, opts);
+    const out = await (
+      await load('compose-path')
+    )({ path: 'a.ts', source: src }, { report: (r) => reports.push(r) }, opts);
     expect(out).toContain('({ api: "packages/api" } as Record<string, string>)[component] ?? component');
     assertParses('a.ts', out as string);
   });

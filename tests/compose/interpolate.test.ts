@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { interpolate, interpolateDeep, loadDotEnv, variablesIn, varSource } from '../../src/compose/interpolate.js';
+import {
+  interpolate,
+  interpolateDeep,
+  loadDotEnv,
+  variablesIn,
+  varSource,
+} from '../../src/compose/interpolate.js';
 
 const vars = varSource({ SET: 'value', EMPTY: '', PORT: '5432', NESTED: 'inner' });
 
@@ -36,7 +42,9 @@ describe('interpolate', () => {
   }
 
   test('required variables', () => {
-    expect(() => interpolate('${UNSET:?set it}', vars, { file: 'a.yml', line: 3 })).toThrow(/required variable UNSET is missing a value: set it/);
+    expect(() => interpolate('${UNSET:?set it}', vars, { file: 'a.yml', line: 3 })).toThrow(
+      /required variable UNSET is missing a value: set it/,
+    );
     expect(() => interpolate('${EMPTY:?x}', vars)).toThrow(/EMPTY/);
     expect(() => interpolate('${UNSET?}', vars)).toThrow(/UNSET/);
     try {
@@ -60,7 +68,9 @@ test('variablesIn finds names, nested defaults included, once each', () => {
 });
 
 test('interpolateDeep touches values, not keys', () => {
-  expect(interpolateDeep({ '${SET}': ['${SET}', 1, { k: '$PORT' }] }, vars)).toEqual({ '${SET}': ['value', 1, { k: '5432' }] });
+  expect(interpolateDeep({ '${SET}': ['${SET}', 1, { k: '$PORT' }] }, vars)).toEqual({
+    '${SET}': ['value', 1, { k: '5432' }],
+  });
 });
 
 test('loadDotEnv: comments, quotes, export, inline comments, multi-line, references', () => {

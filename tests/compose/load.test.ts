@@ -20,12 +20,26 @@ describe('lumiere', () => {
   const dev = loadProject(snap, ['docker-compose.development.yaml'], 'dev');
 
   test('services, paths, interpolation kept verbatim', () => {
-    expect([...dev.services.keys()]).toEqual(['postgres', 'redis', 'pourtier', 'courier', 'passeur', 'solana']);
+    expect([...dev.services.keys()]).toEqual([
+      'postgres',
+      'redis',
+      'pourtier',
+      'courier',
+      'passeur',
+      'solana',
+    ]);
     const pg = dev.services.get('postgres')?.config;
     expect(pg?.ports).toEqual(['${PG_PORT:-5432}:5432']);
-    expect(pg?.volumes).toEqual(['postgres_dev_data:/var/lib/postgresql/data', './postgres/init-scripts:/docker-entrypoint-initdb.d:ro']);
+    expect(pg?.volumes).toEqual([
+      'postgres_dev_data:/var/lib/postgresql/data',
+      './postgres/init-scripts:/docker-entrypoint-initdb.d:ro',
+    ]);
     expect(dev.services.get('passeur')?.config.build).toBe('./passeur');
-    expect(dev.services.get('pourtier')?.config.build).toEqual({ context: '.', dockerfile: 'pourtier/Dockerfile', target: 'development' });
+    expect(dev.services.get('pourtier')?.config.build).toEqual({
+      context: '.',
+      dockerfile: 'pourtier/Dockerfile',
+      target: 'development',
+    });
     expect(dev.volumes).toEqual({ postgres_dev_data: null });
     expect(dev.projectName).toBe('lumiere');
   });
@@ -33,30 +47,48 @@ describe('lumiere', () => {
   test('origin, positions and comments', () => {
     const pourtier = dev.services.get('pourtier');
     expect(pourtier?.origin).toEqual({ file: 'docker-compose.development.yaml', line: 27, col: 3 });
-    expect(pourtier?.positions.get('build.dockerfile')).toEqual({ file: 'docker-compose.development.yaml', line: 30, col: 7 });
+    expect(pourtier?.positions.get('build.dockerfile')).toEqual({
+      file: 'docker-compose.development.yaml',
+      line: 30,
+      col: 7,
+    });
     expect(pourtier?.positions.get('environment.REDIS_URL')?.line).toBe(40);
     expect(pourtier?.positions.get('ports[0]')?.line).toBe(35);
     expect(dev.services.get('passeur')?.positions.get('environment.POURTIER_URL')?.line).toBe(66);
     expect(dev.comments.get('services.pourtier.ports[0]')).toEqual({ after: ' API' });
-    expect(dev.comments.get('services.postgres')?.before).toBe(' Shared database; each component gets its own schema.');
+    expect(dev.comments.get('services.postgres')?.before).toBe(
+      ' Shared database; each component gets its own schema.',
+    );
   });
 });
 
 describe('layered', () => {
   const snap = new DiskSnapshot('fixtures/layered');
   const cache = new Map<string, ComposeFile>();
-  const ci = loadProject(snap, ['docker-compose.yml', 'docker-compose.test.yml', 'docker-compose.ci.yml'], 'ci', { cache });
+  const ci = loadProject(
+    snap,
+    ['docker-compose.yml', 'docker-compose.test.yml', 'docker-compose.ci.yml'],
+    'ci',
+    { cache },
+  );
 
   test('tags applied across three layers', () => {
     const api = ci.services.get('api')?.config;
     expect(api?.ports).toEqual(['8001:8000']);
-    expect(api?.volumes).toEqual(['./api/tests:/app/tests', { type: 'volume', source: 'venv_shared', target: '/app/.venv' }]);
+    expect(api?.volumes).toEqual([
+      './api/tests:/app/tests',
+      { type: 'volume', source: 'venv_shared', target: '/app/.venv' },
+    ]);
     expect(ci.services.get('traefik')?.config.command).toBeUndefined();
     expect(ci.services.get('postgres')?.config.volumes).toBeUndefined();
     expect(ci.services.get('postgres')?.config.tmpfs).toEqual(['/var/lib/postgresql/data']);
     expect(ci.networks).toEqual({ proxy: { external: false, driver: 'bridge' } });
     expect(Object.keys(ci.extensions)).toEqual(['x-app-env', 'x-healthcheck', 'x-app-service']);
-    expect(ci.services.get('api')?.sources).toEqual(['docker-compose.yml', 'docker-compose.test.yml', 'docker-compose.ci.yml']);
+    expect(ci.services.get('api')?.sources).toEqual([
+      'docker-compose.yml',
+      'docker-compose.test.yml',
+      'docker-compose.ci.yml',
+    ]);
   });
 
   test('later layer wins for positions and comments of the same key', () => {
@@ -68,9 +100,17 @@ describe('layered', () => {
   test('the parse cache is shared across environments', () => {
     const before = cache.get('docker-compose.yml');
     expect(before).toBeDefined();
-    const dev = loadProject(snap, ['docker-compose.yml', 'docker-compose.dev.yml', 'docker-compose.override.yml'], 'dev', { cache });
+    const dev = loadProject(
+      snap,
+      ['docker-compose.yml', 'docker-compose.dev.yml', 'docker-compose.override.yml'],
+      'dev',
+      { cache },
+    );
     expect(cache.get('docker-compose.yml')).toBe(before);
-    expect(dev.services.get('app')?.config.volumes).toEqual([{ type: 'bind', source: './app', target: '/app' }, '~/.config/aws:/root/.aws:ro']);
+    expect(dev.services.get('app')?.config.volumes).toEqual([
+      { type: 'bind', source: './app', target: '/app' },
+      '~/.config/aws:/root/.aws:ro',
+    ]);
     // The base's list still holds only its own entries: layering did not mutate a shared value.
     expect(ci.services.get('app')?.config.ports).toEqual(['5001:5000']);
   });
@@ -82,15 +122,32 @@ describe('modular: include and extends', () => {
 
   test('paths inside extended and included files are made repo-relative', () => {
     const nest = dev.services.get('nestjs-api');
-    expect(nest?.config.build).toEqual({ context: './apps/nestjs-api', dockerfile: 'Dockerfile', args: { NODE_VERSION: '20' } });
+    expect(nest?.config.build).toEqual({
+      context: './apps/nestjs-api',
+      dockerfile: 'Dockerfile',
+      args: { NODE_VERSION: '20' },
+    });
     expect(nest?.config.volumes).toEqual(['./apps/nestjs-api/src:/app/src']);
     expect(nest?.config.env_file).toEqual(['./docker-compose/environments/.env.shared']);
     expect(nest?.config.extends).toBeUndefined();
-    expect(nest?.sources).toEqual(['docker-compose/services/nestjs.yml', 'docker-compose.yml', 'docker-compose.dev.yml']);
-    expect(dev.services.get('mongodb')?.config.volumes).toEqual(['mongodb_data:/data/db', './infra/mongo/init.js:/docker-entrypoint-initdb.d/init.js:ro']);
-    expect(dev.services.get('mongodb')?.interpolationEnvFiles).toEqual(['docker-compose/environments/.env.development']);
+    expect(nest?.sources).toEqual([
+      'docker-compose/services/nestjs.yml',
+      'docker-compose.yml',
+      'docker-compose.dev.yml',
+    ]);
+    expect(dev.services.get('mongodb')?.config.volumes).toEqual([
+      'mongodb_data:/data/db',
+      './infra/mongo/init.js:/docker-entrypoint-initdb.d/init.js:ro',
+    ]);
+    expect(dev.services.get('mongodb')?.interpolationEnvFiles).toEqual([
+      'docker-compose/environments/.env.development',
+    ]);
     // The base declared a mapping, so the merged value stays a mapping.
-    expect(dev.services.get('fastify-api')?.config.environment).toEqual({ PORT: '3001', MONGODB_URI: 'mongodb://mongodb:27017/codiesvibe', LOG_LEVEL: 'debug' });
+    expect(dev.services.get('fastify-api')?.config.environment).toEqual({
+      PORT: '3001',
+      MONGODB_URI: 'mongodb://mongodb:27017/codiesvibe',
+      LOG_LEVEL: 'debug',
+    });
     expect(dev.volumes).toEqual({ mongodb_data: null });
   });
 
@@ -102,12 +159,15 @@ describe('modular: include and extends', () => {
 describe('errors', () => {
   test('extends cycle names the chain', () => {
     const snap = new MemorySnapshot({
-      'docker-compose.yml': 'services:\n  a:\n    extends: b\n  b:\n    extends:\n      file: other/x.yml\n      service: c\n',
+      'docker-compose.yml':
+        'services:\n  a:\n    extends: b\n  b:\n    extends:\n      file: other/x.yml\n      service: c\n',
       'other/x.yml': 'services:\n  c:\n    extends:\n      file: ../docker-compose.yml\n      service: a\n',
     });
     const e = loadError(() => loadProject(snap, ['docker-compose.yml'], 'dev'));
     expect(e.code).toBe('compose-cycle');
-    expect(e.message).toBe('extends cycle: docker-compose.yml#a -> docker-compose.yml#b -> other/x.yml#c -> docker-compose.yml#a');
+    expect(e.message).toBe(
+      'extends cycle: docker-compose.yml#a -> docker-compose.yml#b -> other/x.yml#c -> docker-compose.yml#a',
+    );
   });
 
   test('include cycle names the chain', () => {
@@ -118,7 +178,9 @@ describe('errors', () => {
     });
     const e = loadError(() => loadProject(snap, ['docker-compose.yml'], 'dev'));
     expect(e.code).toBe('compose-cycle');
-    expect(e.message).toBe('include cycle: docker-compose.yml -> infra/a.yml -> infra/b.yml -> docker-compose.yml');
+    expect(e.message).toBe(
+      'include cycle: docker-compose.yml -> infra/a.yml -> infra/b.yml -> docker-compose.yml',
+    );
   });
 
   test('missing extended service and missing file', () => {
@@ -131,12 +193,16 @@ describe('errors', () => {
   });
 
   test('a compose file that is a symlink out of the repo', () => {
-    const snap = new MemorySnapshot({ 'docker-compose.yml': 'services: {}\n' }, '/repo', { 'docker-compose.yml': null });
+    const snap = new MemorySnapshot({ 'docker-compose.yml': 'services: {}\n' }, '/repo', {
+      'docker-compose.yml': null,
+    });
     expect(loadError(() => loadProject(snap, ['docker-compose.yml'], 'dev')).code).toBe('path-outside-repo');
   });
 
   test('extends of a file outside the repository', () => {
-    const snap = new MemorySnapshot({ 'docker-compose.yml': 'services:\n  a:\n    extends: {file: ../../etc/x.yml, service: a}\n' });
+    const snap = new MemorySnapshot({
+      'docker-compose.yml': 'services:\n  a:\n    extends: {file: ../../etc/x.yml, service: a}\n',
+    });
     expect(loadError(() => loadProject(snap, ['docker-compose.yml'], 'dev')).code).toBe('path-outside-repo');
   });
 
@@ -154,7 +220,9 @@ test('!reset on a whole service removes it; relative paths of override layers us
     'deploy/compose.yaml': 'services:\n  a:\n    image: x\n  b:\n    build: ./b\n',
     'deploy/compose.test.yaml': 'services:\n  a: !reset null\n  b:\n    volumes: [./data:/data]\n',
   });
-  const p = loadProject(snap, ['deploy/compose.yaml', 'deploy/compose.test.yaml'], 'test', { projectName: 'X' });
+  const p = loadProject(snap, ['deploy/compose.yaml', 'deploy/compose.test.yaml'], 'test', {
+    projectName: 'X',
+  });
   expect([...p.services.keys()]).toEqual(['b']);
   expect(p.services.get('b')?.config).toEqual({ build: './deploy/b', volumes: ['./deploy/data:/data'] });
   expect(p.projectName).toBe('X');
@@ -172,7 +240,14 @@ test('performance: 1,000 services across 200 component-sized files', () => {
     const lines = ['x-base: &base', '  restart: unless-stopped', '  environment: {LOG: info}', 'services:'];
     for (let s = 0; s < 5; s++) {
       const n = `svc${f}-${s}`;
-      lines.push(`  ${n}:`, '    <<: *base', `    build: ./c${f}`, `    ports: ["${10000 + f * 5 + s}:80"]`, `    volumes: ["./c${f}/src:/app/src"]`, `    depends_on: [db${f}]`);
+      lines.push(
+        `  ${n}:`,
+        '    <<: *base',
+        `    build: ./c${f}`,
+        `    ports: ["${10000 + f * 5 + s}:80"]`,
+        `    volumes: ["./c${f}/src:/app/src"]`,
+        `    depends_on: [db${f}]`,
+      );
     }
     lines.push(`  db${f}:`, '    image: postgres:16');
     files[`compose.c${f}.yaml`] = lines.join('\n');

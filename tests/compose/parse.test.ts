@@ -19,9 +19,30 @@ describe('parseComposeFile errors carry code, one-line message and 1-based posit
     ['duplicate key', 'services:\n  a:\n    image: x\n    image: y\n', 'yaml-duplicate-key', 4, 5, /unique/],
     ['top-level list', '- a\n- b\n', 'compose-shape', 1, 1, /top-level must be a mapping/],
     ['services as list', 'services:\n  - a\n', 'compose-shape', 2, 3, /'services' must be a mapping/],
-    ['service as string', 'services:\n  web: nginx\n', 'compose-shape', 2, 8, /service 'web' must be a mapping/],
-    ['invalid service name', 'services:\n  web app:\n    image: x\n', 'compose-service-name', 2, 3, /invalid service name "web app"/],
-    ['service name starting with a dash', 'services:\n  -web:\n    image: x\n', 'compose-service-name', 2, 3, /invalid service name/],
+    [
+      'service as string',
+      'services:\n  web: nginx\n',
+      'compose-shape',
+      2,
+      8,
+      /service 'web' must be a mapping/,
+    ],
+    [
+      'invalid service name',
+      'services:\n  web app:\n    image: x\n',
+      'compose-service-name',
+      2,
+      3,
+      /invalid service name "web app"/,
+    ],
+    [
+      'service name starting with a dash',
+      'services:\n  -web:\n    image: x\n',
+      'compose-service-name',
+      2,
+      3,
+      /invalid service name/,
+    ],
   ];
   for (const [name, text, code, line, col, message] of cases) {
     test(name, () => {
@@ -62,7 +83,8 @@ describe('parseComposeFile errors carry code, one-line message and 1-based posit
 
 describe('parseComposeFile success', () => {
   test('custom tags survive a round trip and are visible as markers', () => {
-    const text = 'services:\n  a:\n    ports: !override\n      - "1:1"\n    volumes: !reset []\n    command: !reset null\n';
+    const text =
+      'services:\n  a:\n    ports: !override\n      - "1:1"\n    volumes: !reset []\n    command: !reset null\n';
     const f = parseComposeFile('x.yml', text);
     expect(f.doc.warnings).toEqual([]);
     const out = f.doc.toString();
@@ -89,7 +111,8 @@ describe('parseComposeFile success', () => {
   });
 
   test('a list of merge sources: earlier sources win', () => {
-    const text = 'x1: &one {a: 1, b: 1}\nx2: &two {b: 2, c: 2}\nservices:\n  s:\n    <<: [*one, *two]\n    image: x\n';
+    const text =
+      'x1: &one {a: 1, b: 1}\nx2: &two {b: 2, c: 2}\nservices:\n  s:\n    <<: [*one, *two]\n    image: x\n';
     const v = toValue(parseComposeFile('x.yml', text)) as Record<string, Record<string, unknown>>;
     expect(v.services?.s).toEqual({ a: 1, b: 1, c: 2, image: 'x' });
   });

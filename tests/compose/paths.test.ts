@@ -28,7 +28,8 @@ describe('resolveRelative', () => {
     ['${HOME}/x', 'a', '${HOME}/x'],
     ['$PWD/x', 'a', '$PWD/x'],
   ];
-  for (const [p, dir, want] of table) test(`${p} in ${dir || '<root>'}`, () => expect(resolveRelative(p, dir)).toBe(want));
+  for (const [p, dir, want] of table)
+    test(`${p} in ${dir || '<root>'}`, () => expect(resolveRelative(p, dir)).toBe(want));
 });
 
 describe('rebasePath', () => {
@@ -43,7 +44,9 @@ describe('rebasePath', () => {
 
   const seg = fc.stringMatching(/^[a-z0-9_-]{1,6}$/);
   const dir = fc.array(seg, { maxLength: 5 }).map((s) => s.join('/'));
-  const rel = fc.array(fc.oneof(seg, fc.constant('..'), fc.constant('.')), { minLength: 1, maxLength: 6 }).map((s) => s.join('/'));
+  const rel = fc
+    .array(fc.oneof(seg, fc.constant('..'), fc.constant('.')), { minLength: 1, maxLength: 6 })
+    .map((s) => s.join('/'));
 
   test('property: rebasing then resolving from the new dir reaches the same place', () => {
     fc.assert(
@@ -51,7 +54,9 @@ describe('rebasePath', () => {
         const moved = rebasePath(p, from, to);
         const abs = (q: string, d: string): string => posix.join('/root/repo', d, q);
         expect(abs(moved, to)).toBe(abs(p, from));
-        expect(moved === '.' || moved.startsWith('./') || moved.startsWith('../') || moved === '..').toBe(true);
+        expect(moved === '.' || moved.startsWith('./') || moved.startsWith('../') || moved === '..').toBe(
+          true,
+        );
       }),
       { numRuns: 500 },
     );
@@ -85,8 +90,18 @@ test('mapServicePaths visits every path-bearing service key and nothing else', (
   const out = mapServicePaths(
     {
       image: './not-a-path',
-      build: { context: './api', dockerfile: 'Dockerfile.dev', additional_contexts: { lib: '../lib', base: 'docker-image://alpine' } },
-      volumes: ['./src:/app', 'named:/data', '/anon', { type: 'bind', source: './x', target: '/x' }, { type: 'volume', source: 'v', target: '/v' }],
+      build: {
+        context: './api',
+        dockerfile: 'Dockerfile.dev',
+        additional_contexts: { lib: '../lib', base: 'docker-image://alpine' },
+      },
+      volumes: [
+        './src:/app',
+        'named:/data',
+        '/anon',
+        { type: 'bind', source: './x', target: '/x' },
+        { type: 'volume', source: 'v', target: '/v' },
+      ],
       env_file: ['.env', { path: './b.env', required: false }],
       label_file: './labels',
       extends: { file: '../base.yml', service: 'b' },
@@ -111,9 +126,17 @@ test('mapServicePaths visits every path-bearing service key and nothing else', (
       'develop.watch.path:./src',
     ].sort(),
   );
-  expect(out.volumes).toEqual(['R(./src):/app', 'named:/data', '/anon', { type: 'bind', source: 'R(./x)', target: '/x' }, { type: 'volume', source: 'v', target: '/v' }]);
+  expect(out.volumes).toEqual([
+    'R(./src):/app',
+    'named:/data',
+    '/anon',
+    { type: 'bind', source: 'R(./x)', target: '/x' },
+    { type: 'volume', source: 'v', target: '/v' },
+  ]);
   expect(out.image).toBe('./not-a-path');
-  expect(mapServicePaths({ build: 'https://github.com/a/b.git#main' }, () => 'X').build).toBe('https://github.com/a/b.git#main');
+  expect(mapServicePaths({ build: 'https://github.com/a/b.git#main' }, () => 'X').build).toBe(
+    'https://github.com/a/b.git#main',
+  );
   const ids = new Set(PATH_KEYS.map((k) => k.id));
   for (const s of seen) expect(ids.has(s.split(':')[0] as never)).toBe(true);
 });
@@ -121,7 +144,9 @@ test('mapServicePaths visits every path-bearing service key and nothing else', (
 test('mapIncludePaths handles string, list and long forms', () => {
   const fn = (p: string): string => `R(${p})`;
   expect(mapIncludePaths('a.yml', fn)).toBe('R(a.yml)');
-  expect(mapIncludePaths(['a.yml', { path: ['b.yml', 'c.yml'], env_file: 'e.env', project_directory: 'd' }], fn)).toEqual([
+  expect(
+    mapIncludePaths(['a.yml', { path: ['b.yml', 'c.yml'], env_file: 'e.env', project_directory: 'd' }], fn),
+  ).toEqual([
     'R(a.yml)',
     { path: ['R(b.yml)', 'R(c.yml)'], env_file: 'R(e.env)', project_directory: 'R(d)' },
   ]);

@@ -5,7 +5,16 @@ import { loadDotEnv, varSource } from '../../src/compose/interpolate.js';
 import { loadProject } from '../../src/compose/load.js';
 import type { YamlMap } from '../../src/compose/types.js';
 import { DiskSnapshot } from '../../src/repo/disk.js';
-import { REFEREE_ENV, ours, runReferee, skipReferee, stripTagged, taggedKeys, theirs, variantOf } from './referee.js';
+import {
+  REFEREE_ENV,
+  ours,
+  runReferee,
+  skipReferee,
+  stripTagged,
+  taggedKeys,
+  theirs,
+  variantOf,
+} from './referee.js';
 
 interface Case {
   fixture: string;
@@ -64,19 +73,25 @@ const cases: Case[] = [
     variant: strippedVariant('layered', ['docker-compose.test.yml', 'docker-compose.ci.yml']),
     expected: {
       ...LAYERED_TEST_EXPECTED,
-      'api.volumes': ['./api/tests:/app/tests', { type: 'volume', source: 'venv_shared', target: '/app/.venv' }],
+      'api.volumes': [
+        './api/tests:/app/tests',
+        { type: 'volume', source: 'venv_shared', target: '/app/.venv' },
+      ],
       'traefik.command': undefined,
     },
   },
-  ...[['docker-compose.yml'], ['docker-compose.yml', 'docker-compose.dev.yml']].map(
-    (files): Case => ({
-      fixture: 'modular',
-      env: files.length === 1 ? 'default' : 'dev',
-      files,
-      variant: { 'docker-compose.yml': readFileSync(resolve('tests/compose/referee-variants/modular/docker-compose.yml'), 'utf8') },
-      extraDotEnv: read('modular', 'docker-compose/environments/.env.development'),
-    }),
-  ),
+  ...[['docker-compose.yml'], ['docker-compose.yml', 'docker-compose.dev.yml']].map((files): Case => ({
+    fixture: 'modular',
+    env: files.length === 1 ? 'default' : 'dev',
+    files,
+    variant: {
+      'docker-compose.yml': readFileSync(
+        resolve('tests/compose/referee-variants/modular/docker-compose.yml'),
+        'utf8',
+      ),
+    },
+    extraDotEnv: read('modular', 'docker-compose/environments/.env.development'),
+  })),
 ];
 
 describe.skipIf(skipReferee)('merged model equals docker-compose config, service by service', () => {
@@ -87,7 +102,11 @@ describe.skipIf(skipReferee)('merged model equals docker-compose config, service
       const replace = { ...(c.variant ?? {}) };
       if (c.extraDotEnv) replace['.env'] = `${read(c.fixture, '.env')}\n${c.extraDotEnv}`;
       const dir = variantOf(fixture(c.fixture), replace);
-      const profiles = [...new Set([...project.services.values()].flatMap((s) => (s.config.profiles as string[] | undefined) ?? []))];
+      const profiles = [
+        ...new Set(
+          [...project.services.values()].flatMap((s) => (s.config.profiles as string[] | undefined) ?? []),
+        ),
+      ];
       const ref = runReferee(dir, c.files, profiles);
       const rootEnv = loadDotEnv(snapshot.read('.env') ?? '');
 
@@ -107,7 +126,8 @@ describe.skipIf(skipReferee)('merged model equals docker-compose config, service
             const [svcName, field] = key.split('.') as [string, string];
             if (svcName !== name) continue;
             // The referee cannot read !reset/!override: this key is judged against the value written here.
-            const want = value === undefined ? undefined : ours({ [field]: value } as YamlMap, dir, vars)[field];
+            const want =
+              value === undefined ? undefined : ours({ [field]: value } as YamlMap, dir, vars)[field];
             expect(mine[field], key).toEqual(want);
             delete mine[field];
             delete theirsCfg[field];

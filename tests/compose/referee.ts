@@ -37,7 +37,12 @@ export const REFEREE_ENV: Record<string, string> = {
 
 export function runReferee(dir: string, files: string[], profiles: string[]): YamlMap {
   const args = [...files.flatMap((f) => ['-f', f]), ...profiles.flatMap((p) => ['--profile', p]), 'config'];
-  const out = execFileSync(DOCKER_COMPOSE, args, { cwd: dir, env: REFEREE_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(DOCKER_COMPOSE, args, {
+    cwd: dir,
+    env: REFEREE_ENV,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const doc = parseDocument(out).toJS() as { services?: YamlMap };
   return doc.services ?? {};
 }
@@ -78,7 +83,8 @@ export function variantOf(fixtureDir: string, replace: Record<string, string>): 
   return dir;
 }
 
-const isMap = (v: YamlValue | undefined): v is YamlMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isMap = (v: YamlValue | undefined): v is YamlMap =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function sortBy<T extends YamlValue>(items: T[], key: (v: T) => string): T[] {
   return [...items].sort((a, b) => key(a).localeCompare(key(b)));
@@ -101,11 +107,14 @@ export function comparable(normalized: YamlMap): YamlMap {
     delete out.env_file;
   }
   if (isMap(out.environment)) {
-    out.environment = Object.fromEntries(Object.entries(out.environment).sort(([a], [b]) => a.localeCompare(b)));
+    out.environment = Object.fromEntries(
+      Object.entries(out.environment).sort(([a], [b]) => a.localeCompare(b)),
+    );
     if (Object.keys(out.environment).length === 0) delete out.environment;
   }
   if (Array.isArray(out.ports)) out.ports = sortBy(out.ports, (p) => JSON.stringify(p));
-  if (Array.isArray(out.volumes)) out.volumes = sortBy(out.volumes, (v) => (isMap(v) ? String(v.target) : String(v)));
+  if (Array.isArray(out.volumes))
+    out.volumes = sortBy(out.volumes, (v) => (isMap(v) ? String(v.target) : String(v)));
   if (isMap(out.depends_on)) {
     const deps: YamlMap = {};
     for (const [k, d] of Object.entries(out.depends_on)) {
@@ -125,5 +134,7 @@ export function ours(config: YamlMap, projectDir: string, vars: VarSource): Yaml
 
 /** The referee's side: already interpolated and absolute, only reshaped. */
 export function theirs(config: YamlMap, projectDir: string): YamlMap {
-  return comparable(normalizeService(config, { projectDir, vars: () => undefined, home: homedir(), interpolate: false }));
+  return comparable(
+    normalizeService(config, { projectDir, vars: () => undefined, home: homedir(), interpolate: false }),
+  );
 }

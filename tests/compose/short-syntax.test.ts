@@ -9,7 +9,10 @@ describe('short port syntax', () => {
     ['127.0.0.1:53:53/udp', { hostIp: '127.0.0.1', published: '53', target: '53', protocol: 'udp' }],
     ['[::1]:80:80', { hostIp: '::1', published: '80', target: '80', protocol: 'tcp' }],
     ['${PG_PORT:-5432}:5432', { hostIp: '', published: '${PG_PORT:-5432}', target: '5432', protocol: 'tcp' }],
-    ['${BIND:-0.0.0.0}:${PORT:-80}:80', { hostIp: '${BIND:-0.0.0.0}', published: '${PORT:-80}', target: '80', protocol: 'tcp' }],
+    [
+      '${BIND:-0.0.0.0}:${PORT:-80}:80',
+      { hostIp: '${BIND:-0.0.0.0}', published: '${PORT:-80}', target: '80', protocol: 'tcp' },
+    ],
     ['8000-8010:8000-8010', { hostIp: '', published: '8000-8010', target: '8000-8010', protocol: 'tcp' }],
   ])('%s', (spec, expected) => {
     expect(parseShortPort(spec)).toEqual(expected);

@@ -53,14 +53,32 @@ describe('validateComposeText', () => {
   });
 
   test('unknown keys and wrong types are reported at the offending line', async () => {
-    const text = ['services:', '  web:', '    image: nginx', '    prots:', '      - "80:80"', '    restart: [always]'].join('\n');
+    const text = [
+      'services:',
+      '  web:',
+      '    image: nginx',
+      '    prots:',
+      '      - "80:80"',
+      '    restart: [always]',
+    ].join('\n');
     const issues = await validateComposeText('c.yml', text);
-    expect(issues).toContainEqual({ file: 'c.yml', line: 4, col: 5, message: "services.web: unknown key 'prots'" });
-    expect(issues.find((i) => i.message.startsWith('services.web.restart'))).toMatchObject({ line: 6, col: 14 });
+    expect(issues).toContainEqual({
+      file: 'c.yml',
+      line: 4,
+      col: 5,
+      message: "services.web: unknown key 'prots'",
+    });
+    expect(issues.find((i) => i.message.startsWith('services.web.restart'))).toMatchObject({
+      line: 6,
+      col: 14,
+    });
   });
 
   test('a depends_on condition outside the enum', async () => {
-    const issues = await validateComposeText('c.yml', 'services:\n  a:\n    image: x\n    depends_on:\n      b: {condition: healthy}\n');
+    const issues = await validateComposeText(
+      'c.yml',
+      'services:\n  a:\n    image: x\n    depends_on:\n      b: {condition: healthy}\n',
+    );
     expect(issues.length).toBeGreaterThan(0);
     expect(issues[0]?.line).toBe(5);
   });

@@ -15,8 +15,12 @@ const fail = (text: string): MigrateError => {
 
 describe('config', () => {
   it('reads the default name at the root, YAML or JSON', () => {
-    expect(loadConfig(new MemorySnapshot({ 'compose-migrate.config.yaml': 'ports: keep\n' })).config).toEqual({ ports: 'keep' });
-    expect(loadConfig(new MemorySnapshot({ 'compose-migrate.config.json': '{"containerNames":"drop"}' })).config).toEqual({ containerNames: 'drop' });
+    expect(loadConfig(new MemorySnapshot({ 'compose-migrate.config.yaml': 'ports: keep\n' })).config).toEqual(
+      { ports: 'keep' },
+    );
+    expect(
+      loadConfig(new MemorySnapshot({ 'compose-migrate.config.json': '{"containerNames":"drop"}' })).config,
+    ).toEqual({ containerNames: 'drop' });
     expect(loadConfig(new MemorySnapshot({})).config).toEqual({});
   });
 
@@ -27,7 +31,9 @@ describe('config', () => {
   it('rejects unknown keys and bad values at their line', () => {
     const unknown = fail('ports: shift\ncolour: red\n');
     expect(unknown.format()).toMatch(/^compose-migrate\.config\.yaml:2:1: colour: unknown key/);
-    expect(fail('containerNames: rename\n').format()).toMatch(/:1:\d+: containerNames: must be one of scope, keep, drop/);
+    expect(fail('containerNames: rename\n').format()).toMatch(
+      /:1:\d+: containerNames: must be one of scope, keep, drop/,
+    );
     expect(fail('peers:\n  web: yes-please\n').message).toMatch(/peers: must map/);
     expect(fail('archiveDir: ../outside\n').message).toMatch(/inside the repository/);
     expect(fail('ports: [\n').code).toBe('config-invalid');

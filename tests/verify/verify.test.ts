@@ -7,38 +7,89 @@ describe('verifyComponent on the lumiere fixture', () => {
   const base = snapshotWith(files, []);
   const rendered = renderLumiere(base);
 
-  it.each(rendered.map((r) => [r.path, r] as const))('%s: zero unexplained differences after a correct render', (_, r) => {
-    const snap = snapshotWith(files, rendered);
-    const diffs = verifyComponent({ snapshot: snap, env: r.env, rootFiles: [...ROOT_FILES[r.env]], componentFile: r.path, adjustments: r.applied });
-    expect(diffs).toEqual([]);
-    // The check is not vacuous: the file holds the component's services.
-    expect(r.content).toContain(`${r.component}`);
-  });
+  it.each(rendered.map((r) => [r.path, r] as const))(
+    '%s: zero unexplained differences after a correct render',
+    (_, r) => {
+      const snap = snapshotWith(files, rendered);
+      const diffs = verifyComponent({
+        snapshot: snap,
+        env: r.env,
+        rootFiles: [...ROOT_FILES[r.env]],
+        componentFile: r.path,
+        adjustments: r.applied,
+      });
+      expect(diffs).toEqual([]);
+      // The check is not vacuous: the file holds the component's services.
+      expect(r.content).toContain(`${r.component}`);
+    },
+  );
 
   it('reports a bind path deliberately left un-rebased', () => {
     const dev = rendered.find((r) => r.path === 'pourtier/docker-compose.yaml');
     expect(dev?.content).toContain('- ./src:/app/src');
-    const broken = { ...dev!, content: dev!.content.replace('- ./src:/app/src', '- ./pourtier/src:/app/src') };
+    const broken = {
+      ...dev!,
+      content: dev!.content.replace('- ./src:/app/src', '- ./pourtier/src:/app/src'),
+    };
     const snap = snapshotWith(files, [broken]);
-    const diffs = verifyComponent({ snapshot: snap, env: 'dev', rootFiles: [...ROOT_FILES.dev], componentFile: broken.path, adjustments: broken.applied });
-    expect(diffs).toEqual([{ service: 'pourtier', env: 'dev', path: 'volumes[0].source', original: '/repo/lumiere/pourtier/src', generated: '/repo/lumiere/pourtier/pourtier/src' }]);
+    const diffs = verifyComponent({
+      snapshot: snap,
+      env: 'dev',
+      rootFiles: [...ROOT_FILES.dev],
+      componentFile: broken.path,
+      adjustments: broken.applied,
+    });
+    expect(diffs).toEqual([
+      {
+        service: 'pourtier',
+        env: 'dev',
+        path: 'volumes[0].source',
+        original: '/repo/lumiere/pourtier/src',
+        generated: '/repo/lumiere/pourtier/pourtier/src',
+      },
+    ]);
   });
 
   it('reports changes no adjustment explains, and a volume whose real name would change', () => {
     const dev = rendered.find((r) => r.path === 'passeur/docker-compose.yaml')!;
     const withoutPin = dev.applied.filter((a) => a.kind !== 'volume-name');
-    const text = dev.content.replace(/\n {4}name: .*_postgres_dev_data/, '').replace('POSTGRES_USER: lumiere', 'POSTGRES_USER: other');
+    const text = dev.content
+      .replace(/\n {4}name: .*_postgres_dev_data/, '')
+      .replace('POSTGRES_USER: lumiere', 'POSTGRES_USER: other');
     const snap = snapshotWith(files, [{ path: dev.path, content: text }]);
-    const diffs = verifyComponent({ snapshot: snap, env: 'dev', rootFiles: [...ROOT_FILES.dev], componentFile: dev.path, adjustments: withoutPin });
-    expect(diffs.map((d) => `${d.service}:${d.path}`)).toEqual(['postgres:environment.POSTGRES_USER', ':volumes.postgres_dev_data.name']);
-    expect(diffs[1]).toMatchObject({ original: 'lumiere_postgres_dev_data', generated: 'passeur_postgres_dev_data' });
+    const diffs = verifyComponent({
+      snapshot: snap,
+      env: 'dev',
+      rootFiles: [...ROOT_FILES.dev],
+      componentFile: dev.path,
+      adjustments: withoutPin,
+    });
+    expect(diffs.map((d) => `${d.service}:${d.path}`)).toEqual([
+      'postgres:environment.POSTGRES_USER',
+      ':volumes.postgres_dev_data.name',
+    ]);
+    expect(diffs[1]).toMatchObject({
+      original: 'lumiere_postgres_dev_data',
+      generated: 'passeur_postgres_dev_data',
+    });
   });
 });
 
 describe('verifyService', () => {
   it('explains exactly the adjusted parts', () => {
-    const original = { image: 'postgres:16', container_name: 'db', ports: ['${P:-5432}:5432', '8080:80'], depends_on: ['a', 'b'], profiles: ['x'] };
-    const generated = { image: 'postgres:16', container_name: 'c-db', ports: ['${P:-6432}:5432', '8081:80'], depends_on: { a: { condition: 'service_healthy' } } };
+    const original = {
+      image: 'postgres:16',
+      container_name: 'db',
+      ports: ['${P:-5432}:5432', '8080:80'],
+      depends_on: ['a', 'b'],
+      profiles: ['x'],
+    };
+    const generated = {
+      image: 'postgres:16',
+      container_name: 'c-db',
+      ports: ['${P:-6432}:5432', '8081:80'],
+      depends_on: { a: { condition: 'service_healthy' } },
+    };
     const diffs = verifyService({
       service: 'db',
       env: 'dev',
@@ -55,6 +106,8 @@ describe('verifyService', () => {
       ],
       normalize: { projectDir: '/repo', vars: () => undefined },
     });
-    expect(diffs).toEqual([{ service: 'db', env: 'dev', path: 'ports[1].published', original: '8080', generated: '8081' }]);
+    expect(diffs).toEqual([
+      { service: 'db', env: 'dev', path: 'ports[1].published', original: '8080', generated: '8081' },
+    ]);
   });
 });

@@ -32,7 +32,14 @@ export function asNode(node: unknown): JsNode {
   return node as JsNode;
 }
 
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassMethod', 'ClassPrivateMethod', 'ObjectMethod']);
+const FUNCTION_TYPES = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+  'ClassMethod',
+  'ClassPrivateMethod',
+  'ObjectMethod',
+]);
 
 export function enclosingFunction(path: ASTPath): ASTPath | undefined {
   for (let p: ASTPath | null = path.parent as ASTPath | null; p; p = p.parent as ASTPath | null) {
@@ -50,7 +57,9 @@ export function paramName(param: unknown): string | undefined {
 }
 
 export function params(fn: ASTPath): string[] {
-  return ((asNode(fn.node)['params'] as unknown[]) ?? []).map(paramName).filter((n): n is string => n !== undefined);
+  return ((asNode(fn.node)['params'] as unknown[]) ?? [])
+    .map(paramName)
+    .filter((n): n is string => n !== undefined);
 }
 
 export function componentParam(fn: ASTPath | undefined): string | undefined {
@@ -69,7 +78,9 @@ export function detectStyle(source: string, filePath: string): JsStyle {
   const sq = (source.match(/'/g) ?? []).length;
   const dq = (source.match(/"/g) ?? []).length;
   const withSemi = (source.match(/;\s*$/gm) ?? []).length;
-  const lines = source.split('\n').filter((l) => /[\w)\]'"`]\s*$/.test(l) && !/^\s*(\/\/|\*|\/\*)/.test(l)).length;
+  const lines = source
+    .split('\n')
+    .filter((l) => /[\w)\]'"`]\s*$/.test(l) && !/^\s*(\/\/|\*|\/\*)/.test(l)).length;
   const m = /\{\s*\n([ \t]+)\S/.exec(source);
   return {
     quote: sq >= dq ? "'" : '"',
@@ -92,11 +103,20 @@ export interface ModuleBinding {
 }
 
 /** How this module reaches `path.join` / `fs.existsSync`, reusing its own imports where it can. */
-export function binding(source: string, module: 'path' | 'fs', member: 'join' | 'existsSync', style: JsStyle): ModuleBinding {
+export function binding(
+  source: string,
+  module: 'path' | 'fs',
+  member: 'join' | 'existsSync',
+  style: JsStyle,
+): ModuleBinding {
   const mod = `['"](?:node:)?${module}['"]`;
-  const ns = new RegExp(`import\\s+(?:\\*\\s+as\\s+)?(\\w+)\\s+from\\s+${mod}`).exec(source) ?? new RegExp(`(?:const|let|var)\\s+(\\w+)\\s*=\\s*require\\(\\s*${mod}\\s*\\)`).exec(source);
+  const ns =
+    new RegExp(`import\\s+(?:\\*\\s+as\\s+)?(\\w+)\\s+from\\s+${mod}`).exec(source) ??
+    new RegExp(`(?:const|let|var)\\s+(\\w+)\\s*=\\s*require\\(\\s*${mod}\\s*\\)`).exec(source);
   if (ns?.[1]) return { expr: `${ns[1]}.${member}` };
-  const named = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s+${mod}`).exec(source) ?? new RegExp(`(?:const|let|var)\\s*\\{([^}]*)\\}\\s*=\\s*require\\(\\s*${mod}\\s*\\)`).exec(source);
+  const named =
+    new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s+${mod}`).exec(source) ??
+    new RegExp(`(?:const|let|var)\\s*\\{([^}]*)\\}\\s*=\\s*require\\(\\s*${mod}\\s*\\)`).exec(source);
   if (named?.[1]) {
     for (const part of named[1].split(',')) {
       const [imported, local] = part.trim().split(/\s+as\s+|\s*:\s*/);
@@ -117,7 +137,8 @@ export function lastImportEnd(program: JsNode, source: string): number | undefin
   let end: number | undefined;
   for (const stmt of (program['body'] as JsNode[]) ?? []) {
     if (stmt.type === 'ImportDeclaration') end = stmt.end;
-    else if (stmt.type === 'VariableDeclaration' && /\brequire\(/.test(source.slice(stmt.start, stmt.end))) end = stmt.end;
+    else if (stmt.type === 'VariableDeclaration' && /\brequire\(/.test(source.slice(stmt.start, stmt.end)))
+      end = stmt.end;
     else if (end !== undefined) break;
   }
   return end;

@@ -150,7 +150,9 @@ export function pyString(value: string, quote: '"' | "'"): string {
 /** Where a new `import x` line goes: before the first import, else after the module docstring. */
 export function importInsertIndex(root: SgNode): number {
   const kids = root.children();
-  const firstImport = kids.find((k) => ['import_statement', 'import_from_statement'].includes(String(k.kind())));
+  const firstImport = kids.find((k) =>
+    ['import_statement', 'import_from_statement'].includes(String(k.kind())),
+  );
   if (firstImport) return firstImport.range().start.index;
   const first = kids[0];
   if (first && isDocstring(first)) return first.range().end.index + 1;
@@ -158,13 +160,17 @@ export function importInsertIndex(root: SgNode): number {
 }
 
 export function hasImport(source: string, module: string): boolean {
-  return new RegExp(`^import[ \\t]+([\\w.]+[ \\t]*,[ \\t]*)*${module.replace('.', '\\.')}(\\.[\\w.]+)?\\b`, 'm').test(source);
+  return new RegExp(
+    `^import[ \\t]+([\\w.]+[ \\t]*,[ \\t]*)*${module.replace('.', '\\.')}(\\.[\\w.]+)?\\b`,
+    'm',
+  ).test(source);
 }
 
 export function lastTopLevelImportEnd(root: SgNode): number | undefined {
   let end: number | undefined;
   for (const k of root.children()) {
-    if (['import_statement', 'import_from_statement', 'future_import_statement'].includes(String(k.kind()))) end = k.range().end.index;
+    if (['import_statement', 'import_from_statement', 'future_import_statement'].includes(String(k.kind())))
+      end = k.range().end.index;
   }
   return end;
 }
@@ -173,7 +179,9 @@ export function lastTopLevelImportEnd(root: SgNode): number | undefined {
 export function returnsValue(fn: SgNode): boolean {
   return fn
     .findAll({ rule: { kind: 'return_statement' } })
-    .some((r) => r.children().length > 1 && enclosingFunction(r)?.range().start.index === fn.range().start.index);
+    .some(
+      (r) => r.children().length > 1 && enclosingFunction(r)?.range().start.index === fn.range().start.index,
+    );
 }
 
 /** tree-sitter marks a token it had to invent (a missing `)`) as a zero-width leaf. */
@@ -184,7 +192,8 @@ function hasZeroWidthToken(root: SgNode): boolean {
     const kids = n.children();
     if (kids.length === 0) {
       const r = n.range();
-      if (r.start.index === r.end.index && n.kind() !== 'module' && n.kind() !== 'string_content') return true;
+      if (r.start.index === r.end.index && n.kind() !== 'module' && n.kind() !== 'string_content')
+        return true;
     }
     stack.push(...kids);
   }

@@ -34,9 +34,15 @@ interface ApplyFlags extends GlobalOptions {
 
 export async function applyCommand(opts: ApplyFlags): Promise<number> {
   if (!opts.plan && !opts.all && !opts.component?.length) {
-    throw new MigrateError('usage', 'name the components to migrate with --component <name>, or pass --all', undefined, 2);
+    throw new MigrateError(
+      'usage',
+      'name the components to migrate with --component <name>, or pass --all',
+      undefined,
+      2,
+    );
   }
-  if (opts.all && opts.component?.length) throw new MigrateError('usage', '--all and --component cannot be combined', undefined, 2);
+  if (opts.all && opts.component?.length)
+    throw new MigrateError('usage', '--all and --component cannot be combined', undefined, 2);
   const { io, root, disk, loaded } = openRepoContext(opts);
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
 
@@ -85,7 +91,12 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   };
   let plan = await rebuild(loaded.config);
   if (plan.environments.length === 0) {
-    throw new MigrateError('usage', `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}: nothing to migrate`, undefined, 1);
+    throw new MigrateError(
+      'usage',
+      `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}: nothing to migrate`,
+      undefined,
+      1,
+    );
   }
   const configPath = loaded.path ?? DEFAULT_CONFIG_NAME;
 
@@ -100,7 +111,9 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   if (unanswerable.length) throw needAnswerError(unanswerable, configPath);
 
   if (plan.changes.length === 0) {
-    io.out(`nothing to do: ${plan.selected.join(', ')} ${plan.selected.length === 1 ? 'is' : 'are'} already migrated\n`);
+    io.out(
+      `nothing to do: ${plan.selected.join(', ')} ${plan.selected.length === 1 ? 'is' : 'are'} already migrated\n`,
+    );
     return 0;
   }
 
@@ -108,12 +121,19 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   if (opts.dryRun) {
     io.out(renderText(plan, { style: io.style, diffs: false, verbose: io.verbose }));
     io.out('\n' + diff + '\n');
-    io.out(answers.length ? 'dry run: nothing was written (answers not saved)\n' : 'dry run: nothing was written\n');
+    io.out(
+      answers.length
+        ? 'dry run: nothing was written (answers not saved)\n'
+        : 'dry run: nothing was written\n',
+    );
     return 0;
   }
 
   const dotenv = disk.read('.env');
-  await validateGenerated(plan.changes, varSource(process.env, dotenv === undefined ? new Map() : loadDotEnv(dotenv)));
+  await validateGenerated(
+    plan.changes,
+    varSource(process.env, dotenv === undefined ? new Map() : loadDotEnv(dotenv)),
+  );
   const touched = plan.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path]));
   await preflight(root, touched);
 
@@ -124,7 +144,9 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
       throw new MigrateError(
         'usage',
         'apply changes files and commits; without a terminal to confirm on, pass --yes (or review with --dry-run first)' +
-          (taken.length ? `. --yes takes the plan's default for ${taken.length === 1 ? 'this decision' : 'these decisions'}:\n${taken.join('\n')}` : ''),
+          (taken.length
+            ? `. --yes takes the plan's default for ${taken.length === 1 ? 'this decision' : 'these decisions'}:\n${taken.join('\n')}`
+            : ''),
         undefined,
         3,
       );
@@ -135,7 +157,8 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
       io.out('nothing was written\n');
       return 0;
     }
-    if (answers.length) save = await confirm(`Save these answers to ${configPath} so the next run asks nothing?`, true);
+    if (answers.length)
+      save = await confirm(`Save these answers to ${configPath} so the next run asks nothing?`, true);
   }
   if (save) {
     // Its own write, before the migration commit and outside it: the answers are the user's config.
@@ -149,10 +172,15 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
     noCommit: opts.commit === false,
     ...(failAfter !== undefined && failAfter !== '' ? { failAfter: Number(failAfter) } : {}),
   });
-  for (const c of outcome.commits) io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
-  for (const ref of outcome.backupRefs) io.out(`staged, not committed; backup ref ${ref} keeps the previous state for rollback\n`);
+  for (const c of outcome.commits)
+    io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
+  for (const ref of outcome.backupRefs)
+    io.out(`staged, not committed; backup ref ${ref} keeps the previous state for rollback\n`);
   if (outcome.noops.length) io.out(`already migrated, no commit: ${outcome.noops.join(', ')}\n`);
   const left = plan.references.filter((r) => r.action === 'report');
-  if (left.length) io.out(`${left.length} reference${left.length === 1 ? '' : 's'} to root compose files left for you (see plan)\n`);
+  if (left.length)
+    io.out(
+      `${left.length} reference${left.length === 1 ? '' : 's'} to root compose files left for you (see plan)\n`,
+    );
   return 0;
 }

@@ -13,7 +13,10 @@ interface RollbackFlags extends GlobalOptions {
 
 function describe(plan: RollbackPlan, io: Io): string {
   const lines = plan.steps.map((s) => {
-    const what = s.kind === 'revert' ? `revert ${s.sha.slice(0, 12)}` : `restore staged apply (backup ${s.sha.slice(0, 12)})`;
+    const what =
+      s.kind === 'revert'
+        ? `revert ${s.sha.slice(0, 12)}`
+        : `restore staged apply (backup ${s.sha.slice(0, 12)})`;
     return `  ${what}  ${s.subject}  ${io.style.dim(`${s.paths.length} path${s.paths.length === 1 ? '' : 's'}`)}`;
   });
   return lines.join('\n') + '\n';
@@ -28,7 +31,9 @@ export async function rollbackCommand(opts: RollbackFlags): Promise<number> {
     io.out(component ? `nothing to roll back for ${component}\n` : 'nothing to roll back\n');
     return 0;
   }
-  io.out(`Rollback, newest first (${plan.components.join(', ') || 'archive'}${plan.archive ? ', archive' : ''}):\n`);
+  io.out(
+    `Rollback, newest first (${plan.components.join(', ') || 'archive'}${plan.archive ? ', archive' : ''}):\n`,
+  );
   io.out(describe(plan, io));
   if (plan.edited.length && !opts.force) {
     throw new MigrateError(
@@ -44,15 +49,26 @@ export async function rollbackCommand(opts: RollbackFlags): Promise<number> {
   }
   if (!opts.yes) {
     if (!interactive()) {
-      throw new MigrateError('usage', 'rollback makes new commits; without a terminal to confirm on, pass --yes (or review with --dry-run)', undefined, 3);
+      throw new MigrateError(
+        'usage',
+        'rollback makes new commits; without a terminal to confirm on, pass --yes (or review with --dry-run)',
+        undefined,
+        3,
+      );
     }
-    if (!(await confirm(`Revert ${plan.steps.length} migration step${plan.steps.length === 1 ? '' : 's'}?`, false))) {
+    if (
+      !(await confirm(
+        `Revert ${plan.steps.length} migration step${plan.steps.length === 1 ? '' : 's'}?`,
+        false,
+      ))
+    ) {
       io.out('nothing was changed\n');
       return 0;
     }
   }
   const result = await rollback(root, { ...(component ? { component } : {}), force: opts.force === true });
-  for (const c of result.commits) io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)}\n`);
+  for (const c of result.commits)
+    io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)}\n`);
   for (const r of result.restored) io.out(`restored the state before staged apply ${r.slice(0, 12)}\n`);
   return 0;
 }

@@ -29,7 +29,8 @@ export async function statusCommand(opts: StatusFlags): Promise<number> {
     const pending = records.find((r) => r.kind === 'pending' && r.components.includes(c.name));
     const applied = records.find((r) => r.kind === 'apply' && !r.revertedBy && r.components.includes(c.name));
     const base = { name: c.name, path: c.path, kind: c.kind };
-    if (c.kind === 'host') return { ...base, state: 'host-only', ...(applied ? { commit: applied.sha, date: applied.date } : {}) };
+    if (c.kind === 'host')
+      return { ...base, state: 'host-only', ...(applied ? { commit: applied.sha, date: applied.date } : {}) };
     if (pending) return { ...base, state: 'staged', commit: pending.sha, date: pending.date };
     if (applied) return { ...base, state: 'migrated', commit: applied.sha, date: applied.date };
     // Migrated by hand or committed outside the tool: the generated files are there.
@@ -39,14 +40,41 @@ export async function statusCommand(opts: StatusFlags): Promise<number> {
   });
   const archived = records.find((r) => r.kind === 'apply' && r.archive && !r.revertedBy);
   if (opts.json) {
-    io.out(JSON.stringify({ schemaVersion: 1, components: rows, archive: archived ? { state: 'archived', commit: archived.sha, date: archived.date } : { state: original === disk ? 'at-root' : 'archived' } }, null, 2) + '\n');
+    io.out(
+      JSON.stringify(
+        {
+          schemaVersion: 1,
+          components: rows,
+          archive: archived
+            ? { state: 'archived', commit: archived.sha, date: archived.date }
+            : { state: original === disk ? 'at-root' : 'archived' },
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   }
   const width = Math.max(4, ...rows.map((r) => r.name.length));
   for (const r of rows) {
-    const state = r.state === 'migrated' ? io.style.green(r.state) : r.state === 'pending' ? io.style.yellow(r.state) : r.state === 'staged' ? io.style.cyan(r.state) : io.style.dim(r.state);
-    io.out(`  ${r.name.padEnd(width)}  ${state.padEnd(9 + (state.length - r.state.length))}  ${r.commit ? r.commit.slice(0, 12) : ''}\n`);
+    const state =
+      r.state === 'migrated'
+        ? io.style.green(r.state)
+        : r.state === 'pending'
+          ? io.style.yellow(r.state)
+          : r.state === 'staged'
+            ? io.style.cyan(r.state)
+            : io.style.dim(r.state);
+    io.out(
+      `  ${r.name.padEnd(width)}  ${state.padEnd(9 + (state.length - r.state.length))}  ${r.commit ? r.commit.slice(0, 12) : ''}\n`,
+    );
   }
-  io.out(archived ? `root compose files archived in ${archived.sha.slice(0, 12)}\n` : original === disk ? 'root compose files still at the root\n' : 'root compose files archived\n');
+  io.out(
+    archived
+      ? `root compose files archived in ${archived.sha.slice(0, 12)}\n`
+      : original === disk
+        ? 'root compose files still at the root\n'
+        : 'root compose files archived\n',
+  );
   return 0;
 }

@@ -16,7 +16,12 @@ export async function verifyCommand(opts: VerifyFlags): Promise<number> {
   const original = await originalSnapshot(root, disk, config);
   const verdicts = verifyRepo(original, disk, config, opts.component);
   if (opts.component && verdicts.length === 0) {
-    throw new MigrateError('usage', `${opts.component} has no generated compose file to verify (not migrated, or host-only)`, undefined, 1);
+    throw new MigrateError(
+      'usage',
+      `${opts.component} has no generated compose file to verify (not migrated, or host-only)`,
+      undefined,
+      1,
+    );
   }
   const total = verdicts.reduce((n, v) => n + v.differences.length, 0);
   if (opts.json) {
@@ -26,11 +31,19 @@ export async function verifyCommand(opts: VerifyFlags): Promise<number> {
   if (verdicts.length === 0) io.out('nothing to verify: no component has been migrated\n');
   for (const v of verdicts) {
     const ok = v.differences.length === 0;
-    io.out(`${ok ? io.style.green('ok  ') : io.style.red('DIFF')} ${v.file} (${v.env}): ${v.services.length} services${ok ? ' equal the original except the planned changes' : ''}\n`);
+    io.out(
+      `${ok ? io.style.green('ok  ') : io.style.red('DIFF')} ${v.file} (${v.env}): ${v.services.length} services${ok ? ' equal the original except the planned changes' : ''}\n`,
+    );
     for (const d of v.differences) {
-      io.out(`     ${d.service || '(top level)'} ${d.path}: original ${show(d.original)}, generated ${show(d.generated)}\n`);
+      io.out(
+        `     ${d.service || '(top level)'} ${d.path}: original ${show(d.original)}, generated ${show(d.generated)}\n`,
+      );
     }
   }
-  io.out(total === 0 ? 'verify: no unexplained differences\n' : `verify: ${total} unexplained difference${total === 1 ? '' : 's'}\n`);
+  io.out(
+    total === 0
+      ? 'verify: no unexplained differences\n'
+      : `verify: ${total} unexplained difference${total === 1 ? '' : 's'}\n`,
+  );
   return total === 0 ? 0 : 1;
 }

@@ -10,14 +10,28 @@ export interface PlanJson {
     path: string;
     kind: 'compose' | 'host';
     services: string[];
-    dependsOn: { service: string; kind: string; via: string; from: string; env: string; role: string; component?: string }[];
+    dependsOn: {
+      service: string;
+      kind: string;
+      via: string;
+      from: string;
+      env: string;
+      role: string;
+      component?: string;
+    }[];
     backing: Record<string, string[]>;
     peers: Record<string, string[]>;
     reasons: string[];
     runner: string;
   }[];
   environments: { name: string; files: string[] }[];
-  attributions: { service: string; component: string | null; role: string; evidence: string; reason: string }[];
+  attributions: {
+    service: string;
+    component: string | null;
+    role: string;
+    evidence: string;
+    reason: string;
+  }[];
   changes: { op: string; path: string; to?: string; component: string; reason: string }[];
   findings: Plan['findings'];
   references: Plan['references'];
@@ -74,8 +88,20 @@ export function toPlanJson(plan: Plan): PlanJson {
       runner: c.runner.command,
     })),
     environments: plan.environments.map((e) => ({ name: e.name, files: e.files })),
-    attributions: plan.analysis.attributions.map((a) => ({ service: a.service, component: a.component, role: a.role, evidence: a.evidence, reason: a.reason })),
-    changes: plan.changes.map((c) => ({ op: c.op, path: c.path, ...(c.to ? { to: c.to } : {}), component: c.component, reason: c.reason })),
+    attributions: plan.analysis.attributions.map((a) => ({
+      service: a.service,
+      component: a.component,
+      role: a.role,
+      evidence: a.evidence,
+      reason: a.reason,
+    })),
+    changes: plan.changes.map((c) => ({
+      op: c.op,
+      path: c.path,
+      ...(c.to ? { to: c.to } : {}),
+      component: c.component,
+      reason: c.reason,
+    })),
     findings: plan.findings,
     references: plan.references,
     inputs: plan.inputs,

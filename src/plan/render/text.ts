@@ -19,12 +19,20 @@ export function renderText(plan: Plan, opts: TextOptions): string {
   for (const e of plan.environments) out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
   out.push('');
   out.push(s.bold('Components'));
-  out.push(table([
-    ['NAME', 'KIND', 'SERVICES', 'DEPENDS ON', 'WHY'],
-    ...plan.components.map((c) => {
-      return [c.name, c.kind, c.services.join(', ') || '-', dependencySummary(c) || '-', c.reasons[c.reasons.length - 1] ?? ''];
-    }),
-  ]));
+  out.push(
+    table([
+      ['NAME', 'KIND', 'SERVICES', 'DEPENDS ON', 'WHY'],
+      ...plan.components.map((c) => {
+        return [
+          c.name,
+          c.kind,
+          c.services.join(', ') || '-',
+          dependencySummary(c) || '-',
+          c.reasons[c.reasons.length - 1] ?? '',
+        ];
+      }),
+    ]),
+  );
   if (opts.verbose) {
     out.push('');
     out.push(s.bold('Why'));
@@ -33,24 +41,35 @@ export function renderText(plan: Plan, opts: TextOptions): string {
       for (const r of c.reasons) out.push(`    - ${r}`);
     }
     out.push(s.bold('Services'));
-    for (const a of plan.analysis.attributions) out.push(`  ${a.service}: ${a.component ?? a.role} — ${a.reason}`);
+    for (const a of plan.analysis.attributions)
+      out.push(`  ${a.service}: ${a.component ?? a.role} — ${a.reason}`);
   }
   if (plan.findings.length) {
     out.push('');
     out.push(s.bold('Findings'));
-    for (const f of plan.findings) out.push(`  ${levelTag(f, s)} ${where(f)}${f.message} ${s.dim(`[${f.code}]`)}`);
+    for (const f of plan.findings)
+      out.push(`  ${levelTag(f, s)} ${where(f)}${f.message} ${s.dim(`[${f.code}]`)}`);
   }
   out.push('');
   out.push(s.bold('Changes'));
-  if (plan.changes.length === 0) out.push('  nothing to change: the selected components are already migrated');
+  if (plan.changes.length === 0)
+    out.push('  nothing to change: the selected components are already migrated');
   for (const c of plan.changes) {
-    const op = c.op === 'create' ? s.green('create') : c.op === 'modify' ? s.yellow('modify') : c.op === 'move' ? s.cyan('move  ') : s.red('delete');
+    const op =
+      c.op === 'create'
+        ? s.green('create')
+        : c.op === 'modify'
+          ? s.yellow('modify')
+          : c.op === 'move'
+            ? s.cyan('move  ')
+            : s.red('delete');
     out.push(`  ${op} ${c.path}${c.to ? ` -> ${c.to}` : ''}  ${s.dim(c.reason)}`);
   }
   if (plan.references.some((r) => r.action === 'report')) {
     out.push('');
     out.push(s.bold('References left to you'));
-    for (const r of plan.references.filter((x) => x.action === 'report')) out.push(`  ${r.file}:${r.line}: ${r.text.trim()}${r.note ? s.dim(`  (${r.note})`) : ''}`);
+    for (const r of plan.references.filter((x) => x.action === 'report'))
+      out.push(`  ${r.file}:${r.line}: ${r.text.trim()}${r.note ? s.dim(`  (${r.note})`) : ''}`);
   }
   if (opts.diffs && plan.changes.length) {
     out.push('');
@@ -92,8 +111,11 @@ function where(f: Finding): string {
 }
 
 function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.min(40, Math.max(...rows.map((r) => (r[i] ?? '').length)))) ?? [];
+  const widths =
+    rows[0]?.map((_, i) => Math.min(40, Math.max(...rows.map((r) => (r[i] ?? '').length)))) ?? [];
   return rows
-    .map((r) => '  ' + r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '))
+    .map(
+      (r) => '  ' + r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
+    )
     .join('\n');
 }
