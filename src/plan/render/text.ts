@@ -23,13 +23,7 @@ export function renderText(plan: Plan, opts: TextOptions): string {
     table([
       ['NAME', 'KIND', 'SERVICES', 'DEPENDS ON', 'WHY'],
       ...plan.components.map((c) => {
-        return [
-          c.name,
-          c.kind,
-          c.services.join(', ') || '-',
-          dependencySummary(c) || '-',
-          c.reasons[c.reasons.length - 1] ?? '',
-        ];
+        return [c.name, c.kind, c.services.join(', ') || '-', dependencySummary(c) || '-', why(c)];
       }),
     ]),
   );
@@ -85,6 +79,15 @@ export function renderText(plan: Plan, opts: TextOptions): string {
       `${t.findings.decision} decisions, ${t.findings.warning} warnings, ${t.findings.info} notes`,
   );
   return out.join('\n') + '\n';
+}
+
+/** One line for the table: what each environment needs, or why it runs on the host (--verbose has every reason). */
+function why(c: Plan['components'][number]): string {
+  if (c.kind === 'host') return c.reasons[c.reasons.length - 1] ?? '';
+  const parts = Object.entries(c.backing)
+    .filter(([, list]) => list.length > 0)
+    .map(([env, list]) => `${env}: ${list.join(', ')}`);
+  return `needs ${parts.join('; ')}`;
 }
 
 /** "postgres, redis (backing); pourtier (peer)": one mention per service, grouped by role. */
