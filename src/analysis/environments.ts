@@ -25,7 +25,7 @@ const TOKEN_ENV: Record<string, string> = {
 export type FileRole =
   | { kind: 'base' }
   | { kind: 'override' }
-  | { kind: 'env'; env: string; canonical: boolean }
+  | { kind: 'env'; env: string }
   | { kind: 'ignore' }
   | { kind: 'unclassified' };
 
@@ -89,7 +89,7 @@ export function classifyFile(path: string, config: MigrateConfig): ClassifiedFil
       return { path, role: { kind: 'ignore' }, reason: `config environments["${path}"]` };
     return {
       path,
-      role: { kind: 'env', env: configured, canonical: true },
+      role: { kind: 'env', env: configured },
       reason: `config environments["${path}"] = ${configured}`,
     };
   }
@@ -108,7 +108,7 @@ export function classifyFile(path: string, config: MigrateConfig): ClassifiedFil
   if (direct) {
     return {
       path,
-      role: { kind: 'env', env: direct, canonical: token === direct || token === canonicalWord(direct) },
+      role: { kind: 'env', env: direct },
       reason: `name token "${token}" means ${direct}`,
     };
   }
@@ -118,7 +118,7 @@ export function classifyFile(path: string, config: MigrateConfig): ClassifiedFil
   if (known.length > 0 && new Set(known).size === 1) {
     return {
       path,
-      role: { kind: 'env', env: token.replace(/\./g, '-'), canonical: true },
+      role: { kind: 'env', env: token.replace(/\./g, '-') },
       reason: `variant "${token}" of ${known[0]} is its own environment`,
     };
   }

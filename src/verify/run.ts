@@ -37,6 +37,7 @@ export function verifyRepo(
         env: file.env,
         rootFiles: env.files,
         componentFile: file.path,
+        original: repo.projects.get(file.env),
         adjustments: file.applied,
         services: file.services,
       });

@@ -172,6 +172,8 @@ export interface VerifyComponentInput {
   adjustments: Adjustment[];
   /** Services to check; defaults to every service of the generated file. */
   services?: string[];
+  /** The original layering, when the caller has already merged it (it is the same for every component). */
+  original?: EffectiveProject;
   /** Shell environment seen by compose; the root .env is read beneath it (the Makefile passes it). */
   shellEnv?: Record<string, string | undefined>;
 }
@@ -182,7 +184,7 @@ export interface VerifyComponentInput {
  * compare every migrated service. A service missing from either side is itself a difference.
  */
 export function verifyComponent(input: VerifyComponentInput): Difference[] {
-  const original = loadProject(input.snapshot, input.rootFiles, input.env);
+  const original = input.original ?? loadProject(input.snapshot, input.rootFiles, input.env);
   // Compose names the project after the directory holding the file it runs.
   const dir = posix.basename(posix.dirname(input.componentFile));
   const generated = loadProject(input.snapshot, [input.componentFile], input.env, {
