@@ -8,9 +8,20 @@ import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
 import { planningSnapshot } from '../../git/original.js';
 import { validateGenerated } from '../../apply/validate-generated.js';
-import { executePlan } from '../../apply/execute.js';
+import { executePlan, recoverApply, type Recovery } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
-import { openRepoContext, interactive, type GlobalOptions } from '../context.js';
+import {
+  openRepoContext,
+  interactive,
+  makeIo,
+  repoRoot,
+  type GlobalOptions,
+  type RepoContext,
+} from '../context.js';
+import { openRepo } from '../../git/repo.js';
+import { acquireRepoLock, type RepoLock } from '../../git/lock.js';
+import { describeJournal, readJournal, unfinishedRunError } from '../../git/journal.js';
+import { watchSignals } from '../../apply/interrupt.js';
 import { confirm } from '../prompt.js';
 import { askDecisions, defaultsTaken, needAnswerError, openFindings } from '../decisions.js';
 import { progressLine } from '../progress.js';
@@ -30,9 +41,49 @@ interface ApplyFlags extends GlobalOptions {
   archive?: boolean;
   skipCodemods?: boolean;
   withPeers?: boolean;
+  resume?: boolean;
+  abort?: boolean;
+  verify?: boolean;
+}
+
+/** `apply --resume` / `apply --abort`: finish or undo the run an interrupted apply left. */
+async function recoverCommand(opts: ApplyFlags, how: Recovery): Promise<number> {
+  if (opts.component?.length || opts.all || opts.plan)
+    throw new MigrateError('usage', `--${how} takes no --component, --all or --plan`, undefined, 2);
+  const io = makeIo(opts);
+  const repo = await openRepo(repoRoot(opts));
+  const lock = await acquireRepoLock(repo, `apply --${how}`);
+  if (lock.staleNote) io.err(`compose-migrate: ${lock.staleNote}\n`);
+  const watch = watchSignals();
+  try {
+    const found = await readJournal(repo);
+    if (!found || found.journal.kind !== 'apply') {
+      io.out(
+        found
+          ? `nothing to ${how}: ${describeJournal(found.journal)}; use rollback --${how}\n`
+          : `nothing to ${how}: no apply was interrupted\n`,
+      );
+      return found ? 3 : 0;
+    }
+    const outcome = await recoverApply(repo, found.journal, how, { stop: watch.stop });
+    for (const c of outcome.commits)
+      io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
+    io.out(
+      how === 'abort'
+        ? 'the interrupted apply was undone; the repository is as it was before it\n'
+        : 'the interrupted apply is finished\n',
+    );
+    return 0;
+  } finally {
+    watch.dispose();
+    lock.release();
+  }
 }
 
 export async function applyCommand(opts: ApplyFlags): Promise<number> {
+  if (opts.resume && opts.abort)
+    throw new MigrateError('usage', '--resume and --abort cannot be combined', undefined, 2);
+  if (opts.resume || opts.abort) return recoverCommand(opts, opts.resume ? 'resume' : 'abort');
   if (!opts.plan && !opts.all && !opts.component?.length) {
     throw new MigrateError(
       'usage',
@@ -44,6 +95,26 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   if (opts.all && opts.component?.length)
     throw new MigrateError('usage', '--all and --component cannot be combined', undefined, 2);
   const { io, root, disk, loaded } = openRepoContext(opts);
+  // One apply or rollback at a time, from before anything is read until the last commit.
+  let lock: RepoLock | undefined;
+  if (!opts.dryRun) {
+    const repo = await openRepo(root);
+    lock = await acquireRepoLock(repo, 'apply');
+    if (lock.staleNote) io.err(`compose-migrate: ${lock.staleNote}\n`);
+    const found = await readJournal(repo);
+    if (found) {
+      lock.release();
+      throw unfinishedRunError(found.journal, found.path);
+    }
+  }
+  try {
+    return await applyLocked(opts, { io, root, disk, loaded });
+  } finally {
+    lock?.release();
+  }
+}
+
+async function applyLocked(opts: ApplyFlags, { io, root, disk, loaded }: RepoContext): Promise<number> {
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
 
   let components = opts.all ? [] : (opts.component ?? []);
@@ -168,10 +239,18 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   }
 
   const failAfter = process.env['COMPOSE_MIGRATE_FAIL_AFTER'];
-  const outcome = await executePlan(root, plan, {
-    noCommit: opts.commit === false,
-    ...(failAfter !== undefined && failAfter !== '' ? { failAfter: Number(failAfter) } : {}),
-  });
+  const watch = watchSignals();
+  let outcome;
+  try {
+    outcome = await executePlan(root, plan, {
+      noCommit: opts.commit === false,
+      ...(failAfter !== undefined && failAfter !== '' ? { failAfter: Number(failAfter) } : {}),
+      ...(opts.verify === false ? { noVerify: true } : {}),
+      stop: watch.stop,
+    });
+  } finally {
+    watch.dispose();
+  }
   for (const c of outcome.commits)
     io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
   for (const ref of outcome.backupRefs)
