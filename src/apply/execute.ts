@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { applyChanges, validateChanges } from './transaction.js';
 import { signalExitCode, type StopFlag } from './interrupt.js';
 import { MigrateError } from '../errors.js';
@@ -6,7 +5,7 @@ import { commitApply, toScope } from '../git/commit.js';
 import { clearJournal, describeJournal, writeJournal, type ApplyJournal } from '../git/journal.js';
 import { preflight } from '../git/preflight.js';
 import { openRepo, type Repo } from '../git/repo.js';
-import { restorePaths } from '../git/restore.js';
+import { assertIndexFree, restorePaths } from '../git/restore.js';
 import { recordBackup } from '../git/backup.js';
 import type { Change, Plan } from '../plan/types.js';
 
@@ -211,17 +210,6 @@ async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
     .run(['merge-base', '--is-ancestor', a, b])
     .then(() => true)
     .catch(() => false);
-}
-
-async function assertIndexFree(repo: Repo): Promise<void> {
-  const lock = await repo.gitPath('index.lock');
-  if (existsSync(lock))
-    throw new MigrateError(
-      'unfinished-run',
-      `${lock} exists: another git command is running, or one was killed; wait for it, or remove the file if no git process is running, then run again`,
-      undefined,
-      3,
-    );
 }
 
 /**

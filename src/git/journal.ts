@@ -112,23 +112,25 @@ export async function clearJournal(repo: Repo): Promise<void> {
 }
 
 /** One line saying what an unfinished journal is about, for status and refusals. */
-export function describeJournal(journal: Journal): string {
+export function describeJournal(journal: Journal, headCommits?: number): string {
   const when = `pid ${journal.pid}, started ${journal.started}`;
   if (journal.kind === 'rollback')
     return `a rollback${journal.component ? ` of ${journal.component}` : ''} did not finish (${when})`;
-  const done = journal.steps.filter((s) => s.commit !== undefined).length;
-  const committed = journal.steps
-    .filter((s) => s.commit !== undefined)
-    .flatMap((s) => [...s.components, ...(s.archive ? ['archive'] : [])]);
+  // HEAD may hold one more commit than the journal recorded (killed right after committing).
+  const recorded = journal.steps.filter((s) => s.commit !== undefined);
+  const extra = headCommits !== undefined && headCommits > recorded.filter((s) => s.commit).length ? 1 : 0;
+  const doneSteps = journal.steps.slice(0, recorded.length + extra);
+  const done = doneSteps.length;
+  const committed = doneSteps.flatMap((s) => [...s.components, ...(s.archive ? ['archive'] : [])]);
   return `an apply did not finish (${when}): ${done} of ${journal.steps.length} step${journal.steps.length === 1 ? '' : 's'} committed${committed.length ? ` (${committed.join(', ')})` : ''}`;
 }
 
 /** The refusal every writing command gives while a journal is present. */
-export function unfinishedRunError(journal: Journal, path: string): MigrateError {
+export function unfinishedRunError(journal: Journal, path: string, headCommits?: number): MigrateError {
   const cmd = journal.kind;
   return new MigrateError(
     'unfinished-run',
-    `${describeJournal(journal)}; run \`compose-migrate ${cmd} --resume\` to finish it or \`compose-migrate ${cmd} --abort\` to undo it (journal ${path})`,
+    `${describeJournal(journal, headCommits)}; run \`compose-migrate ${cmd} --resume\` to finish it or \`compose-migrate ${cmd} --abort\` to undo it (journal ${path})`,
     undefined,
     3,
   );

@@ -3,7 +3,8 @@
  * that undoes a half-written step, aborts a run, or finishes a rollback. Idempotent, so a run
  * interrupted while restoring can simply restore again.
  */
-import { lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { MigrateError } from '../errors.js';
 import { dirname, join } from 'node:path';
 import type { Repo } from './repo.js';
 import { treeEntries, updateIndex, type EntryMap } from './tree.js';
@@ -41,4 +42,16 @@ export async function restorePaths(
   const entries = await treeEntries(repo, rev, [...new Set(topPaths)]);
   await updateIndex(repo, entries);
   await syncWorktree(repo, entries);
+}
+
+/** Refuse (exit 3) while `.git/index.lock` exists: a git command is running, or one was killed. */
+export async function assertIndexFree(repo: Repo): Promise<void> {
+  const lock = await repo.gitPath('index.lock');
+  if (existsSync(lock))
+    throw new MigrateError(
+      'unfinished-run',
+      `${lock} exists: another git command is running, or one was killed; wait for it, or remove the file if no git process is running, then run again`,
+      undefined,
+      3,
+    );
 }

@@ -1,6 +1,6 @@
-import { existsSync, lstatSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { restorePaths, syncWorktree } from './restore.js';
+import { assertIndexFree, restorePaths, syncWorktree } from './restore.js';
 import { commitEntries } from './commit.js';
 import { clearJournal, writeJournal, type RollbackJournal } from './journal.js';
 import { MigrateError } from '../errors.js';
@@ -45,14 +45,7 @@ export async function recoverRollback(
   opts: Pick<RollbackOptions, 'stop'> = {},
 ): Promise<RollbackResult | undefined> {
   const repo = await openRepo(root);
-  const lock = await repo.gitPath('index.lock');
-  if (existsSync(lock))
-    throw new MigrateError(
-      'unfinished-run',
-      `${lock} exists: another git command is running, or one was killed; wait for it, or remove the file if no git process is running, then run again`,
-      undefined,
-      3,
-    );
+  await assertIndexFree(repo);
   const head = await repo.resolveRev('HEAD');
   if (how === 'abort') {
     if (journal.startHead && head && head !== journal.startHead) {
@@ -70,7 +63,13 @@ export async function recoverRollback(
     }
     await restorePaths(repo, journal.startHead, journal.paths);
     if (journal.startHead && head && head !== journal.startHead)
-      await advanceHead(repo, journal.startHead, head, 'compose-migrate: rollback aborted', await repo.identityEnv());
+      await advanceHead(
+        repo,
+        journal.startHead,
+        head,
+        'compose-migrate: rollback aborted',
+        await repo.identityEnv(),
+      );
     await clearJournal(repo);
     return undefined;
   }
@@ -359,6 +358,8 @@ export async function rollback(root: string, opts: RollbackOptions = {}): Promis
     );
   }
   if (opts.dryRun || resolved.length === 0) return result;
+  // Checked before anything moves: a held index would stop the rollback half-way.
+  await assertIndexFree(repo);
   const uncommitted = plan.edited.filter(
     (e) => e.state.startsWith('uncommitted') || e.state.startsWith('staged'),
   );
@@ -409,9 +410,13 @@ export async function rollback(root: string, opts: RollbackOptions = {}): Promis
       }
     } catch (error) {
       if (start && head && head !== start)
-        await advanceHead(repo, start, head, 'compose-migrate: rollback aborted', await repo.identityEnv()).catch(
-          () => undefined,
-        );
+        await advanceHead(
+          repo,
+          start,
+          head,
+          'compose-migrate: rollback aborted',
+          await repo.identityEnv(),
+        ).catch(() => undefined);
       await clearJournal(repo);
       throw error;
     }

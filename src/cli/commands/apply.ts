@@ -21,7 +21,7 @@ import {
 import { openRepo } from '../../git/repo.js';
 import { acquireRepoLock, type RepoLock } from '../../git/lock.js';
 import { describeJournal, readJournal, unfinishedRunError } from '../../git/journal.js';
-import { watchSignals } from '../../apply/interrupt.js';
+import { signalExitCode, watchSignals, type StopFlag } from '../../apply/interrupt.js';
 import { confirm } from '../prompt.js';
 import { askDecisions, defaultsTaken, needAnswerError, openFindings } from '../decisions.js';
 import { progressLine } from '../progress.js';
@@ -107,14 +107,22 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
       throw unfinishedRunError(found.journal, found.path);
     }
   }
+  // Ctrl-C or SIGTERM from here on: nothing is written before the run starts, and a run stops
+  // between steps with its journal, instead of dying half-way through one.
+  const watch = watchSignals();
   try {
-    return await applyLocked(opts, { io, root, disk, loaded });
+    return await applyLocked(opts, { io, root, disk, loaded }, watch.stop);
   } finally {
+    watch.dispose();
     lock?.release();
   }
 }
 
-async function applyLocked(opts: ApplyFlags, { io, root, disk, loaded }: RepoContext): Promise<number> {
+async function applyLocked(
+  opts: ApplyFlags,
+  { io, root, disk, loaded }: RepoContext,
+  stop: StopFlag,
+): Promise<number> {
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
 
   let components = opts.all ? [] : (opts.component ?? []);
@@ -239,18 +247,19 @@ async function applyLocked(opts: ApplyFlags, { io, root, disk, loaded }: RepoCon
   }
 
   const failAfter = process.env['COMPOSE_MIGRATE_FAIL_AFTER'];
-  const watch = watchSignals();
-  let outcome;
-  try {
-    outcome = await executePlan(root, plan, {
-      noCommit: opts.commit === false,
-      ...(failAfter !== undefined && failAfter !== '' ? { failAfter: Number(failAfter) } : {}),
-      ...(opts.verify === false ? { noVerify: true } : {}),
-      stop: watch.stop,
-    });
-  } finally {
-    watch.dispose();
-  }
+  if (stop.signal)
+    throw new MigrateError(
+      'interrupted',
+      `interrupted by ${stop.signal}; nothing was written`,
+      undefined,
+      signalExitCode(stop.signal),
+    );
+  const outcome = await executePlan(root, plan, {
+    noCommit: opts.commit === false,
+    ...(failAfter !== undefined && failAfter !== '' ? { failAfter: Number(failAfter) } : {}),
+    ...(opts.verify === false ? { noVerify: true } : {}),
+    stop,
+  });
   for (const c of outcome.commits)
     io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
   for (const ref of outcome.backupRefs)

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { analyzeRepo, componentComposeFiles } from '../../plan/build.js';
 import { migrationsOrNone, originalSnapshot } from '../../git/original.js';
 import { openRepoContext, type GlobalOptions } from '../context.js';
-import { openRepo } from '../../git/repo.js';
+import { openRepo, type Repo } from '../../git/repo.js';
 import { lockHolder } from '../../git/lock.js';
 import { readJournal, unfinishedRunError, type Journal } from '../../git/journal.js';
 
@@ -105,6 +105,12 @@ async function unfinishedRun(root: string): Promise<{ journal: Journal; message:
   const holder = await lockHolder(repo);
   const message = holder
     ? `${found.journal.kind} in progress (pid ${holder.pid}); run status again when it is done`
-    : `unfinished: ${unfinishedRunError(found.journal, found.path).message}`;
+    : `unfinished: ${unfinishedRunError(found.journal, found.path, await commitsSince(repo, found.journal.startHead)).message}`;
   return { journal: found.journal, message };
+}
+
+async function commitsSince(repo: Repo, start: string | undefined): Promise<number | undefined> {
+  if (!start) return undefined;
+  const out = await repo.run(['rev-list', '--count', `${start}..HEAD`]).catch(() => '');
+  return out.trim() === '' ? undefined : Number(out.trim());
 }
