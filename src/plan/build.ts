@@ -6,6 +6,7 @@ import { analyze } from '../analysis/analyze.js';
 import { discoverRootComposeFiles, layoutEnvironments } from '../analysis/environments.js';
 import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
+import { CONFIG_NAMES } from '../config/load.js';
 import { MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { renderComponentCompose } from '../apply/compose-writer.js';
@@ -402,7 +403,8 @@ function hashInputs(
   loaded: LoadedConfig,
   changes: Change[],
 ): PlanInput[] {
-  const paths = new Set<string>([...repo.sources, '.env']);
+  // Every config name is an input, present or not: a config written after the plan makes it stale.
+  const paths = new Set<string>([...repo.sources, '.env', ...CONFIG_NAMES]);
   if (loaded.path) paths.add(loaded.path);
   for (const c of changes) {
     paths.add(c.path);

@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { openRepo } from '../../git/repo.js';
 import { MigrateError } from '../../errors.js';
 import { buildPlan } from '../../plan/build.js';
 import { toPlanJson } from '../../plan/render/json.js';
@@ -47,6 +48,7 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
   }
   if (opts.out) {
     const target = resolve(process.cwd(), opts.out);
+    await refuseOverwrite(target, opts.out);
     writeFileSync(
       target,
       savePlan(plan, { components: opts.component ?? [], withPeers: opts.withPeers === true }),
@@ -61,4 +63,29 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
     io.out(renderText(plan, { style: io.style, diffs: opts.diff === true, verbose: io.verbose }));
   }
   return 0;
+}
+
+/** `plan --out` writes a new file or its own earlier output: never a compose file or a tracked file. */
+async function refuseOverwrite(target: string, given: string): Promise<void> {
+  const refuse = (why: string): MigrateError =>
+    new MigrateError(
+      'usage',
+      `refusing to write the plan to ${given}: ${why}; choose another file`,
+      undefined,
+      3,
+    );
+  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/u.test(basename(target)))
+    throw refuse('it is named like a compose file');
+  if (!existsSync(target)) return;
+  if (!statSync(target).isFile()) throw refuse('it is not a regular file');
+  const repo = await openRepo(dirname(target)).catch(() => undefined);
+  if (repo) {
+    const tracked = await repo
+      .run(['ls-files', '--error-unmatch', '--', relative(repo.top, target)])
+      .then(() => true)
+      .catch(() => false);
+    if (tracked) throw refuse('git tracks it');
+  }
+  if (!/^\s*\{[\s\S]*"schemaVersion"/u.test(readFileSync(target, 'utf8').slice(0, 4096)))
+    throw refuse('it exists and is not a saved plan');
 }
