@@ -8,9 +8,9 @@ import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analy
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
 import { MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
-import { renderComponentCompose } from '../apply/compose-writer.js';
-import { isGeneratedMakefile, renderMakefile } from '../apply/makefile.js';
-import { planArchive } from '../apply/archive.js';
+import { renderComponentCompose } from '../generate/compose-writer.js';
+import { isGeneratedMakefile, renderMakefile } from '../generate/makefile.js';
+import { planArchive } from '../generate/archive.js';
 import type { CodemodContext } from '../codemods/types.js';
 import type { Change, Plan, PlanInput, Reference } from './types.js';
 import { VERSION } from '../version.js';

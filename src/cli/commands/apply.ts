@@ -7,7 +7,7 @@ import { readSavedPlan, staleInputs } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
 import { planningSnapshot } from '../../git/original.js';
-import { validateGenerated } from '../../apply/validate-generated.js';
+import { validateGenerated } from '../../generate/validate-generated.js';
 import { executePlan } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
 import { openRepoContext, interactive, type GlobalOptions } from '../context.js';
