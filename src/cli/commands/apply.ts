@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MigrateError } from '../../errors.js';
-import { buildPlan } from '../../plan/build.js';
+import { buildPlan } from '../../generate/build-plan.js';
 import { loadDotEnv, varSource } from '../../compose/interpolate.js';
 import { readSavedPlan, staleInputs } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
