@@ -177,6 +177,24 @@ print(name(c.pick_runner("integration", component="api")), name(c.pick_runner("i
     expect(r.reports[1]!.message).toMatch(/not a method; give it a component parameter/);
   });
 
+  it('a choice among root files by variant is listed once, at its function, with its callers', async () => {
+    const src = readFileSync(join(dir, 'compose-path-py.variants.input.py'), 'utf8');
+    const reports: SiteReport[] = [];
+    const names = ['docker-compose.test.yaml', 'docker-compose.yaml', 'docker-compose.slim-test.yaml'];
+    const opts: ComposeTransformOptions = {
+      rootFiles: names.slice(0, 2).map((n) => ({ name: n, componentFile: n, fallbacks: [`todo/${n}`] })),
+      componentDirs: {},
+    };
+    const out = await composePathPy({ path: 'm.py', source: src }, { report: (r) => reports.push(r) }, opts);
+    expect(out).toBeNull();
+    expect(reports).toHaveLength(1);
+    expect(src.split('\n')[reports[0]!.line - 1]).toContain('def _stack_file(self)');
+    expect(reports[0]!.message).toContain('lines 13, 15');
+    expect(reports[0]!.message).toContain('docker-compose.test.yaml -> <component>/docker-compose.test.yaml');
+    expect(reports[0]!.message).toContain('with no component in scope');
+    expect(reports[0]!.message).toContain('its 2 callers (lines 22, 25) must pass the component');
+  });
+
   it('maps components whose directory is not their name', async () => {
     const src = readFileSync(join(dir, 'compose-path.function.input.ts'), 'utf8');
     const reports: SiteReport[] = [];
