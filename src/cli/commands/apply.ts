@@ -9,7 +9,9 @@ import { validateGenerated } from '../../apply/validate-generated.js';
 import { executePlan } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
 import { openRepoContext, interactive, type GlobalOptions } from '../context.js';
-import { confirm } from '../prompt.js';
+import { confirm, pressKey } from '../prompt.js';
+import { page } from '../pager.js';
+import { renderSummary } from '../../plan/render/summary.js';
 import { askDecisions, defaultsTaken, needAnswerError, openFindings } from '../decisions.js';
 import { progressLine } from '../progress.js';
 import { answersToEdits, applyEdits, type Answer } from '../../config/answers.js';
@@ -149,8 +151,9 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
     return 0;
   }
 
-  const diff = plan.changes.map((c) => colorDiff(unifiedDiff(c), io.style)).join('\n');
+  const diffOf = (p: Plan) => p.changes.map((c) => colorDiff(unifiedDiff(c), io.style)).join('\n');
   if (opts.dryRun) {
+    const diff = diffOf(plan);
     io.out(renderText(plan, { style: io.style, diffs: false, verbose: io.verbose }));
     io.out('\n' + diff + '\n');
     io.out(
@@ -184,11 +187,25 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
         3,
       );
     }
-    io.out(renderText(plan, { style: io.style, diffs: false }));
-    io.out('\n' + diff + '\n');
-    if (!(await confirm(`Apply ${plan.changes.length} changes and commit?`, false))) {
-      io.out('nothing was written\n');
-      return 0;
+    // Summary first; the full diff is one key away (in the user's pager), not 300 lines up the screen.
+    io.out('\n' + renderSummary(plan, { style: io.style }));
+    for (;;) {
+      const choice = await pressKey(
+        `Apply ${plan.changes.length} changes and commit?`,
+        [
+          { key: 'y', value: 'yes', label: 'apply and commit' },
+          { key: 'n', value: 'no', label: 'write nothing' },
+          { key: 'd', value: 'diff', label: 'show the diff' },
+        ],
+        'no',
+        io.style,
+      );
+      if (choice === 'yes') break;
+      if (choice === 'no') {
+        io.out('nothing was written\n');
+        return 0;
+      }
+      await page(diffOf(plan) + '\n', io.out);
     }
     if (answers.length)
       save = await confirm(`Save these answers to ${configPath} so the next run asks nothing?`, true);
