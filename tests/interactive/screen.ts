@@ -12,6 +12,7 @@ export function screenLines(raw: string, cols = Infinity): string[] {
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i]!;
     if (ch === '\x1b') {
+      // eslint-disable-next-line no-control-regex
       const csi = /^\x1b\[([0-9;?]*)([A-Za-z@`])/.exec(raw.slice(i));
       if (csi) {
         i += csi[0].length - 1;
@@ -46,6 +47,7 @@ export function screenLines(raw: string, cols = Infinity): string[] {
         }
         continue;
       }
+      // eslint-disable-next-line no-control-regex
       const other = /^\x1b(\][^\x07]*\x07|[()][A-Za-z0-9]|[=>78])/.exec(raw.slice(i));
       if (other) i += other[0].length - 1;
       continue;
