@@ -1,5 +1,5 @@
 import { migrationsOrNone, originalSnapshot } from '../git/original.js';
-import { analyzeRepo } from '../plan/build.js';
+import { analyzeRepo } from '../analysis/load-repo.js';
 import type { RepoContext } from './context.js';
 
 /**
