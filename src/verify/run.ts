@@ -1,7 +1,8 @@
 import type { MigrateConfig } from '../config/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { OverlaySnapshot } from '../git/tree-snapshot.js';
-import { analyzeRepo, componentComposeFiles } from '../plan/build.js';
+import { analyzeRepo } from '../analysis/load-repo.js';
+import { componentComposeFiles } from '../generate/build-plan.js';
 import { verifyComponent, type Difference } from './verify.js';
 
 export interface FileVerdict {

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Adjustment, EnvName } from '../analysis/types.js';
-import { shiftHostPort } from '../apply/ports.js';
-import { isMap, mountInfo } from '../apply/syntax.js';
+import { shiftHostPort } from '../generate/ports.js';
+import { isMap, mountInfo } from '../generate/syntax.js';
 import { posix } from 'node:path';
-import { collectTopLevelUse } from '../apply/references.js';
+import { collectTopLevelUse } from '../generate/references.js';
 import { interpolate, loadDotEnv, varSource } from '../compose/interpolate.js';
 import { loadProject, normalizeProjectName } from '../compose/load.js';
 import { cloneValue } from '../compose/clone.js';

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MigrateError } from '../../errors.js';
-import { buildPlan } from '../../plan/build.js';
+import { buildPlan } from '../../generate/build-plan.js';
 import { loadDotEnv, varSource } from '../../compose/interpolate.js';
 import { readSavedPlan, staleInputs } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
 import { planningSnapshot } from '../../git/original.js';
-import { validateGenerated } from '../../apply/validate-generated.js';
+import { validateGenerated } from '../../generate/validate-generated.js';
 import { executePlan } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
 import { openRepoContext, interactive, type GlobalOptions } from '../context.js';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MigrateError } from '../../errors.js';
-import { buildPlan } from '../../plan/build.js';
+import { buildPlan } from '../../generate/build-plan.js';
 import { toPlanJson } from '../../plan/render/json.js';
 import { renderMermaid } from '../../plan/render/mermaid.js';
 import { renderText } from '../../plan/render/text.js';

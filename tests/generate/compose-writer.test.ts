@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderComponentCompose } from '../../src/apply/compose-writer.js';
+import { renderComponentCompose } from '../../src/generate/compose-writer.js';
 import type { Adjustment } from '../../src/analysis/types.js';
 import type { CommentMap, YamlMap } from '../../src/compose/types.js';
 import { component, project, servicesOf } from './helpers.js';
