@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { EffectiveProject, SourcePos, YamlMap, YamlValue } from '../compose/types.js';
 import { joinPath } from '../compose/value.js';
 import { rawScalarFor } from '../compose/yaml11.js';
+import { cloneValue } from '../compose/clone.js';
 import { MigrateError } from '../errors.js';
 import { applyComments } from './comments.js';
 import { shiftHostPort } from './ports.js';
@@ -75,7 +76,7 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
         file: project.files[0] ?? '',
       });
     }
-    const config = rebaseServicePaths(structuredClone(svc.config), component.path);
+    const config = rebaseServicePaths(cloneValue(svc.config), component.path);
     applied.push(...dropDanglingReferences(name, config, kept, env));
 
     const drop = profilesToDrop(config.profiles, implicit);
@@ -143,7 +144,14 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
     const entries = top[key];
     if (entries && Object.keys(entries).length) body[key] = entries;
   }
-  return { text: stringify(body, project, (segs) => sameListShape(segs, project, body)), applied };
+  // The text is written on first use: verify needs only `applied`, and stringifying is most of a render.
+  let text: string | undefined;
+  return {
+    applied,
+    get text() {
+      return (text ??= stringify(body, project, (segs) => sameListShape(segs, project, body)));
+    },
+  };
 }
 
 /**
@@ -178,7 +186,7 @@ function pruneTopLevel(
   for (const key of TOP_LEVEL) {
     const declared = project[key];
     const kept: YamlMap = {};
-    for (const name of use[key]) if (name in declared) kept[name] = structuredClone(declared[name] ?? null);
+    for (const name of use[key]) if (name in declared) kept[name] = cloneValue(declared[name] ?? null);
     out[key] = rebaseTopLevel(key, kept, dir);
   }
   return out;
