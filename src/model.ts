@@ -116,8 +116,12 @@ export interface Decision {
   default?: string;
   /** The answer actually in force (from config / prompt / default). */
   answer?: string;
-  /** Config key that answers it, e.g. "environments.docker-compose.staging.yml". */
+  /** Config key that answers it, as shown to people, e.g. `environments["docker-compose.staging.yml"]`. */
   configKey: string;
+  /** The same key as data: where the answer is written in the config (["environments", "x.yml"], ["ports"]). */
+  configPath: ConfigPath;
+  /** For a peer decision, the service it would pull in (the component is `configPath[1]`). */
+  service?: string;
   /** Command-line flag that answers it, where one exists. */
   flag?: string;
 }
@@ -202,6 +206,9 @@ export interface Plan {
 }
 
 // ---- configuration: compose-migrate.config.{json,yaml} ----
+
+/** A key in the config file as data: `['environments', 'docker-compose.staging.yml']`. */
+export type ConfigPath = [keyof MigrateConfig & string, ...string[]];
 
 /**
  * compose-migrate.config.{json,yaml} at the repo root. Every field is optional; every decision the

@@ -145,6 +145,7 @@ export function layoutEnvironments(files: string[], config: MigrateConfig): Envi
       question: `Which environment is ${c.path}?`,
       choices: ['base', 'dev', 'test', 'prod', 'ignore'],
       configKey: `environments["${c.path}"]`,
+      configPath: ['environments', c.path],
     };
     findings.push({
       level: 'decision',

@@ -212,6 +212,7 @@ export function componentComposeFiles(
         services,
         adjustments: adjustments.filter((a) => a.env === env.name),
         isTest: env.name === 'test' || env.name.endsWith('-test'),
+        vars: repo.vars,
       }));
     out.push({
       env: env.name,
