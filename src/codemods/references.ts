@@ -170,9 +170,14 @@ function rewriteCommand(
   };
 }
 
+/**
+ * `files`: the candidates of the one text pass (see candidates.ts); every file of the snapshot when
+ * absent.
+ */
 export function scanReferences(
   snapshot: RepoSnapshot,
   ctx: CodemodContext,
+  files?: readonly string[],
 ): { changes: Change[]; references: Reference[] } {
   const changes: Change[] = [];
   const references: Reference[] = [];
@@ -183,7 +188,7 @@ export function scanReferences(
   const archiveDir = ctx.archiveDir.replace(/\/$/, '');
   const hasRootEnv = snapshot.exists('.env');
 
-  for (const path of snapshot.files()) {
+  for (const path of files ?? snapshot.files()) {
     // compose-migrate's own config names root files on purpose (to classify them); it is not a reference.
     if (/(^|\/)compose-migrate\.config\.(ya?ml|json)$/.test(path)) continue;
     if (rootPaths.has(path) || CODE.test(path) || SKIP_DIR.test(path) || path.startsWith(archiveDir + '/'))

@@ -19,19 +19,22 @@ export interface CodemodContext {
   fileNames: { dev: string; test: string; prod?: string };
 }
 
-export interface CodemodSummary {
-  ok: number;
-  unmodified: number;
-  skipped: number;
-  error: number;
-}
+/**
+ * jscodeshift's four outcomes: rewritten (ok), nothing to do (nochange), could not rewrite and left
+ * the file as it was (skip, with why), or the transform failed (error).
+ */
+export type CodemodStatus = 'ok' | 'nochange' | 'skip' | 'error';
 
-/** Outcome of one transform on one file, for the summary. */
+export type CodemodSummary = Record<CodemodStatus, number>;
+
+/** Outcome of one transform on one file. */
 export interface FileOutcome {
   file: string;
   transform: string;
-  status: keyof CodemodSummary;
-  /** "file:line: message" lines for sites left to a human. */
+  status: CodemodStatus;
+  /** Why a file was skipped or failed (the first place left to a human, or the error). */
+  why?: string;
+  /** "file:line: message" lines for sites left to a human (an ok file can have some too). */
   messages: string[];
 }
 

@@ -167,6 +167,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   }
 
   const references: Reference[] = [];
+  let codemods: Plan['codemods'];
   const composeComponents = analysis.components.filter((c) => c.kind === 'compose');
   const allMigrated = composeComponents.every((c) => migrated.has(c.name));
   const archiving =
@@ -207,16 +208,19 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   if (repo.rootFiles.length > 0) {
     // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
     // are rewritten only when this apply archives the files they name (before that, they still work).
+    const { codemodCandidates } = await import('../codemods/run.js');
+    const candidates = await codemodCandidates(snapshot, codemodCtx);
     if (options.skipCodemods) {
       const { scanReferences } = await import('../codemods/references.js');
-      const scanned = scanReferences(snapshot, codemodCtx);
+      const scanned = scanReferences(snapshot, codemodCtx, candidates);
       changes.push(...scanned.changes.map((c) => ({ ...c, component: '' })));
       references.push(...scanned.references);
     } else {
       const { runCodemods } = await import('../codemods/run.js');
-      const run = await runCodemods(snapshot, codemodCtx, options.progress);
+      const run = await runCodemods(snapshot, codemodCtx, options.progress, candidates);
       changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
       references.push(...run.references);
+      codemods = { summary: run.summary, files: run.outcomes };
     }
   }
   changes.push(...archiveMoves);
@@ -241,6 +245,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     changes: mergeSamePath(changes),
     findings,
     references,
+    ...(codemods ? { codemods } : {}),
     inputs: hashInputs(snapshot, repo, ctx.loaded, changes),
   };
 }

@@ -1,4 +1,5 @@
 import type { Analysis, Component, Environment, Finding } from '../analysis/types.js';
+import type { CodemodSummary, FileOutcome } from '../codemods/types.js';
 
 export type ChangeOp = 'create' | 'modify' | 'move' | 'delete';
 
@@ -43,6 +44,8 @@ export interface Plan {
   changes: Change[];
   findings: Finding[];
   references: Reference[];
+  /** What each orchestrator transform did to each file it ran on (absent with --skip-codemods). */
+  codemods?: { summary: CodemodSummary; files: FileOutcome[] };
   /** Every file whose content the plan depends on, with its hash; a saved plan is stale when any differs. */
   inputs: PlanInput[];
 }

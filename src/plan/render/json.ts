@@ -35,6 +35,7 @@ export interface PlanJson {
   changes: { op: string; path: string; to?: string; component: string; reason: string }[];
   findings: Plan['findings'];
   references: Plan['references'];
+  codemods?: Plan['codemods'];
   inputs: Plan['inputs'];
   totals: Totals;
 }
@@ -104,6 +105,7 @@ export function toPlanJson(plan: Plan): PlanJson {
     })),
     findings: plan.findings,
     references: plan.references,
+    ...(plan.codemods ? { codemods: plan.codemods } : {}),
     inputs: plan.inputs,
     totals: totals(plan),
   };
