@@ -178,13 +178,29 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const archiveMoves = archiving ? planArchive(snapshot, repo.rootFiles, archiveDir) : [];
 
   const codemodCtx: CodemodContext = {
-    components: analysis.components.map((c) => ({
-      name: c.name,
-      path: c.path,
-      ...(c.kind === 'compose' && 'test' in c.backing
-        ? { testComposeFile: `${c.path}/${fileNameFor('test', ext, config)}` }
-        : {}),
-    })),
+    components: analysis.components.map((c) => {
+      const envs = c.kind === 'compose' ? analysis.environments.filter((e) => e.name in c.backing) : [];
+      return {
+        name: c.name,
+        path: c.path,
+        ...(c.kind === 'compose' && 'test' in c.backing
+          ? { testComposeFile: `${c.path}/${fileNameFor('test', ext, config)}` }
+          : {}),
+        composeFiles: Object.fromEntries(
+          envs.map((e) => [e.name, `${c.path}/${fileNameFor(e.name, ext, config)}`]),
+        ),
+        services: Object.fromEntries(
+          analysis.environments.map((e) => [
+            e.name,
+            [
+              ...c.services.filter((sv) => repo.projects.get(e.name)?.services.has(sv)),
+              ...(c.backing[e.name] ?? []),
+              ...(c.pulledPeers[e.name] ?? []),
+            ],
+          ]),
+        ),
+      };
+    }),
     rootComposeFiles: repo.layout.files.flatMap((f) => {
       // A base layer belongs to no single environment: the scan decides from the other files named with it.
       const env =
@@ -200,6 +216,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     archiveDir,
     archivedPaths: Object.fromEntries(archiveMoves.map((m) => [m.path, m.to ?? ''])),
     fileNames: {
+      ...Object.fromEntries(analysis.environments.map((e) => [e.name, fileNameFor(e.name, ext, config)])),
       dev: fileNameFor('dev', ext, config),
       test: fileNameFor('test', ext, config),
       prod: fileNameFor('prod', ext, config),
