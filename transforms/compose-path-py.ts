@@ -4,6 +4,7 @@
  * `_get_compose_file_path(...)` that falls back to the root / archived file with a deprecation warning.
  */
 import type { SgNode } from '@ast-grep/napi';
+import { pyFStringText } from '../src/quote.js';
 import {
   isComponentParam,
   stripDotSlash,
@@ -600,7 +601,7 @@ function helperBody(
 }
 
 function warningText(spec: ComposeTransformOptions['rootFiles'][number], quote: '"' | "'"): string {
-  return `f${quote}Using deprecated {old_location} for {component}; expected {component}/${spec.componentFile}${quote}`;
+  return `f${quote}Using deprecated {old_location} for {component}; expected {component}/${pyFStringText(spec.componentFile, quote)}${quote}`;
 }
 
 function methodHelper(

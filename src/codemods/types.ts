@@ -24,24 +24,8 @@ export interface CodemodContext {
   fileNames: { dev: string; test: string; prod?: string } & Record<string, string | undefined>;
 }
 
-/**
- * jscodeshift's four outcomes: rewritten (ok), nothing to do (nochange), could not rewrite and left
- * the file as it was (skip, with why), or the transform failed (error).
- */
-export type CodemodStatus = 'ok' | 'nochange' | 'skip' | 'error';
-
-export type CodemodSummary = Record<CodemodStatus, number>;
-
-/** Outcome of one transform on one file. */
-export interface FileOutcome {
-  file: string;
-  transform: string;
-  status: CodemodStatus;
-  /** Why a file was skipped or failed (the first place left to a human, or the error). */
-  why?: string;
-  /** "file:line: message" lines for sites left to a human (an ok file can have some too). */
-  messages: string[];
-}
+export type { CodemodStatus, CodemodSummary, FileOutcome } from '../model.js';
+import type { CodemodSummary, FileOutcome } from '../model.js';
 
 export interface CodemodRun {
   changes: Change[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shiftHostPort, shiftPublished } from '../../src/apply/ports.js';
+import { shiftHostPort, shiftPublished } from '../../src/generate/ports.js';
 
 describe('shiftPublished', () => {
   it.each([

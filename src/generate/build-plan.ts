@@ -1,18 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { ComposeFile, EffectiveProject, VarSource } from '../compose/types.js';
-import { loadProject } from '../compose/load.js';
-import { loadDotEnv } from '../compose/interpolate.js';
-import { analyze } from '../analysis/analyze.js';
-import { discoverRootComposeFiles, layoutEnvironments } from '../analysis/environments.js';
+import { analyzeRepo, type LoadedRepo, type Progress } from '../analysis/load-repo.js';
 import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
-import { MigrateError } from '../errors.js';
+import { checkComponentNames } from '../plan/component-names.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
-import { renderComponentCompose } from '../apply/compose-writer.js';
-import { isGeneratedMakefile, renderMakefile } from '../apply/makefile.js';
-import { planArchive } from '../apply/archive.js';
+import { renderComponentCompose } from './compose-writer.js';
+import { isGeneratedMakefile, renderMakefile } from './makefile.js';
+import { planArchive } from './archive.js';
 import type { CodemodContext } from '../codemods/types.js';
-import type { Change, Plan, PlanInput, Reference } from './types.js';
+import type { Change, Plan, PlanInput, Reference } from '../plan/types.js';
 import { VERSION } from '../version.js';
 
 export interface PlanOptions {
@@ -27,9 +23,6 @@ export interface PlanOptions {
   /** Told how far long steps are (loading, rendering, codemods); the CLI draws it on a terminal. */
   progress?: Progress;
 }
-
-/** `step` names the long step; `done` of `total` units are finished. */
-export type Progress = (step: string, done: number, total: number) => void;
 
 export interface PlanContext {
   snapshot: RepoSnapshot;
@@ -46,61 +39,6 @@ export function fileNameFor(env: EnvName, ext: string, config: MigrateConfig): s
   return `docker-compose.${env}${ext}`;
 }
 
-export interface LoadedRepo {
-  rootFiles: string[];
-  layout: ReturnType<typeof layoutEnvironments>;
-  projects: Map<EnvName, EffectiveProject>;
-  vars: VarSource;
-  rootEnvKeys: Set<string>;
-  /** Files the projects were read from (root files plus extends/include sources). */
-  sources: Set<string>;
-}
-
-/** Reads the root compose files once and merges them per environment. */
-export function loadRepo(
-  snapshot: RepoSnapshot,
-  config: MigrateConfig,
-  shellEnv: Record<string, string | undefined> = {},
-  progress?: Progress,
-): LoadedRepo {
-  const rootFiles = discoverRootComposeFiles(snapshot, config);
-  const layout = layoutEnvironments(rootFiles, config);
-  const dotenvText = snapshot.read('.env');
-  const dotenv = dotenvText === undefined ? new Map<string, string>() : loadDotEnv(dotenvText);
-  const vars: VarSource = (name) => shellEnv[name] ?? dotenv.get(name);
-  const cache = new Map<string, ComposeFile>();
-  const projects = new Map<EnvName, EffectiveProject>();
-  const sources = new Set<string>(rootFiles);
-  for (const [i, env] of layout.environments.entries()) {
-    progress?.(`loading compose files (${env.name})`, i, layout.environments.length);
-    const project = loadProject(snapshot, env.files, env.name, { cache });
-    projects.set(env.name, project);
-    for (const svc of project.services.values()) for (const s of svc.sources) sources.add(s);
-  }
-  for (const f of cache.keys()) sources.add(f);
-  return { rootFiles, layout, projects, vars, rootEnvKeys: new Set(dotenv.keys()), sources };
-}
-
-/** Load and analyse: everything `plan`, `status` and `verify` need to know about the repository. */
-export function analyzeRepo(
-  snapshot: RepoSnapshot,
-  config: MigrateConfig,
-  options: Pick<PlanOptions, 'withPeers' | 'env' | 'progress'> = {},
-): { repo: LoadedRepo; analysis: Analysis } {
-  const repo = loadRepo(snapshot, config, options.env, options.progress);
-  options.progress?.('analysing services', 0, 1);
-  const analysis = analyze({
-    snapshot,
-    config,
-    environments: repo.layout.environments,
-    projects: repo.projects,
-    vars: repo.vars,
-    rootEnvKeys: repo.rootEnvKeys,
-    withPeers: options.withPeers === true,
-  });
-  return { repo, analysis };
-}
-
 /**
  * The one code path behind `plan` and `apply`: analysis, then the full content of every file apply
  * would write. Pure over the snapshot.
@@ -111,16 +49,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const { repo, analysis } = analyzeRepo(snapshot, config, options);
   const findings: Finding[] = [...repo.layout.findings, ...analysis.findings];
   const known = new Set(analysis.components.map((c) => c.name));
-  for (const name of options.components ?? []) {
-    if (!known.has(name)) {
-      throw new MigrateError(
-        'usage',
-        `unknown component "${name}" (components: ${[...known].sort().join(', ') || 'none'})`,
-        undefined,
-        2,
-      );
-    }
-  }
+  checkComponentNames(options.components ?? [], known);
   const selected = options.components?.length
     ? [...new Set(options.components)]
     : analysis.components.map((c) => c.name);

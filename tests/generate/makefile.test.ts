@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { definedTargets, renderMakefile } from '../../src/apply/makefile.js';
+import { definedTargets, renderMakefile } from '../../src/generate/makefile.js';
 import { isMigrateError } from '../../src/errors.js';
 import { component } from './helpers.js';
 

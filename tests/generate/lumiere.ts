@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Adjustment, Component } from '../../src/analysis/types.js';
-import { renderComponentCompose } from '../../src/apply/compose-writer.js';
+import { renderComponentCompose } from '../../src/generate/compose-writer.js';
 import { loadProject } from '../../src/compose/load.js';
 import type { EffectiveProject } from '../../src/compose/types.js';
 import { MemorySnapshot } from '../../src/repo/memory.js';

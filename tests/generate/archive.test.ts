@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planArchive } from '../../src/apply/archive.js';
+import { planArchive } from '../../src/generate/archive.js';
 import { MemorySnapshot } from '../../src/repo/memory.js';
 
 describe('planArchive', () => {

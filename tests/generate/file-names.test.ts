@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeExtension, composeFileName } from '../../src/apply/file-names.js';
+import { composeExtension, composeFileName } from '../../src/generate/file-names.js';
 
 describe('component compose file names', () => {
   it('follows the root files extension', () => {
