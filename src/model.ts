@@ -201,8 +201,29 @@ export interface Plan {
   changes: Change[];
   findings: Finding[];
   references: Reference[];
+  /** What each orchestrator transform did to each file it ran on (absent with --skip-codemods). */
+  codemods?: { summary: CodemodSummary; files: FileOutcome[] };
   /** Every file whose content the plan depends on, with its hash; a saved plan is stale when any differs. */
   inputs: PlanInput[];
+}
+
+/**
+ * jscodeshift's four outcomes: rewritten (ok), nothing to do (nochange), could not rewrite and left
+ * the file as it was (skip, with why), or the transform failed (error).
+ */
+export type CodemodStatus = 'ok' | 'nochange' | 'skip' | 'error';
+
+export type CodemodSummary = Record<CodemodStatus, number>;
+
+/** Outcome of one transform on one file. */
+export interface FileOutcome {
+  file: string;
+  transform: string;
+  status: CodemodStatus;
+  /** Why a file was skipped or failed (the first place left to a human, or the error). */
+  why?: string;
+  /** "file:line: message" lines for sites left to a human (an ok file can have some too). */
+  messages: string[];
 }
 
 // ---- configuration: compose-migrate.config.{json,yaml} ----
