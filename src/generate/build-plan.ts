@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { analyzeRepo, type LoadedRepo, type Progress } from '../analysis/load-repo.js';
 import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
-import { MigrateError } from '../errors.js';
+import { checkComponentNames } from '../plan/component-names.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { renderComponentCompose } from './compose-writer.js';
 import { isGeneratedMakefile, renderMakefile } from './makefile.js';
@@ -49,16 +49,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const { repo, analysis } = analyzeRepo(snapshot, config, options);
   const findings: Finding[] = [...repo.layout.findings, ...analysis.findings];
   const known = new Set(analysis.components.map((c) => c.name));
-  for (const name of options.components ?? []) {
-    if (!known.has(name)) {
-      throw new MigrateError(
-        'usage',
-        `unknown component "${name}" (components: ${[...known].sort().join(', ') || 'none'})`,
-        undefined,
-        2,
-      );
-    }
-  }
+  checkComponentNames(options.components ?? [], known);
   const selected = options.components?.length
     ? [...new Set(options.components)]
     : analysis.components.map((c) => c.name);

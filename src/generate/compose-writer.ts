@@ -1,7 +1,10 @@
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import type { Adjustment, Component, EnvName } from '../analysis/types.js';
-import type { EffectiveProject, YamlMap, YamlValue } from '../compose/types.js';
+import { randomBytes } from 'node:crypto';
 import { cloneValue } from '../compose/clone.js';
+import type { EffectiveProject, SourcePos, YamlMap, YamlValue } from '../compose/types.js';
+import { joinPath } from '../compose/value.js';
+import { rawScalarFor } from '../compose/yaml11.js';
 import { MigrateError } from '../errors.js';
 import { applyComments } from './comments.js';
 import { shiftHostPort } from './ports.js';
@@ -194,8 +197,9 @@ function stringify(
   project: EffectiveProject,
   accept: (segs: (string | number)[]) => boolean,
 ): string {
+  const raw = withRawScalars(body, project);
   // YAML 1.1 quoting keeps "22:22", "yes" and "0755" strings for PyYAML-based readers (compose v1).
-  const doc = new Document(body, { schema: 'yaml-1.1' });
+  const doc = new Document(raw.body, { schema: 'yaml-1.1' });
   visit(doc, {
     Scalar(_, node) {
       // "." is a plain string in every YAML version; the 1.1 schema quotes it needlessly.
@@ -219,5 +223,48 @@ function stringify(
     },
   });
   applyComments(doc, project.comments, accept);
-  return doc.toString({ nullStr: '', lineWidth: 0 });
+  return raw.restore(doc.toString({ nullStr: '', lineWidth: 0 }));
+}
+
+/**
+ * Scalars the tool did not change keep the spelling they were written with (`mode: 0440`,
+ * `UMASK: 0022`, `1_000`, `on`, a timestamp): Compose reads these YAML 1.1-style, so respelling
+ * one can change its value. Each is replaced by a plain placeholder token before the document is
+ * built and the placeholder by the source text afterwards.
+ */
+function withRawScalars(
+  body: YamlMap,
+  project: EffectiveProject,
+): { body: YamlMap; restore: (text: string) => string } {
+  const services = body.services;
+  const texts: string[] = [];
+  const token = `cmraw${randomBytes(6).toString('hex')}x`;
+  if (!isMap(services)) return { body, restore: (t) => t };
+  const swap = (value: YamlValue, path: string, positions: Map<string, SourcePos>): YamlValue => {
+    if (Array.isArray(value)) return value.map((item, i) => swap(item, `${path}[${i}]`, positions));
+    if (isMap(value)) {
+      const out: YamlMap = {};
+      for (const [k, v] of Object.entries(value)) out[k] = swap(v, joinPath(path, k), positions);
+      return out;
+    }
+    const text = rawScalarFor(positions.get(path), value);
+    if (text === undefined) return value;
+    texts.push(text);
+    return `${token}${texts.length - 1}`;
+  };
+  const swapped: YamlMap = {};
+  for (const [name, config] of Object.entries(services)) {
+    const positions = project.services.get(name)?.positions;
+    swapped[name] = positions ? swap(config, '', positions) : config;
+  }
+  if (texts.length === 0) return { body, restore: (t) => t };
+  const pattern = new RegExp(`"(${token}\\d+)"|(${token}\\d+)`, 'gu');
+  return {
+    body: { ...body, services: swapped },
+    restore: (t) =>
+      t.replace(pattern, (_m, quoted: string | undefined, bare: string | undefined) => {
+        const id = Number((quoted ?? bare ?? '').slice(token.length));
+        return texts[id] ?? '';
+      }),
+  };
 }
