@@ -216,6 +216,7 @@ export function scanReferences(
   const names = [...new Set(ctx.rootComposeFiles.map((r) => r.path.slice(r.path.lastIndexOf('/') + 1)))];
   if (names.length === 0) return { changes, references };
   const pattern = rootNamePattern(names);
+  const needles = names.map((n) => Buffer.from(n, 'utf8'));
   const archiveDir = ctx.archiveDir.replace(/\/$/, '');
   const hasRootEnv = snapshot.exists('.env');
 
@@ -225,13 +226,18 @@ export function scanReferences(
     if (rootPaths.has(path) || CODE.test(path) || SKIP_DIR.test(path) || path.startsWith(archiveDir + '/'))
       continue;
     if ((snapshot.size(path) ?? 0) > MAX_BYTES) continue;
+    // Most files name no root file: test the raw bytes and decode only those that do.
     let text: string | undefined;
     try {
+      const bytes = snapshot.readBytes(path);
+      if (bytes === undefined) continue;
+      const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (raw.includes(0) || !needles.some((n) => raw.includes(n))) continue;
       text = snapshot.read(path);
     } catch {
       continue;
     }
-    if (text === undefined || text.includes('\0') || !names.some((n) => text!.includes(n))) continue;
+    if (text === undefined) continue;
     const kind = referenceKind(path);
     const lines = text.split('\n');
     const out: string[] = [];
