@@ -151,6 +151,14 @@ describe('apply on a terminal', () => {
     const dir = fixtureRepo('layered', { write: { 'compose-migrate.config.yaml': config } });
     const s = runInTerminal(['apply', '--all'], { cwd: dir, env: terminalEnv({ PAGER: 'cat' }) });
     try {
+      // Two peer questions: asked as one first (none / all / choose), each choice explained.
+      const grouped = await s.waitFor(
+        '2 peer dependencies. Pull every peer service into the components that use it?',
+      );
+      expect(grouped).toMatch(/none: no copies; the addresses that name a peer no longer resolve/);
+      s.write(KEY.down);
+      s.write(KEY.down);
+      s.write(KEY.enter); // choose
       await s.waitFor("Pull it into app's files?");
       s.write(KEY.enter); // default: no
       await s.waitFor("Pull it into chat's files?");
