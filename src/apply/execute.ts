@@ -7,6 +7,12 @@ export interface ExecuteOptions {
   noCommit: boolean;
   /** Test hook: fail after this many changes, to prove the transaction undoes itself. */
   failAfter?: number;
+  /** Called after each commit group (a commit, or a no-op), for progress on long applies. */
+  onCommit?: (
+    step: { components: string[]; archive: boolean; commit?: CommitMade },
+    done: number,
+    total: number,
+  ) => void;
 }
 
 export interface CommitMade {
@@ -71,11 +77,17 @@ export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions
     outcome.backupRefs = backup.refs;
     return outcome;
   }
-  for (const group of groups) {
+  for (const [i, group] of groups.entries()) {
     const paths = group.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path]));
     const result = await commitApply(root, { component: group.components, archive: group.archive, paths });
-    if (result.kind === 'committed') outcome.commits.push({ sha: result.sha, subject: result.subject });
+    const commit = result.kind === 'committed' ? { sha: result.sha, subject: result.subject } : undefined;
+    if (commit) outcome.commits.push(commit);
     else outcome.noops.push(...group.components);
+    opts.onCommit?.(
+      { components: group.components, archive: group.archive, ...(commit ? { commit } : {}) },
+      i + 1,
+      groups.length,
+    );
   }
   return outcome;
 }

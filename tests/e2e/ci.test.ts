@@ -265,3 +265,22 @@ describe('decisions: only the selected components, each choice explained', () =>
     expect(names.concerns).toEqual(['passeur', 'pourtier']);
   });
 });
+
+describe('closing summary', () => {
+  it('apply --yes says which defaults it took; no progress lines off a terminal', () => {
+    const repo = cloneRepo(base);
+    const r = cli(repo.dir, ['apply', '--component', 'pourtier', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^committed [0-9a-f]{12} compose-migrate: migrate pourtier$/m);
+    expect(r.stdout).toMatch(/^done: 1 component migrated in 1 commit, 6 file changes, [\d.]+ s;/m);
+    expect(r.stdout).toMatch(
+      /--yes took the plan's default for these decisions:\n {2}ports: shift \(2 findings\)/,
+    );
+    expect(r.stdout).toContain('  containerNames: scope');
+    const back = cli(repo.dir, ['rollback', '--yes']);
+    expect(back.code).toBe(0);
+    expect(back.stderr).toBe('');
+    expect(back.stdout).toMatch(/^done: pourtier rolled back in 1 commit, [\d.]+ s$/m);
+  });
+});

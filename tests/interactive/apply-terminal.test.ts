@@ -232,6 +232,29 @@ describe('apply on a terminal', () => {
   });
 });
 
+describe('progress on a terminal', () => {
+  it('apply and rollback print a line per commit as it is made, and a closing summary', async () => {
+    const dir = fixtureRepo('lumiere');
+    const s = runInTerminal(['apply', '--all', '--yes'], { cwd: dir });
+    expect(await s.exited).toBe(0);
+    const text = s.text();
+    const steps = [...text.matchAll(/^\[(\d+)\/(\d+)\] committed [0-9a-f]{12} (.+?)\r?$/gm)];
+    const subjects = gitState(dir).log.slice(0, steps.length).reverse();
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps.map((m) => `${m[1]}/${m[2]} ${m[3]}`)).toEqual(
+      subjects.map((subject, i) => `${i + 1}/${steps.length} ${subject}`),
+    );
+    expect(text).toMatch(/^done: \d+ components migrated in \d+ commits/m);
+    // Not listed a second time on the same terminal.
+    expect(text).not.toMatch(/^committed /m);
+
+    const back = runInTerminal(['rollback', '--yes'], { cwd: dir });
+    expect(await back.exited).toBe(0);
+    expect(back.text()).toMatch(/^\[1\/\d+\] committed [0-9a-f]{12} reverts [0-9a-f]{12} /m);
+    expect(back.text()).toMatch(/^done: .* rolled back in \d+ commits/m);
+  });
+});
+
 describe('rollback on a terminal', () => {
   it('lists the commits it will revert, and reverts only on yes', async () => {
     const dir = fixtureRepo('lumiere');
