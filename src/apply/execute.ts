@@ -1,5 +1,5 @@
 import { applyChanges } from './transaction.js';
-import { commitApply } from '../git/commit.js';
+import { commitApplies } from '../git/commit.js';
 import { recordBackup } from '../git/backup.js';
 import type { Change, Plan } from '../plan/types.js';
 
@@ -77,17 +77,26 @@ export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions
     outcome.backupRefs = backup.refs;
     return outcome;
   }
-  for (const [i, group] of groups.entries()) {
-    const paths = group.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path]));
-    const result = await commitApply(root, { component: group.components, archive: group.archive, paths });
+  const results = await commitApplies(
+    root,
+    groups.map((group) => ({
+      component: group.components,
+      archive: group.archive,
+      paths: group.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path])),
+    })),
+  );
+  results.forEach((result, i) => {
+    const group = groups[i];
     const commit = result.kind === 'committed' ? { sha: result.sha, subject: result.subject } : undefined;
     if (commit) outcome.commits.push(commit);
-    else outcome.noops.push(...group.components);
-    opts.onCommit?.(
-      { components: group.components, archive: group.archive, ...(commit ? { commit } : {}) },
-      i + 1,
-      groups.length,
-    );
-  }
+    else outcome.noops.push(...(group?.components ?? []));
+    // The series is written in a few git processes; each commit is reported once it exists.
+    if (group)
+      opts.onCommit?.(
+        { components: group.components, archive: group.archive, ...(commit ? { commit } : {}) },
+        i + 1,
+        groups.length,
+      );
+  });
   return outcome;
 }

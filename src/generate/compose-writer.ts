@@ -1,6 +1,10 @@
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import type { Adjustment, Component, EnvName } from '../analysis/types.js';
-import type { EffectiveProject, YamlMap, YamlValue } from '../compose/types.js';
+import { randomBytes } from 'node:crypto';
+import type { EffectiveProject, SourcePos, YamlMap, YamlValue } from '../compose/types.js';
+import { joinPath } from '../compose/value.js';
+import { rawScalarFor } from '../compose/yaml11.js';
+import { cloneValue } from '../compose/clone.js';
 import { MigrateError } from '../errors.js';
 import { applyComments } from './comments.js';
 import { shiftHostPort } from './ports.js';
@@ -72,7 +76,7 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
         file: project.files[0] ?? '',
       });
     }
-    const config = rebaseServicePaths(structuredClone(svc.config), component.path);
+    const config = rebaseServicePaths(cloneValue(svc.config), component.path);
     applied.push(...dropDanglingReferences(name, config, kept, env));
 
     const drop = profilesToDrop(config.profiles, implicit);
@@ -140,7 +144,14 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
     const entries = top[key];
     if (entries && Object.keys(entries).length) body[key] = entries;
   }
-  return { text: stringify(body, project, (segs) => sameListShape(segs, project, body)), applied };
+  // The text is written on first use: verify needs only `applied`, and stringifying is most of a render.
+  let text: string | undefined;
+  return {
+    applied,
+    get text() {
+      return (text ??= stringify(body, project, (segs) => sameListShape(segs, project, body)));
+    },
+  };
 }
 
 /**
@@ -175,7 +186,7 @@ function pruneTopLevel(
   for (const key of TOP_LEVEL) {
     const declared = project[key];
     const kept: YamlMap = {};
-    for (const name of use[key]) if (name in declared) kept[name] = structuredClone(declared[name] ?? null);
+    for (const name of use[key]) if (name in declared) kept[name] = cloneValue(declared[name] ?? null);
     out[key] = rebaseTopLevel(key, kept, dir);
   }
   return out;
@@ -186,8 +197,9 @@ function stringify(
   project: EffectiveProject,
   accept: (segs: (string | number)[]) => boolean,
 ): string {
+  const raw = withRawScalars(body, project);
   // YAML 1.1 quoting keeps "22:22", "yes" and "0755" strings for PyYAML-based readers (compose v1).
-  const doc = new Document(body, { schema: 'yaml-1.1' });
+  const doc = new Document(raw.body, { schema: 'yaml-1.1' });
   visit(doc, {
     Scalar(_, node) {
       // "." is a plain string in every YAML version; the 1.1 schema quotes it needlessly.
@@ -211,5 +223,48 @@ function stringify(
     },
   });
   applyComments(doc, project.comments, accept);
-  return doc.toString({ nullStr: '', lineWidth: 0 });
+  return raw.restore(doc.toString({ nullStr: '', lineWidth: 0 }));
+}
+
+/**
+ * Scalars the tool did not change keep the spelling they were written with (`mode: 0440`,
+ * `UMASK: 0022`, `1_000`, `on`, a timestamp): Compose reads these YAML 1.1-style, so respelling
+ * one can change its value. Each is replaced by a plain placeholder token before the document is
+ * built and the placeholder by the source text afterwards.
+ */
+function withRawScalars(
+  body: YamlMap,
+  project: EffectiveProject,
+): { body: YamlMap; restore: (text: string) => string } {
+  const services = body.services;
+  const texts: string[] = [];
+  const token = `cmraw${randomBytes(6).toString('hex')}x`;
+  if (!isMap(services)) return { body, restore: (t) => t };
+  const swap = (value: YamlValue, path: string, positions: Map<string, SourcePos>): YamlValue => {
+    if (Array.isArray(value)) return value.map((item, i) => swap(item, `${path}[${i}]`, positions));
+    if (isMap(value)) {
+      const out: YamlMap = {};
+      for (const [k, v] of Object.entries(value)) out[k] = swap(v, joinPath(path, k), positions);
+      return out;
+    }
+    const text = rawScalarFor(positions.get(path), value);
+    if (text === undefined) return value;
+    texts.push(text);
+    return `${token}${texts.length - 1}`;
+  };
+  const swapped: YamlMap = {};
+  for (const [name, config] of Object.entries(services)) {
+    const positions = project.services.get(name)?.positions;
+    swapped[name] = positions ? swap(config, '', positions) : config;
+  }
+  if (texts.length === 0) return { body, restore: (t) => t };
+  const pattern = new RegExp(`"(${token}\\d+)"|(${token}\\d+)`, 'gu');
+  return {
+    body: { ...body, services: swapped },
+    restore: (t) =>
+      t.replace(pattern, (_m, quoted: string | undefined, bare: string | undefined) => {
+        const id = Number((quoted ?? bare ?? '').slice(token.length));
+        return texts[id] ?? '';
+      }),
+  };
 }

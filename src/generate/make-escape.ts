@@ -1,8 +1,9 @@
 import { MigrateError } from '../errors.js';
+import { UnquotableError, makeRecipeWord, shQuote } from '../quote.js';
 
-/** Quote for POSIX sh: single quotes, with embedded quotes closed, escaped and reopened. */
+/** Quote for POSIX sh: always single quotes, so generated Makefiles read the same for every name. */
 export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
+  return shQuote(s, { always: true });
 }
 
 /** Make expands `$` in recipes before the shell sees them; `$$` passes one through. */
@@ -12,8 +13,11 @@ export function makeEscape(s: string): string {
 
 /** A value placed into a recipe as one shell word, safe from both make and the shell. */
 export function recipeWord(s: string, what: string): string {
-  assertOneLine(s, what);
-  return makeEscape(shellQuote(s));
+  try {
+    return makeRecipeWord(s, { always: true });
+  } catch (e) {
+    throw unquotable(e, what);
+  }
 }
 
 /**
@@ -21,19 +25,16 @@ export function recipeWord(s: string, what: string): string {
  * written, but make must not expand its `$`.
  */
 export function recipeCommand(s: string, what: string): string {
-  assertOneLine(s, what);
+  if (/[\n\r\0]/.test(s)) throw unquotable(new UnquotableError(s, 'a Makefile recipe', 'line break'), what);
   return makeEscape(s);
 }
 
 /** A newline would end the recipe line and start a new make statement. */
-function assertOneLine(s: string, what: string): void {
-  if (/[\n\r\0]/.test(s)) {
-    throw new MigrateError(
-      'component-name',
-      `${what} contains a line break or NUL and cannot be put in a Makefile: ${JSON.stringify(s)}`,
-      {
-        file: 'Makefile',
-      },
-    );
-  }
+function unquotable(e: unknown, what: string): unknown {
+  if (!(e instanceof UnquotableError)) return e;
+  return new MigrateError(
+    'component-name',
+    `${what} contains a line break or NUL and cannot be put in a Makefile: ${JSON.stringify(e.value)}`,
+    { file: 'Makefile' },
+  );
 }

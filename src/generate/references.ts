@@ -1,3 +1,4 @@
+import { MigrateError } from '../errors.js';
 import type { Adjustment, EnvName } from '../analysis/types.js';
 import type { YamlMap } from '../compose/types.js';
 import { isMap, listOrMapKeys, mountInfo, sourceNames } from './syntax.js';
@@ -69,10 +70,12 @@ export function dropDanglingReferences(
 
   if (typeof config.network_mode === 'string' && config.network_mode.startsWith('service:')) {
     const name = config.network_mode.slice('service:'.length);
-    if (!kept.has(name)) {
-      delete config.network_mode;
-      note(name, 'network_mode');
-    }
+    // Dropping it would silently change where the service's traffic goes (a VPN sidecar, a proxy).
+    if (!kept.has(name))
+      throw new MigrateError(
+        'compose-shape',
+        `service "${service}" (${env}) runs in the network namespace of "${name}" (network_mode: service:${name}), which its file would not hold; migrate them together or attribute "${name}" with the services config key`,
+      );
   }
   return dropped;
 }

@@ -176,7 +176,7 @@ describe('pruning and references', () => {
         links: ['db:database', 'other'],
         volumes_from: ['other:ro', 'container:legacy'],
       }),
-      side: { image: 'busybox', network_mode: 'service:other', depends_on: ['other'] },
+      side: { image: 'busybox', depends_on: ['other'] },
       db: { image: 'postgres:16' },
       other: { image: 'busybox' },
     });
@@ -192,7 +192,6 @@ describe('pruning and references', () => {
     expect(s.api?.depends_on).toEqual({ db: { condition: 'service_healthy' } });
     expect(s.api?.links).toEqual(['db:database']);
     expect(s.api?.volumes_from).toEqual(['container:legacy']);
-    expect(s.side?.network_mode).toBeUndefined();
     expect(s.side?.depends_on).toBeUndefined();
     const dropped = applied
       .filter((a) => a.kind === 'dependency-dropped')
@@ -202,8 +201,25 @@ describe('pruning and references', () => {
       'api.links->other',
       'api.volumes_from->other',
       'side.depends_on->other',
-      'side.network_mode->other',
     ]);
+  });
+
+  it('never drops network_mode: service:x (it decides where traffic goes): refuses, naming both', () => {
+    const p = project('dev', {
+      api: api(),
+      side: { image: 'busybox', network_mode: 'service:vpn' },
+      vpn: { image: 'busybox' },
+    });
+    expect(() =>
+      renderComponentCompose({
+        component: component('api', 'api', ['api', 'side']),
+        env: 'dev',
+        project: p,
+        services: ['api', 'side'],
+        adjustments: [],
+        isTest: false,
+      }),
+    ).toThrow(/"side" \(dev\) runs in the network namespace of "vpn"/);
   });
 
   it('fails with a located error for an unknown service', () => {
