@@ -44,6 +44,8 @@ export interface DependencyEdge {
   kind: EdgeKind;
   /** Human-readable origin: "docker-compose.test.yaml:14 environment.API_URL". */
   via: string;
+  /** The text that names the service, as written: "API_URL=http://api:8000" (hostname edges). */
+  evidence?: string;
   env: EnvName;
   pos?: SourcePos;
   role: EdgeRole;
@@ -124,6 +126,10 @@ export interface Decision {
   service?: string;
   /** Command-line flag that answers it, where one exists. */
   flag?: string;
+  /** One line per choice: what it does, and what breaks with it ("no": "API_URL=http://api:80 no longer resolves"). */
+  effects?: Record<string, string>;
+  /** The components whose files the answer changes, for a repo-wide decision; absent: every component. */
+  concerns?: string[];
 }
 
 /** Intentional edits to a service or top-level entry in a generated file; verify ignores exactly these. */
