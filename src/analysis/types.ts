@@ -7,6 +7,8 @@ export type EnvName = string;
 export interface Environment {
   name: EnvName;
   files: string[];
+  /** Why these files, in this order: "docker-compose.test.yml: run alone (-f docker-compose.test.yml) at ci.yml:12". */
+  evidence: string[];
 }
 
 export type ComponentKind = 'compose' | 'host';
@@ -96,7 +98,7 @@ export interface Finding {
 export interface Decision {
   /** Stable id, e.g. "environment:docker-compose.staging.yml", "peer:pourtier:courier". */
   id: string;
-  kind: 'environment' | 'attribution' | 'peer' | 'port' | 'container-name';
+  kind: 'environment' | 'layers' | 'attribution' | 'peer' | 'port' | 'container-name';
   question: string;
   choices: string[];
   /** The answer used when nobody is asked; undefined means there is no safe default. */

@@ -9,6 +9,12 @@ export interface MigrateConfig {
   composeDirs?: string[];
   /** Environment for a root compose file that its name does not classify: { "docker-compose.staging.yml": "prod" }. */
   environments?: Record<string, EnvName>;
+  /**
+   * The compose files of an environment, in the order compose is given them; one file is that file
+   * alone, an empty list means no such environment: { prod: ["docker-compose.yml"], dev: ["docker-compose.yml", "docker-compose.dev.yml"] }.
+   * Overrides what the plan infers for the environments it names.
+   */
+  layers?: Record<EnvName, string[]>;
   /** Components listed explicitly (added to those discovered): { pourtier: "pourtier" } name -> dir. */
   components?: Record<string, string>;
   /** Directories that are never components (e.g. "docs", "postgres"). */

@@ -3,7 +3,8 @@ import type { ComposeFile, EffectiveProject, VarSource } from '../compose/types.
 import { loadProject } from '../compose/load.js';
 import { loadDotEnv } from '../compose/interpolate.js';
 import { analyze } from '../analysis/analyze.js';
-import { discoverRootComposeFiles, layoutEnvironments } from '../analysis/environments.js';
+import { layoutEnvironments } from '../analysis/environments.js';
+import { discoverComposeFiles, dotEnvPath, projectDirOf } from '../analysis/discovery.js';
 import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
 import { MigrateError } from '../errors.js';
@@ -52,6 +53,8 @@ export interface LoadedRepo {
   projects: Map<EnvName, EffectiveProject>;
   vars: VarSource;
   rootEnvKeys: Set<string>;
+  /** The .env compose reads for these files: the project directory's (the first file's folder). */
+  envFile: string;
   /** Files the projects were read from (root files plus extends/include sources). */
   sources: Set<string>;
 }
@@ -63,12 +66,15 @@ export function loadRepo(
   shellEnv: Record<string, string | undefined> = {},
   progress?: Progress,
 ): LoadedRepo {
-  const rootFiles = discoverRootComposeFiles(snapshot, config);
-  const layout = layoutEnvironments(rootFiles, config);
-  const dotenvText = snapshot.read('.env');
+  const discovery = discoverComposeFiles(snapshot, config);
+  const rootFiles = discovery.files;
+  const cache = new Map<string, ComposeFile>();
+  const layout = layoutEnvironments({ snapshot, files: rootFiles, config, cache });
+  layout.findings.unshift(...discovery.findings);
+  const envFile = dotEnvPath(projectDirOf(layout.environments[0]?.files ?? rootFiles));
+  const dotenvText = snapshot.read(envFile);
   const dotenv = dotenvText === undefined ? new Map<string, string>() : loadDotEnv(dotenvText);
   const vars: VarSource = (name) => shellEnv[name] ?? dotenv.get(name);
-  const cache = new Map<string, ComposeFile>();
   const projects = new Map<EnvName, EffectiveProject>();
   const sources = new Set<string>(rootFiles);
   for (const [i, env] of layout.environments.entries()) {
@@ -78,7 +84,7 @@ export function loadRepo(
     for (const svc of project.services.values()) for (const s of svc.sources) sources.add(s);
   }
   for (const f of cache.keys()) sources.add(f);
-  return { rootFiles, layout, projects, vars, rootEnvKeys: new Set(dotenv.keys()), sources };
+  return { rootFiles, layout, projects, vars, rootEnvKeys: new Set(dotenv.keys()), envFile, sources };
 }
 
 /** Load and analyse: everything `plan`, `status` and `verify` need to know about the repository. */
@@ -333,7 +339,7 @@ function componentChanges(
   const envVars = analysis.rootEnvVars[component.name];
   const envFile =
     envVars?.length && (config.envFile ?? 'makefile') === 'makefile'
-      ? relativeToRoot(component.path) + '.env'
+      ? relativeToRoot(component.path) + repo.envFile
       : undefined;
   const made = renderMakefile({
     component,
@@ -402,7 +408,7 @@ function hashInputs(
   loaded: LoadedConfig,
   changes: Change[],
 ): PlanInput[] {
-  const paths = new Set<string>([...repo.sources, '.env']);
+  const paths = new Set<string>([...repo.sources, repo.envFile]);
   if (loaded.path) paths.add(loaded.path);
   for (const c of changes) {
     paths.add(c.path);

@@ -1,3 +1,4 @@
+import { noComposeFilesMessage } from '../../analysis/discovery.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MigrateError } from '../../errors.js';
@@ -91,12 +92,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   };
   let plan = await rebuild(loaded.config);
   if (plan.environments.length === 0) {
-    throw new MigrateError(
-      'usage',
-      `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}: nothing to migrate`,
-      undefined,
-      1,
-    );
+    throw new MigrateError('usage', `${noComposeFilesMessage(root)}: nothing to migrate`, undefined, 1);
   }
   const configPath = loaded.path ?? DEFAULT_CONFIG_NAME;
 
