@@ -187,12 +187,13 @@ function verdictOf(path: string, role: FileRole, input: Inputs): Verdict {
     };
   }
   if (together.length) {
-    return {
-      how: 'layered',
-      strong: true,
-      invoked: true,
-      evidence: [`run as ${together[0]?.files.map((f) => `-f ${f}`).join(' ')} at ${where(together)}`],
-    };
+    const sets = new Map<string, Invocation[]>();
+    for (const inv of together) {
+      const key = inv.files.map((f) => `-f ${f}`).join(' ');
+      sets.set(key, [...(sets.get(key) ?? []), inv]);
+    }
+    const said = [...sets].map(([key, invs]) => `${key} at ${where(invs)}`);
+    return { how: 'layered', strong: true, invoked: true, evidence: [`run as ${said.join('; as ')}`] };
   }
   if (alone.length)
     return {

@@ -153,16 +153,22 @@ export class InvocationScanner {
     const names = [...this.byBase.keys()];
     if (names.length === 0) return [];
     const out: Invocation[] = [];
+    // The prefilter runs on bytes: only the few files that name a compose file are decoded.
+    const needles = names.map((n) => Buffer.from(n, 'utf8'));
+    // Every compose file name holds "compose": one search rules out almost every file.
+    const common = Buffer.from('compose', 'utf8');
     for (const path of snapshot.files()) {
       if (BINARY.test(path) || SKIP.test(path)) continue;
-      if ((snapshot.size(path) ?? 0) > MAX_BYTES) continue;
-      let text: string | undefined;
+      let bytes: Uint8Array | undefined;
       try {
-        text = snapshot.read(path);
+        bytes = snapshot.readBytes(path);
       } catch {
         continue;
       }
-      if (text === undefined || !names.some((n) => text.includes(n)) || text.includes('\0')) continue;
+      if (bytes === undefined || bytes.byteLength > MAX_BYTES) continue;
+      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (!buf.includes(common) || !needles.some((n) => buf.includes(n)) || buf.includes(0)) continue;
+      const text = buf.toString('utf8');
       const lines = text.split('\n');
       for (let i = 0; i < lines.length; i++) {
         let line = lines[i] ?? '';
