@@ -1,4 +1,4 @@
-import type { MigrateConfig } from '../config/types.js';
+import type { MigrateConfig } from '../model.js';
 import { MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import type { Finding } from './types.js';

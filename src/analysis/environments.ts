@@ -1,5 +1,5 @@
 import type { ComposeFile } from '../compose/types.js';
-import type { MigrateConfig } from '../config/types.js';
+import type { MigrateConfig } from '../model.js';
 import { MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { discoverComposeFiles, isComposeFileName } from './discovery.js';
