@@ -20,6 +20,8 @@ export type EnvName = string;
 export interface Environment {
   name: EnvName;
   files: string[];
+  /** Why these files, in this order: "docker-compose.test.yml: run alone (-f docker-compose.test.yml) at ci.yml:12". */
+  evidence: string[];
 }
 
 export type ComponentKind = 'compose' | 'host';
@@ -111,7 +113,7 @@ export interface Finding {
 export interface Decision {
   /** Stable id, e.g. "environment:docker-compose.staging.yml", "peer:pourtier:courier". */
   id: string;
-  kind: 'environment' | 'attribution' | 'peer' | 'port' | 'container-name';
+  kind: 'environment' | 'layers' | 'attribution' | 'peer' | 'port' | 'container-name';
   question: string;
   choices: string[];
   /** The answer used when nobody is asked; undefined means there is no safe default. */
@@ -246,6 +248,12 @@ export interface MigrateConfig {
   composeDirs?: string[];
   /** Environment for a root compose file that its name does not classify: { "docker-compose.staging.yml": "prod" }. */
   environments?: Record<string, EnvName>;
+  /**
+   * The compose files of an environment, in the order compose is given them; one file is that file
+   * alone, an empty list means no such environment: { prod: ["docker-compose.yml"], dev: ["docker-compose.yml", "docker-compose.dev.yml"] }.
+   * Overrides what the plan infers for the environments it names.
+   */
+  layers?: Record<EnvName, string[]>;
   /** Components listed explicitly (added to those discovered): { pourtier: "pourtier" } name -> dir. */
   components?: Record<string, string>;
   /** Directories that are never components (e.g. "docs", "postgres"). */

@@ -285,7 +285,7 @@ function componentChanges(
   const envVars = analysis.rootEnvVars[component.name];
   const envFile =
     envVars?.length && (config.envFile ?? 'makefile') === 'makefile'
-      ? relativeToRoot(component.path) + '.env'
+      ? relativeToRoot(component.path) + repo.envFile
       : undefined;
   const made = renderMakefile({
     component,
@@ -354,7 +354,7 @@ function hashInputs(
   loaded: LoadedConfig,
   changes: Change[],
 ): PlanInput[] {
-  const paths = new Set<string>([...repo.sources, '.env']);
+  const paths = new Set<string>([...repo.sources, repo.envFile]);
   if (loaded.path) paths.add(loaded.path);
   for (const c of changes) {
     paths.add(c.path);

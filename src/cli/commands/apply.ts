@@ -1,3 +1,4 @@
+import { noComposeFilesMessage } from '../../analysis/discovery.js';
 import { MigrateError } from '../../errors.js';
 import { buildPlan } from '../../generate/build-plan.js';
 import { loadDotEnv, varSource } from '../../compose/interpolate.js';
@@ -114,12 +115,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   };
   let plan = await rebuild(baseConfig);
   if (plan.environments.length === 0) {
-    throw new MigrateError(
-      'usage',
-      `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}: nothing to migrate`,
-      undefined,
-      1,
-    );
+    throw new MigrateError('usage', `${noComposeFilesMessage(root)}: nothing to migrate`, undefined, 1);
   }
   const configPath = loaded.path ?? DEFAULT_CONFIG_NAME;
 

@@ -25,7 +25,7 @@ export interface PlanJson {
     reasons: string[];
     runner: string;
   }[];
-  environments: { name: string; files: string[] }[];
+  environments: { name: string; files: string[]; evidence: string[] }[];
   attributions: {
     service: string;
     component: string | null;
@@ -90,7 +90,7 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
       reasons: c.reasons,
       runner: c.runner.command,
     })),
-    environments: plan.environments.map((e) => ({ name: e.name, files: e.files })),
+    environments: plan.environments.map((e) => ({ name: e.name, files: e.files, evidence: e.evidence })),
     attributions: plan.analysis.attributions.map((a) => ({
       service: a.service,
       component: a.component,

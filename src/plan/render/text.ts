@@ -24,7 +24,10 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
   const s = opts.style;
   const out: string[] = [];
   out.push(s.bold('Environments'));
-  for (const e of plan.environments) out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
+  for (const e of plan.environments) {
+    out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
+    for (const why of e.evidence) out.push(s.dim(`           ${why}`));
+  }
   out.push('');
   out.push(s.bold('Components'));
   out.push(
