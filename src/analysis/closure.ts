@@ -1,26 +1,44 @@
 import type { Attribution, DependencyEdge } from './types.js';
 
 /**
- * The services a component's file must hold for one environment: its own services, the peers chosen
- * for it, and every backing service they reach (backing services may themselves depend on others:
- * milvus -> etcd, minio). Peer services reached only through a backing service are not pulled in.
+ * The services a component's file must hold for one environment: its own services, the backing
+ * services that belong to it (built in it or named for it, whether or not an edge reaches them), the
+ * peers chosen for it, and every backing service they reach (backing services may themselves depend
+ * on others: milvus -> etcd, minio). Peer services reached only through a backing service are not
+ * pulled in. `why` says, per backing service, what brought it in.
  */
 export function closeOver(
   own: string[],
+  ownBacking: string[],
   pulledPeers: string[],
   edgesFrom: ReadonlyMap<string, readonly DependencyEdge[]>,
   attributions: Map<string, Attribution>,
-): { backing: string[]; peers: string[] } {
+): { backing: string[]; peers: string[]; why: Map<string, string> } {
   const backing = new Set<string>();
-  const queue = [...own, ...pulledPeers];
+  const why = new Map<string, string>();
+  for (const b of ownBacking) {
+    backing.add(b);
+    why.set(b, attributions.get(b)?.backingNote ?? 'its own');
+  }
+  const queue = [...own, ...ownBacking, ...pulledPeers];
   const seen = new Set(queue);
+  const ownSet = new Set(own);
   for (let i = 0; i < queue.length; i++) {
-    for (const e of edgesFrom.get(queue[i] as string) ?? []) {
+    const from = queue[i] as string;
+    for (const e of edgesFrom.get(from) ?? []) {
       if (seen.has(e.service) || attributions.get(e.service)?.role !== 'backing') continue;
       seen.add(e.service);
       backing.add(e.service);
+      why.set(e.service, ownSet.has(from) ? `${from} ${edgeKey(e)}` : `via ${from}`);
       queue.push(e.service);
     }
   }
-  return { backing: [...backing].sort(), peers: [...new Set(pulledPeers)].sort() };
+  return { backing: [...backing].sort(), peers: [...new Set(pulledPeers)].sort(), why };
+}
+
+/** "depends_on", "links", or for a hostname the key it is written under ("environment.DATABASE_URL"). */
+function edgeKey(e: DependencyEdge): string {
+  if (e.kind !== 'hostname') return e.kind;
+  const space = e.via.indexOf(' ');
+  return space < 0 ? e.kind : e.via.slice(space + 1);
 }

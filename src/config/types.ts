@@ -13,7 +13,7 @@ export interface MigrateConfig {
   components?: Record<string, string>;
   /** Directories that are never components (e.g. "docs", "postgres"). */
   ignoreDirs?: string[];
-  /** Service -> component name, or "backing". Strongest attribution evidence. */
+  /** Service -> component name, "backing" (shared) or "backing:<component>" (that component's backing service). Strongest attribution evidence. */
   services?: Record<string, string>;
   /** Component -> peer services to pull into its files; `true` pulls every peer. */
   peers?: Record<string, string[] | boolean>;
