@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } f
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateMonorepo } from './generate.js';
+import { generateMonorepo, type GeneratedRepo } from './generate.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const LUMIERE = fileURLToPath(new URL('../../fixtures/lumiere/', import.meta.url));
@@ -175,10 +175,12 @@ function main(): void {
 
   const work = mkdtempSync(join(tmpdir(), 'cm-bench-'));
   const rows: Row[] = [];
+  const shapeProblems: string[] = [];
   try {
     for (const size of args.sizes) {
       const repo = generateMonorepo(join(work, `mono-${size}`), { components: size });
       const planArgs = ['plan', '-C', repo.root, '--json'];
+      shapeProblems.push(...checkShape(repo, planArgs));
       const { median: planMs, min: planMinMs } = timings(process.execPath, [CLI, ...planArgs], runs);
       const { rssMb, cpuMs } = peakRssMb(planArgs);
       // docker-compose on the dev environment (base + dev layer): what a developer would run.
@@ -287,10 +289,45 @@ function main(): void {
       previousMarginal = marginal;
     }
     check('growth no worse than linear', linear, growth.join(', ') || 'needs two sizes');
+    check(
+      'every synthetic component is a compose component holding its own database and cache',
+      shapeProblems.length === 0,
+      shapeProblems.length === 0 ? 'all sizes' : shapeProblems.slice(0, 5).join('; '),
+    );
   } finally {
     if (args.keep) process.stdout.write(`\nrepos kept in ${work}\n`);
     else rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The plan the timings are taken on must be the right plan: every component compose, with its own
+ * database and cache (and its group's broker) in every environment.
+ */
+function checkShape(repo: GeneratedRepo, planArgs: string[]): string[] {
+  const r = spawnSync(process.execPath, [CLI, ...planArgs], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  // Exit 3 is "decisions left" (the peer edges); anything else is a failure.
+  if (r.status !== 0 && r.status !== 3)
+    return [`plan exited ${r.status}: ${r.stderr.trim().split('\n')[0] ?? ''}`];
+  const plan = JSON.parse(r.stdout) as {
+    components: { name: string; kind: string; backing: Record<string, string[]> }[];
+  };
+  const problems: string[] = [];
+  const byName = new Map(plan.components.map((c) => [c.name, c]));
+  for (const name of repo.components) {
+    const c = byName.get(name);
+    if (!c) problems.push(`${name} is not a component`);
+    else if (c.kind !== 'compose') problems.push(`${name} is ${c.kind}`);
+    else
+      for (const [env, list] of Object.entries(c.backing))
+        for (const want of repo.expectedBacking[name] ?? [])
+          if (!list.includes(want)) problems.push(`${name} lacks ${want} in ${env}`);
+  }
+  return problems;
 }
 
 main();
