@@ -1,5 +1,5 @@
 import type { EffectiveService } from '../compose/types.js';
-import type { MigrateConfig } from '../config/types.js';
+import type { MigrateConfig } from '../model.js';
 import type { ComponentDir } from './components.js';
 import type { Attribution, Decision, Finding } from './types.js';
 import type { DockerfileReader } from './dockerfiles.js';

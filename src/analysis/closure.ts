@@ -5,7 +5,8 @@ import type { Attribution, DependencyEdge } from './types.js';
  * services that belong to it (built in it or named for it, whether or not an edge reaches them), the
  * peers chosen for it, and every backing service they reach (backing services may themselves depend
  * on others: milvus -> etcd, minio). Peer services reached only through a backing service are not
- * pulled in. `why` says, per backing service, what brought it in.
+ * pulled in, except a service another one shares its network namespace with (network_mode:
+ * service:x). `why` says, per backing service, what brought it in.
  */
 export function closeOver(
   own: string[],
@@ -20,20 +21,27 @@ export function closeOver(
     backing.add(b);
     why.set(b, attributions.get(b)?.backingNote ?? 'its own');
   }
+  const peers = new Set(pulledPeers);
   const queue = [...own, ...ownBacking, ...pulledPeers];
   const seen = new Set(queue);
   const ownSet = new Set(own);
   for (let i = 0; i < queue.length; i++) {
     const from = queue[i] as string;
     for (const e of edgesFrom.get(from) ?? []) {
-      if (seen.has(e.service) || attributions.get(e.service)?.role !== 'backing') continue;
+      if (seen.has(e.service)) continue;
+      const isBacking = attributions.get(e.service)?.role === 'backing';
+      // `network_mode: service:x` runs the service inside x's network namespace (a VPN or proxy
+      // sidecar): without x it would reach the network some other way, so x always comes along.
+      if (!isBacking && e.kind !== 'network_mode') continue;
       seen.add(e.service);
-      backing.add(e.service);
-      why.set(e.service, ownSet.has(from) ? `${from} ${edgeKey(e)}` : `via ${from}`);
+      if (isBacking) {
+        backing.add(e.service);
+        why.set(e.service, ownSet.has(from) ? `${from} ${edgeKey(e)}` : `via ${from}`);
+      } else peers.add(e.service);
       queue.push(e.service);
     }
   }
-  return { backing: [...backing].sort(), peers: [...new Set(pulledPeers)].sort(), why };
+  return { backing: [...backing].sort(), peers: [...peers].sort(), why };
 }
 
 /** "depends_on", "links", or for a hostname the key it is written under ("environment.DATABASE_URL"). */

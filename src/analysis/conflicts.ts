@@ -1,6 +1,6 @@
 import type { EffectiveProject, VarSource } from '../compose/types.js';
 import { interpolate, variablesIn } from '../compose/interpolate.js';
-import type { MigrateConfig } from '../config/types.js';
+import type { MigrateConfig } from '../model.js';
 import type { Adjustment, Decision, EnvName, Finding } from './types.js';
 import { hostPorts, isMap, namedVolumes, str } from './service-facts.js';
 

@@ -1,5 +1,5 @@
 import type { RepoSnapshot } from '../repo/snapshot.js';
-import type { MigrateConfig } from '../config/types.js';
+import type { MigrateConfig } from '../model.js';
 import type { Decision, Environment, Finding } from './types.js';
 
 const COMPOSE_NAME = /^(?:docker-compose|compose)(?<rest>(?:[.\-_][^/]*)?)\.(?<ext>ya?ml)$/i;

@@ -6,6 +6,14 @@
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import type { Change, Reference } from '../plan/types.js';
 import type { CodemodContext } from './types.js';
+import {
+  UnquotableError,
+  jsonStringContent,
+  makeRecipeWord,
+  makeVariableWord,
+  shQuote,
+  shSafe,
+} from '../quote.js';
 
 export type ReferenceKind = 'ci' | 'shell' | 'make' | 'npm' | 'compose' | 'docs' | 'other';
 
@@ -137,6 +145,27 @@ function envOf(files: string[], ctx: CodemodContext): string | undefined {
 interface LineRewrite {
   /** Replacement commands; more than one means one per component. */
   commands: string[];
+  /** Some component path needed quoting (it holds characters the shell or make would read). */
+  quoted: boolean;
+}
+
+/** Quotes a path for the language the rewritten line is in; throws UnquotableError when it cannot. */
+type WordQuoter = (s: string) => string;
+
+const MAKE_ASSIGNMENT = /^\s*(?:export\s+|override\s+)?[^\s:#=]+\s*(?::{1,3}|\+|\?|!)?=/;
+
+/**
+ * How a path becomes one word of the command on this line: sh quoting, then whatever the line
+ * itself is written in (a make recipe or variable, a JSON string in package.json).
+ */
+function quoterFor(kind: ReferenceKind, line: string): WordQuoter {
+  if (kind === 'make')
+    return MAKE_ASSIGNMENT.test(line) && !line.startsWith('\t') ? makeVariableWord : makeRecipeWord;
+  if (kind === 'npm') return (s) => jsonStringContent(shQuote(s));
+  return (s) => {
+    if (/[\n\r]/.test(s)) throw new UnquotableError(s, 'a command line', 'a line break would end the line');
+    return shQuote(s);
+  };
 }
 
 function rewriteCommand(
@@ -144,6 +173,7 @@ function rewriteCommand(
   kind: ReferenceKind,
   ctx: CodemodContext,
   hasRootEnv: boolean,
+  word: WordQuoter,
 ): LineRewrite | string {
   if (cmd.files.length === 0) return 'compose command without -f; it reads the root files implicitly';
   const targets = targetsFor(cmd.files, ctx);
@@ -157,16 +187,22 @@ function rewriteCommand(
     kind === 'make' && env
       ? MAKE_TARGETS[env]?.[`${cmd.subcommand}${argText ? ' ' + argText : ''}`]
       : undefined;
+  let quoted = false;
+  const q = (s: string): string => {
+    quoted ||= !shSafe(s);
+    return word(s);
+  };
   if (makeTarget && cmd.globals.length === 0) {
-    return { commands: targets.map((t) => `$(MAKE) -C ${t.dir} ${makeTarget}`) };
+    return { commands: targets.map((t) => `$(MAKE) -C ${q(t.dir)} ${makeTarget}`), quoted };
   }
   const globals = [...cmd.globals];
   // The project directory becomes the component's, so the root .env would no longer be read.
   if (hasRootEnv && !globals.includes('--env-file')) globals.push('--env-file', '.env');
   return {
     commands: targets.map((t) =>
-      [cmd.binary, '-f', t.file, ...globals, cmd.subcommand, ...cmd.args].join(' '),
+      [cmd.binary, '-f', q(t.file), ...globals, cmd.subcommand, ...cmd.args].join(' '),
     ),
+    quoted,
   };
 }
 
@@ -271,8 +307,15 @@ function handleLine(
   if (kind === 'docs' && !inFence && !/^( {4}|\t)/.test(line))
     return 'prose names a root compose file; update the docs by hand';
   const rewrites: LineRewrite[] = [];
+  const word = quoterFor(kind, line);
   for (const c of cmds) {
-    const r = rewriteCommand(c, kind, ctx, hasRootEnv);
+    let r: LineRewrite | string;
+    try {
+      r = rewriteCommand(c, kind, ctx, hasRootEnv, word);
+    } catch (e) {
+      if (e instanceof UnquotableError) return `a component path cannot be written here: ${e.message}`;
+      throw e;
+    }
     if (typeof r === 'string') return r;
     rewrites.push(r);
   }
@@ -284,6 +327,9 @@ function handleLine(
   const standalone =
     cmds.length === 1 && rewrites[0]!.commands.length > 1 && /^\s*$/.test(after.replace(/^\s*(#.*)?$/, ''));
   if (!standalone || kind === 'npm') {
+    // A quoted path inside a one-line YAML scalar could change how YAML reads that scalar.
+    if (kind === 'ci' && rewrites.some((r) => r.quoted) && !isInBlockScalar(lines, index))
+      return 'a component path needs shell quoting that this one-line CI value cannot carry; rewrite by hand';
     // Inside a compound shell line (or a JSON string) commands chain with && on the same line.
     let rebuilt = '';
     let pos = 0;

@@ -12,6 +12,7 @@ import type {
 } from '../../transforms/lib/options.js';
 import type { CodemodContext, CodemodRun, CodemodSummary, FileOutcome } from './types.js';
 import { scanReferences } from './references.js';
+import { CANDIDATE as PY_CANDIDATE } from '../../transforms/lib/py-executor-selector.js';
 
 type Transform = (
   file: TransformFile,
@@ -29,6 +30,7 @@ interface TransformEntry {
 
 const mentions = (source: string, names: string[]) => names.some((n) => source.includes(n));
 const decides = (source: string) => /needs_?docker|requires_?docker|use_?docker/i.test(source);
+const decidesPy = (source: string) => PY_CANDIDATE.test(source);
 
 // Transform modules (and with them jscodeshift / ast-grep) load only when a candidate file exists.
 const TRANSFORMS: TransformEntry[] = [
@@ -53,7 +55,7 @@ const TRANSFORMS: TransformEntry[] = [
   {
     name: 'needs-docker-py',
     language: 'python',
-    wants: decides,
+    wants: decidesPy,
     load: async () => (await import('../../transforms/needs-docker-py.js')).default,
   },
 ];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateMonorepo } from '../../bench/generate.js';
-import { analyzeRepo } from '../../src/plan/build.js';
+import { analyzeRepo } from '../../src/analysis/load-repo.js';
 import { DiskSnapshot } from '../../src/repo/disk.js';
 
 // The bench's synthetic repository, small: every component has its own database and cache.

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { MigrateConfig } from '../../src/config/types.js';
-import { analyzeRepo } from '../../src/plan/build.js';
+import { analyzeRepo } from '../../src/analysis/load-repo.js';
 import { DiskSnapshot } from '../../src/repo/disk.js';
 import { MemorySnapshot } from '../../src/repo/memory.js';
 

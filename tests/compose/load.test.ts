@@ -261,3 +261,17 @@ test('performance: 1,000 services across 200 component-sized files', () => {
   expect(p.services.get('svc199-4')?.config.volumes).toEqual(['./c199/src:/app/src']);
   expect(ms).toBeLessThan(1500);
 });
+
+describe('empty layers', () => {
+  test('a comment-only override loads as an empty layer and changes nothing', () => {
+    const snap = new MemorySnapshot({
+      'docker-compose.yml': 'services:\n  web:\n    image: nginx\n    ports: ["8080:80"]\n',
+      'docker-compose.override.yml': '# Local overrides go here; this checkout has none.\n',
+    });
+    const alone = loadProject(snap, ['docker-compose.yml'], 'dev');
+    const both = loadProject(snap, ['docker-compose.yml', 'docker-compose.override.yml'], 'dev');
+    expect([...both.services.keys()]).toEqual(['web']);
+    expect(both.services.get('web')?.config).toEqual(alone.services.get('web')?.config);
+    expect(both.files).toEqual(['docker-compose.yml', 'docker-compose.override.yml']);
+  });
+});

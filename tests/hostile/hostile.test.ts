@@ -10,7 +10,7 @@ import { join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { buildPlan } from '../../src/plan/build.js';
+import { buildPlan } from '../../src/generate/build-plan.js';
 import type { Plan } from '../../src/plan/types.js';
 import { DiskSnapshot } from '../../src/repo/disk.js';
 import {

@@ -1,3 +1,4 @@
+import { pyString as quotePy } from '../../src/quote.js';
 import type { SgNode } from '@ast-grep/napi';
 
 type Napi = typeof import('@ast-grep/napi');
@@ -143,8 +144,9 @@ export function preferredQuote(source: string): '"' | "'" {
   return sq > dq ? "'" : '"';
 }
 
+/** A string literal in the file's own quote style (escaping from the one quoting module). */
 export function pyString(value: string, quote: '"' | "'"): string {
-  return quote + value.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), '\\' + quote) + quote;
+  return quotePy(value, quote);
 }
 
 /** Where a new `import x` line goes: before the first import, else after the module docstring. */

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MigrateError } from '../../errors.js';
-import { buildPlan } from '../../plan/build.js';
+import { buildPlan } from '../../generate/build-plan.js';
 import { toPlanJson } from '../../plan/render/json.js';
 import { renderMermaid } from '../../plan/render/mermaid.js';
 import { renderText } from '../../plan/render/text.js';
@@ -17,6 +17,7 @@ interface PlanFlags extends GlobalOptions {
   graph?: boolean;
   diff?: boolean;
   withPeers?: boolean;
+  detailedExitcode?: boolean;
 }
 
 export async function planCommand(opts: PlanFlags): Promise<number> {
@@ -54,11 +55,12 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
     if (!opts.json) io.err(`plan saved to ${opts.out}\n`);
   }
   if (opts.json) {
-    io.out(JSON.stringify(toPlanJson(plan), null, 2) + '\n');
+    io.out(JSON.stringify(toPlanJson(plan, { diffs: opts.diff === true }), null, 2) + '\n');
   } else if (opts.graph) {
     io.out(renderMermaid(plan));
   } else {
     io.out(renderText(plan, { style: io.style, diffs: opts.diff === true, verbose: io.verbose }));
   }
+  if (opts.detailedExitcode) return plan.changes.length > 0 ? 2 : 0;
   return 0;
 }
