@@ -13,6 +13,7 @@ import { isDockerfileName, MANIFEST_NAMES, runnerFor } from './manifests.js';
 import { buildFacts } from './service-facts.js';
 import { DockerfileReader } from './dockerfiles.js';
 import { variableHostFindings } from './variable-hosts.js';
+import { dockerfileOf } from './evidence.js';
 import type {
   Analysis,
   Attribution,
@@ -57,7 +58,17 @@ export function analyze(input: AnalysisInput): Analysis {
     }
   }
   const dockerfiles = new DockerfileReader(snapshot);
-  const discovery = discoverComponents(snapshot, config, contexts, dockerfiles);
+  // With the repository root as context, the directories a Dockerfile copies whole are what it builds.
+  const copied = new Map<string, string>();
+  for (const list of variants.values()) {
+    for (const svc of list) {
+      if (buildFacts(svc.config)?.context !== '') continue;
+      const df = dockerfileOf(svc, dockerfiles);
+      if (!df) continue;
+      for (const dir of dockerfiles.copiedDirs(df.path)) if (!copied.has(dir)) copied.set(dir, df.path);
+    }
+  }
+  const discovery = discoverComponents(snapshot, config, contexts, dockerfiles, copied);
   findings.push(...discovery.findings);
 
   const attr = attributeServices(variants, discovery.dirs, config, dockerfiles);

@@ -44,7 +44,8 @@ export type NotComponent =
 
 /**
  * Components: top-level directories (and one level into group directories such as apps/, services/)
- * holding a Dockerfile or a language manifest, directories used as a build context, and those the
+ * holding a Dockerfile or a language manifest, directories used as a build context or copied whole by a
+ * Dockerfile built from the root context, and those the
  * config lists. `buildContexts` are repo-relative directories named by services' build contexts.
  */
 export function discoverComponents(
@@ -52,6 +53,8 @@ export function discoverComponents(
   config: MigrateConfig,
   buildContexts: ReadonlySet<string>,
   dockerfiles: DockerfileReader,
+  /** Directories a Dockerfile built from the root context copies whole, with that Dockerfile. */
+  copiedDirs: ReadonlyMap<string, string> = new Map(),
 ): ComponentDiscovery {
   const ignore = new Set((config.ignoreDirs ?? []).map(stripSlashes));
   const composeDirs = new Set((config.composeDirs ?? []).map(stripSlashes));
@@ -117,6 +120,13 @@ export function discoverComponents(
     if (ctx === '' || excluded(ctx) || ctx.startsWith('..')) continue;
     if (ctx.split('/').length > 2) continue;
     add(ctx, `${ctx}/ is a service's build context`);
+  }
+  for (const [dir, dockerfile] of [...copiedDirs].sort(([a], [b]) => a.localeCompare(b))) {
+    const parts = dir.split('/');
+    if (excluded(dir) || parts.length > 2) continue;
+    // As for manifests: a nested directory counts only inside a plain group.
+    if (parts.length === 2 && byDir.get(parts[0] ?? '')?.manifests.size) continue;
+    add(dir, `${dir}/ is copied whole into the image ${dockerfile} builds from the repository root`);
   }
   for (const [name, dir] of Object.entries(config.components ?? {})) {
     const path = stripSlashes(dir);

@@ -46,6 +46,26 @@ function substitute(ref: string, args: Map<string, string>): string {
   );
 }
 
+/**
+ * Source paths of the COPY / ADD instructions that copy from the build context (not `--from=` a
+ * stage or image), as written: `COPY --chown=app netra_backend /app/netra_backend` -> netra_backend.
+ */
+export function copiedSources(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    const words = raw.trim().split(/\s+/);
+    const instr = (words[0] ?? '').toUpperCase();
+    if (instr !== 'COPY' && instr !== 'ADD') continue;
+    const flags = words.slice(1).filter((w) => w.startsWith('--'));
+    if (flags.some((f) => f.startsWith('--from'))) continue;
+    const operands = words.slice(1).filter((w) => !w.startsWith('--'));
+    // JSON form ["src", "dest"] is rare for directories; the shell form is read.
+    if (operands.length < 2 || operands[0]?.startsWith('[')) continue;
+    out.push(...operands.slice(0, -1));
+  }
+  return out;
+}
+
 /** Reads each Dockerfile once per analysis. */
 export class DockerfileReader {
   private readonly cache = new Map<string, string | undefined>();
@@ -64,6 +84,26 @@ export class DockerfileReader {
     }
     this.cache.set(path, image);
     return image;
+  }
+
+  /** Directories of the repository a Dockerfile built with the root as context copies whole. */
+  copiedDirs(path: string): string[] {
+    let text: string | undefined;
+    try {
+      text = this.snapshot.exists(path) ? this.snapshot.read(path) : undefined;
+    } catch {
+      return [];
+    }
+    if (text === undefined) return [];
+    const dirs = new Set<string>();
+    for (const src of copiedSources(text)) {
+      if (src.includes('$') || src.includes('*') || src.startsWith('/') || /^[a-z]+:\/\//i.test(src))
+        continue;
+      const dir = src.replace(/^\.\//, '').replace(/\/+$/, '');
+      if (dir === '' || dir === '.' || dir.startsWith('..')) continue;
+      if (this.snapshot.isDir(dir)) dirs.add(dir);
+    }
+    return [...dirs];
   }
 
   exists(path: string): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backingImage } from '../../src/analysis/backing-images.js';
-import { finalBaseImage } from '../../src/analysis/dockerfiles.js';
+import { copiedSources, finalBaseImage } from '../../src/analysis/dockerfiles.js';
 import { EVIDENCE } from '../../src/analysis/evidence.js';
 import {
   backingOwnerWords,
@@ -56,6 +56,17 @@ describe('Dockerfile FROM', () => {
     expect(finalBaseImage('# comment\nfrom mongo:3\n')).toBe('mongo:3');
     expect(finalBaseImage('FROM ${BASE}\n')).toBeUndefined();
     expect(finalBaseImage('RUN echo\n')).toBeUndefined();
+  });
+});
+
+describe('Dockerfile COPY', () => {
+  it('reads context sources, not stage or image copies', () => {
+    expect(
+      copiedSources(
+        'FROM python AS b\nCOPY requirements.txt .\nFROM python\nCOPY --from=b /root/.local /root/.local\n' +
+          'COPY --chown=app:app netra_core /app/netra_core\nADD shared lib /app/\nRUN echo COPY x y\n',
+      ),
+    ).toEqual(['requirements.txt', 'netra_core', 'shared', 'lib']);
   });
 });
 

@@ -90,6 +90,10 @@ describe('folders that only build images', () => {
     });
     expect(attr(a, 'test-identity')).toMatchObject({ component: 'identity_service', evidence: 'build' });
     expect(attr(a, 'test-engine')).toMatchObject({ component: 'core_engine' });
+    // core_engine/ has no manifest: the Dockerfiles that copy it whole make it a component.
+    expect(comp(a, 'core_engine').reasons[0]).toBe(
+      'core_engine/ is copied whole into the image containers/engine.Dockerfile builds from the repository root',
+    );
     expect(attr(a, 'dev-webui')).toMatchObject({ component: 'webui' });
     expect(attr(a, 'slim-test-postgres')).toMatchObject({ role: 'backing' });
     expect(attr(a, 'test-seeder')).toMatchObject({ role: 'undecided' });
