@@ -4,7 +4,7 @@ import type { DependencyEdge, EdgeKind } from './types.js';
 import { commandWords, dependsOnTargets, environmentEntries, stringList, str } from './service-facts.js';
 
 /** Keys whose bare value (no scheme, no port) is read as a hostname: REDIS_HOST=redis. */
-const HOST_KEY = /(HOST|ADDR|SERVER|URL|URI|DSN|ENDPOINT|BROKER|NODES?)$/i;
+export const HOST_KEY = /(HOST|ADDR|SERVER|URL|URI|DSN|ENDPOINT|BROKER|NODES?)$/i;
 
 /** An edge before roles are known. */
 export type RawEdge = Omit<DependencyEdge, 'role' | 'peerComponent'>;
