@@ -1,7 +1,8 @@
 import { applyChanges, validateChanges } from './transaction.js';
 import { signalExitCode, type StopFlag } from './interrupt.js';
 import { MigrateError } from '../errors.js';
-import { commitApply, toScope } from '../git/commit.js';
+import { commitApplies, commitApply, toScope, type CommitResult } from '../git/commit.js';
+import { needsPerCommitPath } from '../git/fast-import.js';
 import { clearJournal, describeJournal, writeJournal, type ApplyJournal } from '../git/journal.js';
 import { preflight } from '../git/preflight.js';
 import { openRepo, type Repo } from '../git/repo.js';
@@ -17,6 +18,12 @@ export interface ExecuteOptions {
   noVerify?: boolean;
   /** Set by SIGINT/SIGTERM: stop between steps. */
   stop?: StopFlag;
+  /** Called after each commit group (a commit, or a no-op), for progress on long applies. */
+  onCommit?: (
+    step: { components: string[]; archive: boolean; commit?: CommitMade },
+    done: number,
+    total: number,
+  ) => void;
 }
 
 export interface CommitMade {
@@ -104,8 +111,66 @@ export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions
     phase: 'writing',
     parent: startHead,
   };
+  // Without hooks or signing to honour, the whole series is written at once and committed in one
+  // HEAD move (all or nothing); otherwise step by step, each committed by `git commit`.
+  if (groups.length > 1 && !(await needsPerCommitPath(repo))) {
+    journal.batch = true;
+    await writeJournal(repo, journal);
+    return runBatch(repo, journal, opts);
+  }
   await writeJournal(repo, journal);
   return runSteps(repo, journal, opts);
+}
+
+/**
+ * Every step written, then every commit made in one HEAD move. A failure or a stop signal before
+ * that move puts every written path back (nothing was committed); after it, the run is complete.
+ */
+async function runBatch(
+  repo: Repo,
+  journal: ApplyJournal,
+  opts: Pick<ExecuteOptions, 'failAfter' | 'stop' | 'onCommit'>,
+): Promise<ExecuteOutcome> {
+  const outcome: ExecuteOutcome = { commits: [], backupRefs: [], touched: [], noops: [] };
+  let results: CommitResult[];
+  try {
+    const applied = await applyChanges(
+      repo.root,
+      journal.steps.flatMap((s) => s.changes),
+      opts.failAfter !== undefined ? { failAfter: opts.failAfter } : {},
+    );
+    outcome.touched = applied.touched;
+    if (opts.stop?.signal) throw new MigrateError('interrupted', 'stopped before committing');
+    journal.phase = 'committing';
+    await writeJournal(repo, journal);
+    results = await commitApplies(
+      repo.root,
+      journal.steps.map((s) => ({ component: s.components, archive: s.archive, paths: s.paths })),
+    );
+  } catch (error) {
+    await abortRun(repo, journal).catch(() => undefined);
+    if (opts.stop?.signal)
+      throw new MigrateError(
+        'interrupted',
+        `interrupted by ${opts.stop.signal}: nothing was committed and every file written was put back`,
+        undefined,
+        signalExitCode(opts.stop.signal),
+      );
+    throw error;
+  }
+  await clearJournal(repo);
+  results.forEach((result, i) => {
+    const step = journal.steps[i]!;
+    const commit = result.kind === 'committed' ? { sha: result.sha, subject: result.subject } : undefined;
+    if (commit) outcome.commits.push(commit);
+    else outcome.noops.push(...step.components);
+    opts.onCommit?.(
+      { components: step.components, archive: step.archive, ...(commit ? { commit } : {}) },
+      i + 1,
+      journal.steps.length,
+    );
+  });
+  return outcome;
 }
 
 /**
@@ -116,7 +181,7 @@ export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions
 async function runSteps(
   repo: Repo,
   journal: ApplyJournal,
-  opts: Pick<ExecuteOptions, 'failAfter' | 'stop'>,
+  opts: Pick<ExecuteOptions, 'failAfter' | 'stop' | 'onCommit'>,
 ): Promise<ExecuteOutcome> {
   const outcome: ExecuteOutcome = { commits: [], backupRefs: [], touched: [], noops: [] };
   let changesDone = 0;
@@ -144,8 +209,14 @@ async function runSteps(
         ...(journal.noVerify ? { noVerify: true } : {}),
       });
       step.commit = result.kind === 'committed' ? result.sha : '';
-      if (result.kind === 'committed') outcome.commits.push({ sha: result.sha, subject: result.subject });
+      const commit = result.kind === 'committed' ? { sha: result.sha, subject: result.subject } : undefined;
+      if (commit) outcome.commits.push(commit);
       else outcome.noops.push(...step.components);
+      opts.onCommit?.(
+        { components: step.components, archive: step.archive, ...(commit ? { commit } : {}) },
+        i + 1,
+        journal.steps.length,
+      );
     } catch (error) {
       if (opts.stop?.signal) {
         // The signal reached git too: undo this step only; the journal says how to go on.
@@ -219,6 +290,23 @@ async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
 async function settleCurrent(repo: Repo, journal: ApplyJournal): Promise<void> {
   await assertIndexFree(repo);
   const commits = await runCommits(repo, journal);
+  if (journal.batch) {
+    // The series moved HEAD once: either every commit exists, or none does and every path goes back.
+    if (commits.length > 0) {
+      for (const step of journal.steps) step.commit ??= '';
+      journal.current = journal.steps.length;
+    } else {
+      await restorePaths(
+        repo,
+        await repo.resolveRev('HEAD'),
+        journal.steps.flatMap((s) => s.paths.map((p) => repo.toTop(p))),
+      );
+      journal.current = 0;
+    }
+    Object.assign(journal, { batch: false, phase: 'writing', parent: await repo.resolveRev('HEAD') });
+    await writeJournal(repo, journal);
+    return;
+  }
   const committedSteps = journal.steps.filter((s) => s.commit !== undefined && s.commit !== '').length;
   const step = journal.steps[journal.current];
   if (step && step.commit === undefined) {

@@ -50,6 +50,8 @@ export interface ApplyJournal extends JournalBase {
   phase: 'writing' | 'committing';
   /** HEAD before the current step, to tell whether its commit was made. */
   parent: string | undefined;
+  /** Every step written first, then all committed in one HEAD move (no hooks or signing to run). */
+  batch?: boolean;
 }
 
 export interface RollbackJournal extends JournalBase {

@@ -31,6 +31,8 @@ export interface RollbackOptions {
   noVerify?: boolean;
   /** Set by SIGINT/SIGTERM: stop between commits. */
   stop?: { signal: NodeJS.Signals | undefined };
+  /** Called after each rollback commit, for progress on long rollbacks. */
+  onCommit?: (commit: { sha: string; reverts: string; subject: string }, done: number, total: number) => void;
 }
 
 /**
@@ -401,12 +403,13 @@ export async function rollback(root: string, opts: RollbackOptions = {}): Promis
         trailers.push([T_REVERTS, r.record.sha]);
         const message = formatMessage(subject, `This reverts commit ${r.record.sha}.`, trailers);
         // Always a commit, even when the tree no longer changes, so the record shows it undone.
-        const sha = await commitEntries(repo, head, r.before, message, {
+        const sha = (await commitEntries(repo, head, r.before, message, {
           allowEmpty: true,
           ...(opts.noVerify ? { noVerify: true } : {}),
-        });
-        head = sha!;
-        result.commits.push({ sha: head, reverts: r.record.sha });
+        }))!;
+        head = sha;
+        result.commits.push({ sha, reverts: r.record.sha });
+        opts.onCommit?.({ sha, reverts: r.record.sha, subject }, result.commits.length, reverts.length);
       }
     } catch (error) {
       if (start && head && head !== start)

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { buildPlan } from '../../src/plan/build.js';
+import { buildPlan } from '../../src/generate/build-plan.js';
 import { DiskSnapshot } from '../../src/repo/disk.js';
 import { composeNumber, spellingSensitive } from '../../src/compose/yaml11.js';
 import { buildOnce, cli, git, porcelain, repoFor, HOSTILE } from './helpers.js';

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { noComposeFilesMessage } from '../../analysis/discovery.js';
 import { MigrateError } from '../../errors.js';
-import { buildPlan } from '../../plan/build.js';
+import { buildPlan } from '../../generate/build-plan.js';
 import { loadDotEnv, varSource } from '../../compose/interpolate.js';
-import { readSavedPlan, staleInputs } from '../../plan/saved.js';
+import { planDrift, readSavedPlan, savedAnswers, staleInputs, type SavedPlan } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
 import { planningSnapshot } from '../../git/original.js';
-import { validateGenerated } from '../../apply/validate-generated.js';
+import { validateGenerated } from '../../generate/validate-generated.js';
 import { executePlan, recoverApply, type Recovery } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
 import {
@@ -22,10 +21,13 @@ import { openRepo } from '../../git/repo.js';
 import { acquireRepoLock, type RepoLock } from '../../git/lock.js';
 import { describeJournal, readJournal, unfinishedRunError } from '../../git/journal.js';
 import { signalExitCode, watchSignals, type StopFlag } from '../../apply/interrupt.js';
-import { confirm } from '../prompt.js';
+import { confirm, pressKey } from '../prompt.js';
+import { page } from '../pager.js';
+import { renderSummary } from '../../plan/render/summary.js';
 import { askDecisions, defaultsTaken, needAnswerError, openFindings } from '../decisions.js';
 import { progressLine } from '../progress.js';
-import { answersToEdits, type Answer } from '../../config/answers.js';
+import { answersToEdits, applyEdits, type Answer } from '../../config/answers.js';
+import { readPlanFile } from './show.js';
 import { DEFAULT_CONFIG_NAME, mergeConfigText } from '../../config/write.js';
 import { saveConfigFile } from '../../apply/execute-config.js';
 import type { MigrateConfig } from '../../config/types.js';
@@ -80,11 +82,32 @@ async function recoverCommand(opts: ApplyFlags, how: Recovery): Promise<number> 
   }
 }
 
+/** Flags that would make a different plan than the one saved: with --plan they are a usage error. */
+function planChangingFlags(opts: ApplyFlags): string[] {
+  return [
+    ...(opts.component?.length ? ['--component'] : []),
+    ...(opts.all ? ['--all'] : []),
+    ...(opts.withPeers ? ['--with-peers'] : []),
+    ...(opts.skipCodemods ? ['--skip-codemods'] : []),
+    ...(opts.archive === true ? ['--archive'] : opts.archive === false ? ['--no-archive'] : []),
+  ];
+}
+
 export async function applyCommand(opts: ApplyFlags): Promise<number> {
   if (opts.resume && opts.abort)
     throw new MigrateError('usage', '--resume and --abort cannot be combined', undefined, 2);
   if (opts.resume || opts.abort) return recoverCommand(opts, opts.resume ? 'resume' : 'abort');
-  if (!opts.plan && !opts.all && !opts.component?.length) {
+  if (opts.plan) {
+    const extra = planChangingFlags(opts);
+    if (extra.length) {
+      throw new MigrateError(
+        'usage',
+        `--plan applies the saved plan exactly as it was reviewed; ${extra.join(', ')} would change it. Make a new plan with those options (plan ... --out ${opts.plan}) instead`,
+        undefined,
+        2,
+      );
+    }
+  } else if (!opts.all && !opts.component?.length) {
     throw new MigrateError(
       'usage',
       'name the components to migrate with --component <name>, or pass --all',
@@ -127,15 +150,10 @@ async function applyLocked(
 
   let components = opts.all ? [] : (opts.component ?? []);
   let withPeers = opts.withPeers === true;
+  let saved: SavedPlan | undefined;
+  let baseConfig = loaded.config;
   if (opts.plan) {
-    const file = resolve(process.cwd(), opts.plan);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new MigrateError('usage', `cannot read saved plan ${opts.plan}`, undefined, 2);
-    }
-    const saved = readSavedPlan(opts.plan, text);
+    saved = readSavedPlan(opts.plan, readPlanFile(opts.plan));
     const stale = staleInputs(saved, snapshot);
     if (stale.length) {
       throw new MigrateError(
@@ -147,6 +165,12 @@ async function applyLocked(
     }
     components = saved.options.components;
     withPeers = saved.options.withPeers;
+    // The saved plan holds the answers it was reviewed with: nobody is asked again.
+    try {
+      baseConfig = applyEdits(loaded.config, answersToEdits(savedAnswers(saved)));
+    } catch (e) {
+      throw new MigrateError('usage', `not a saved plan: ${(e as Error).message}`, { file: opts.plan }, 2);
+    }
   }
 
   const flags = { withPeers };
@@ -168,22 +192,28 @@ async function applyLocked(
       progress.clear();
     }
   };
-  let plan = await rebuild(loaded.config);
+  let plan = await rebuild(baseConfig);
   if (plan.environments.length === 0) {
-    throw new MigrateError(
-      'usage',
-      `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}: nothing to migrate`,
-      undefined,
-      1,
-    );
+    throw new MigrateError('usage', `${noComposeFilesMessage(root)}: nothing to migrate`, undefined, 1);
   }
   const configPath = loaded.path ?? DEFAULT_CONFIG_NAME;
 
-  // A saved plan was reviewed as it is: its questions are answered in config and re-planned, not here.
-  let config = loaded.config;
+  if (saved) {
+    const drift = planDrift(saved, plan);
+    if (drift)
+      throw new MigrateError(
+        'usage',
+        `the saved plan no longer matches what this version of compose-migrate plans from the same files (${drift}); make it again with plan --out ${opts.plan} and review it`,
+        { file: opts.plan ?? '' },
+        3,
+      );
+  }
+
+  // A saved plan was reviewed as it is: its questions were answered when it was made, not here.
+  let config = baseConfig;
   let answers: Answer[] = [];
   if (!opts.yes && !opts.plan && interactive()) {
-    ({ plan, config, answers } = await askDecisions(plan, loaded.config, flags, rebuild, io));
+    ({ plan, config, answers } = await askDecisions(plan, baseConfig, flags, rebuild, io));
   }
   const open = openFindings(plan, config, flags);
   const unanswerable = open.filter((o) => o.decision.default === undefined);
@@ -196,8 +226,9 @@ async function applyLocked(
     return 0;
   }
 
-  const diff = plan.changes.map((c) => colorDiff(unifiedDiff(c), io.style)).join('\n');
+  const diffOf = (p: Plan) => p.changes.map((c) => colorDiff(unifiedDiff(c), io.style)).join('\n');
   if (opts.dryRun) {
+    const diff = diffOf(plan);
     io.out(renderText(plan, { style: io.style, diffs: false, verbose: io.verbose }));
     io.out('\n' + diff + '\n');
     io.out(
@@ -217,7 +248,8 @@ async function applyLocked(
   await preflight(root, touched);
 
   let save = false;
-  if (!opts.yes) {
+  // A saved plan was reviewed when it was made: applying it is the confirmation.
+  if (!opts.yes && !saved) {
     if (!interactive()) {
       const taken = defaultsTaken(open);
       throw new MigrateError(
@@ -230,11 +262,25 @@ async function applyLocked(
         3,
       );
     }
-    io.out(renderText(plan, { style: io.style, diffs: false }));
-    io.out('\n' + diff + '\n');
-    if (!(await confirm(`Apply ${plan.changes.length} changes and commit?`, false))) {
-      io.out('nothing was written\n');
-      return 0;
+    // Summary first; the full diff is one key away (in the user's pager), not 300 lines up the screen.
+    io.out('\n' + renderSummary(plan, { style: io.style }));
+    for (;;) {
+      const choice = await pressKey(
+        `Apply ${plan.changes.length} changes and commit?`,
+        [
+          { key: 'y', value: 'yes', label: 'apply and commit' },
+          { key: 'n', value: 'no', label: 'write nothing' },
+          { key: 'd', value: 'diff', label: 'show the diff' },
+        ],
+        'no',
+        io.style,
+      );
+      if (choice === 'yes') break;
+      if (choice === 'no') {
+        io.out('nothing was written\n');
+        return 0;
+      }
+      await page(diffOf(plan) + '\n', io.out);
     }
     if (answers.length)
       save = await confirm(`Save these answers to ${configPath} so the next run asks nothing?`, true);
@@ -254,17 +300,46 @@ async function applyLocked(
       undefined,
       signalExitCode(stop.signal),
     );
+  // A line per commit on stderr, only on a terminal: long applies show they are moving.
+  const live = process.stderr.isTTY === true;
+  const started = Date.now();
   const outcome = await executePlan(root, plan, {
     noCommit: opts.commit === false,
     ...(failAfter !== undefined && failAfter !== '' ? { failAfter: Number(failAfter) } : {}),
     ...(opts.verify === false ? { noVerify: true } : {}),
     stop,
+    ...(live
+      ? {
+          onCommit: (step, done, total) =>
+            io.err(
+              `${io.style.dim(`[${done}/${total}]`)} ${
+                step.commit
+                  ? `${io.style.green('committed')} ${step.commit.sha.slice(0, 12)} ${step.commit.subject}`
+                  : `unchanged ${step.components.join(', ')}`
+              }\n`,
+            ),
+        }
+      : {}),
   });
-  for (const c of outcome.commits)
-    io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
+  // The same terminal already shows every commit: the closing summary does not repeat them.
+  if (!(live && io.isTTY))
+    for (const c of outcome.commits)
+      io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
   for (const ref of outcome.backupRefs)
     io.out(`staged, not committed; backup ref ${ref} keeps the previous state for rollback\n`);
   if (outcome.noops.length) io.out(`already migrated, no commit: ${outcome.noops.join(', ')}\n`);
+  const migrated = plan.selected.filter(
+    (n) => !outcome.noops.includes(n) && plan.changes.some((c) => c.component === n),
+  );
+  io.out(
+    `${io.style.bold('done')}: ${migrated.length} component${migrated.length === 1 ? '' : 's'} migrated${opts.commit === false ? ' (staged)' : ` in ${outcome.commits.length} commit${outcome.commits.length === 1 ? '' : 's'}`}, ${plan.changes.length} file changes, ${((Date.now() - started) / 1000).toFixed(1)} s; check with compose-migrate verify, undo with compose-migrate rollback\n`,
+  );
+  if (opts.yes && open.length) {
+    const taken = defaultsTaken(open);
+    io.out(
+      `--yes took the plan's default for ${taken.length === 1 ? 'this decision' : 'these decisions'}:\n${taken.join('\n')}\n`,
+    );
+  }
   const left = plan.references.filter((r) => r.action === 'report');
   if (left.length)
     io.out(

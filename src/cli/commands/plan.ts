@@ -1,8 +1,9 @@
+import { noComposeFilesMessage } from '../../analysis/discovery.js';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { openRepo } from '../../git/repo.js';
 import { MigrateError } from '../../errors.js';
-import { buildPlan } from '../../plan/build.js';
+import { buildPlan } from '../../generate/build-plan.js';
 import { toPlanJson } from '../../plan/render/json.js';
 import { renderMermaid } from '../../plan/render/mermaid.js';
 import { renderText } from '../../plan/render/text.js';
@@ -18,6 +19,7 @@ interface PlanFlags extends GlobalOptions {
   graph?: boolean;
   diff?: boolean;
   withPeers?: boolean;
+  detailedExitcode?: boolean;
 }
 
 export async function planCommand(opts: PlanFlags): Promise<number> {
@@ -39,12 +41,7 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
     progress.clear();
   }
   if (plan.environments.length === 0) {
-    throw new MigrateError(
-      'usage',
-      `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}`,
-      undefined,
-      1,
-    );
+    throw new MigrateError('usage', noComposeFilesMessage(root), undefined, 1);
   }
   if (opts.out) {
     const target = resolve(process.cwd(), opts.out);
@@ -56,12 +53,13 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
     if (!opts.json) io.err(`plan saved to ${opts.out}\n`);
   }
   if (opts.json) {
-    io.out(JSON.stringify(toPlanJson(plan), null, 2) + '\n');
+    io.out(JSON.stringify(toPlanJson(plan, { diffs: opts.diff === true }), null, 2) + '\n');
   } else if (opts.graph) {
     io.out(renderMermaid(plan));
   } else {
     io.out(renderText(plan, { style: io.style, diffs: opts.diff === true, verbose: io.verbose }));
   }
+  if (opts.detailedExitcode) return plan.changes.length > 0 ? 2 : 0;
   return 0;
 }
 

@@ -4,11 +4,11 @@ import { acquireRepoLock } from '../../git/lock.js';
 import { describeJournal, readJournal, unfinishedRunError } from '../../git/journal.js';
 import { recoverApply } from '../../apply/execute.js';
 import { watchSignals } from '../../apply/interrupt.js';
-import { migrationsOrNone, originalSnapshot } from '../../git/original.js';
-import { analyzeRepo } from '../../plan/build.js';
 import { MigrateError } from '../../errors.js';
 import type { RollbackPlan } from '../../git/rollback.js';
 import { interactive, makeIo, openRepoContext, repoRoot, type GlobalOptions, type Io } from '../context.js';
+import { checkComponentNames } from '../../plan/component-names.js';
+import { knownComponents } from '../known-components.js';
 import { confirm } from '../prompt.js';
 
 interface RollbackFlags extends GlobalOptions {
@@ -19,23 +19,6 @@ interface RollbackFlags extends GlobalOptions {
   verify?: boolean;
   resume?: boolean;
   abort?: boolean;
-}
-
-/** A component name given to rollback must be one the repository knows (analysis or history). */
-async function assertKnownComponent(opts: RollbackFlags, name: string): Promise<void> {
-  const { root, disk, loaded } = openRepoContext(opts);
-  const records = await migrationsOrNone(root);
-  if (records.some((r) => r.components.includes(name))) return;
-  const original = await originalSnapshot(root, disk, loaded.config);
-  const { analysis } = analyzeRepo(original, loaded.config);
-  const known = analysis.components.map((c) => c.name);
-  if (!known.includes(name))
-    throw new MigrateError(
-      'usage',
-      `unknown component "${name}" (components: ${known.sort().join(', ') || 'none'})`,
-      undefined,
-      2,
-    );
 }
 
 function describe(plan: RollbackPlan, io: Io): string {
@@ -56,6 +39,8 @@ export async function rollbackCommand(opts: RollbackFlags): Promise<number> {
     throw new MigrateError('usage', '--resume and --abort cannot be combined', undefined, 2);
   const io = makeIo(opts);
   const root = repoRoot(opts);
+  if (opts.component !== undefined)
+    checkComponentNames([opts.component], await knownComponents(openRepoContext(opts)));
   if (opts.dryRun) return rollbackLocked(opts, io, root);
   const repo = await openRepo(root);
   const lock = await acquireRepoLock(repo, 'rollback');
@@ -105,7 +90,6 @@ async function rollbackLocked(
   const component = opts.component;
   const plan = await planRollback(root, component ? { component } : {});
   if (plan.steps.length === 0) {
-    if (component) await assertKnownComponent(opts, component);
     io.out(component ? `nothing to roll back for ${component}\n` : 'nothing to roll back\n');
     return 0;
   }
@@ -144,14 +128,29 @@ async function rollbackLocked(
       return 0;
     }
   }
+  // A line per commit on stderr, only on a terminal; the same terminal is then not told twice.
+  const live = process.stderr.isTTY === true;
+  const started = Date.now();
   const result = await rollback(root, {
     ...(component ? { component } : {}),
     force: opts.force === true,
     ...(opts.verify === false ? { noVerify: true } : {}),
     ...(stop ? { stop } : {}),
+    ...(live
+      ? {
+          onCommit: (c: { sha: string; reverts: string; subject: string }, done: number, total: number) =>
+            io.err(
+              `${io.style.dim(`[${done}/${total}]`)} ${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)} ${c.subject}\n`,
+            ),
+        }
+      : {}),
   });
-  for (const c of result.commits)
-    io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)}\n`);
+  if (!(live && io.isTTY))
+    for (const c of result.commits)
+      io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)}\n`);
   for (const r of result.restored) io.out(`restored the state before staged apply ${r.slice(0, 12)}\n`);
+  io.out(
+    `${io.style.bold('done')}: ${plan.components.join(', ') || 'archive'} rolled back in ${result.commits.length} commit${result.commits.length === 1 ? '' : 's'}${result.restored.length ? `, ${result.restored.length} staged apply restored` : ''}, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return 0;
 }

@@ -1,4 +1,5 @@
 import type { Plan } from '../types.js';
+import { unifiedDiff } from './diff.js';
 
 /** The `plan --json` document (schemaVersion 1). Stable keys; contents of files are not included. */
 export interface PlanJson {
@@ -20,21 +21,27 @@ export interface PlanJson {
       component?: string;
     }[];
     backing: Record<string, string[]>;
+    /** Per backing service, what brought it into the component's files. */
+    backingWhy: Record<string, string>;
     peers: Record<string, string[]>;
     reasons: string[];
     runner: string;
   }[];
-  environments: { name: string; files: string[] }[];
+  environments: { name: string; files: string[]; evidence: string[] }[];
   attributions: {
     service: string;
     component: string | null;
     role: string;
+    /** For a backing service built in or named for one component. */
+    backingOf?: string;
     evidence: string;
     reason: string;
   }[];
-  changes: { op: string; path: string; to?: string; component: string; reason: string }[];
+  /** `diff` (a unified diff, no colour) only with `plan --json --diff`. */
+  changes: { op: string; path: string; to?: string; component: string; reason: string; diff?: string }[];
   findings: Plan['findings'];
   references: Plan['references'];
+  codemods?: Plan['codemods'];
   inputs: Plan['inputs'];
   totals: Totals;
 }
@@ -63,7 +70,7 @@ export function totals(plan: Plan): Totals {
   };
 }
 
-export function toPlanJson(plan: Plan): PlanJson {
+export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson {
   return {
     schemaVersion: 1,
     tool: plan.tool,
@@ -83,15 +90,17 @@ export function toPlanJson(plan: Plan): PlanJson {
         ...(e.peerComponent ? { component: e.peerComponent } : {}),
       })),
       backing: c.backing,
+      backingWhy: c.backingWhy ?? {},
       peers: c.pulledPeers,
       reasons: c.reasons,
       runner: c.runner.command,
     })),
-    environments: plan.environments.map((e) => ({ name: e.name, files: e.files })),
+    environments: plan.environments.map((e) => ({ name: e.name, files: e.files, evidence: e.evidence })),
     attributions: plan.analysis.attributions.map((a) => ({
       service: a.service,
       component: a.component,
       role: a.role,
+      ...(a.backingOf ? { backingOf: a.backingOf } : {}),
       evidence: a.evidence,
       reason: a.reason,
     })),
@@ -101,9 +110,11 @@ export function toPlanJson(plan: Plan): PlanJson {
       ...(c.to ? { to: c.to } : {}),
       component: c.component,
       reason: c.reason,
+      ...(opts.diffs ? { diff: unifiedDiff(c) } : {}),
     })),
     findings: plan.findings,
     references: plan.references,
+    ...(plan.codemods ? { codemods: plan.codemods } : {}),
     inputs: plan.inputs,
     totals: totals(plan),
   };

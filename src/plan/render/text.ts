@@ -1,7 +1,7 @@
 import type { Finding } from '../../analysis/types.js';
 import type { Plan } from '../types.js';
-import { colorDiff, unifiedDiff } from './diff.js';
-import { totals } from './json.js';
+import { colorDiff } from './diff.js';
+import { toPlanJson, type PlanJson } from './json.js';
 import type { Style } from './style.js';
 
 export interface TextOptions {
@@ -13,10 +13,21 @@ export interface TextOptions {
 
 /** The human plan: components table, findings, changes (with diffs), totals. */
 export function renderText(plan: Plan, opts: TextOptions): string {
+  return renderPlanJsonText(toPlanJson(plan, { diffs: opts.diffs }), opts);
+}
+
+/**
+ * The same text from the JSON document, so that a plan saved with `plan --out` prints (`show`) exactly
+ * as it did when it was made. Diffs are shown when asked and the document holds them.
+ */
+export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
   const s = opts.style;
   const out: string[] = [];
   out.push(s.bold('Environments'));
-  for (const e of plan.environments) out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
+  for (const e of plan.environments) {
+    out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
+    for (const why of e.evidence) out.push(s.dim(`           ${why}`));
+  }
   out.push('');
   out.push(s.bold('Components'));
   out.push(
@@ -35,8 +46,7 @@ export function renderText(plan: Plan, opts: TextOptions): string {
       for (const r of c.reasons) out.push(`    - ${r}`);
     }
     out.push(s.bold('Services'));
-    for (const a of plan.analysis.attributions)
-      out.push(`  ${a.service}: ${a.component ?? a.role} — ${a.reason}`);
+    for (const a of plan.attributions) out.push(`  ${a.service}: ${a.component ?? a.role} — ${a.reason}`);
   }
   if (plan.findings.length) {
     out.push('');
@@ -59,18 +69,35 @@ export function renderText(plan: Plan, opts: TextOptions): string {
             : s.red('delete');
     out.push(`  ${op} ${c.path}${c.to ? ` -> ${c.to}` : ''}  ${s.dim(c.reason)}`);
   }
+  if (plan.codemods && plan.codemods.files.length > 0) {
+    out.push('');
+    out.push(s.bold('Codemods'));
+    for (const o of plan.codemods.files) {
+      const tag =
+        o.status === 'ok'
+          ? s.green('ok      ')
+          : o.status === 'nochange'
+            ? s.dim('nochange')
+            : o.status === 'skip'
+              ? s.yellow('skip    ')
+              : s.red('error   ');
+      out.push(`  ${tag} ${o.file} ${s.dim(`(${o.transform})`)}${o.why ? `: ${o.why}` : ''}`);
+    }
+    const c = plan.codemods.summary;
+    out.push(`  Results: ${c.ok} ok, ${c.nochange} nochange, ${c.skip} skip, ${c.error} error`);
+  }
   if (plan.references.some((r) => r.action === 'report')) {
     out.push('');
     out.push(s.bold('References left to you'));
     for (const r of plan.references.filter((x) => x.action === 'report'))
       out.push(`  ${r.file}:${r.line}: ${r.text.trim()}${r.note ? s.dim(`  (${r.note})`) : ''}`);
   }
-  if (opts.diffs && plan.changes.length) {
+  if (opts.diffs && plan.changes.some((c) => c.diff !== undefined)) {
     out.push('');
     out.push(s.bold('Diff'));
-    for (const c of plan.changes) out.push(colorDiff(unifiedDiff(c), s));
+    for (const c of plan.changes) if (c.diff !== undefined) out.push(colorDiff(c.diff, s));
   }
-  const t = totals(plan);
+  const t = plan.totals;
   out.push('');
   out.push(
     s.bold('Totals: ') +
@@ -81,17 +108,28 @@ export function renderText(plan: Plan, opts: TextOptions): string {
   return out.join('\n') + '\n';
 }
 
-/** One line for the table: what each environment needs, or why it runs on the host (--verbose has every reason). */
-function why(c: Plan['components'][number]): string {
+/**
+ * One line for the table: what each environment needs and why each is there ("dev, test: api-db
+ * (database named for it), redis (api depends_on)"), or why it runs on the host (--verbose has every
+ * reason).
+ */
+function why(c: PlanJson['components'][number]): string {
   if (c.kind === 'host') return c.reasons[c.reasons.length - 1] ?? '';
-  const parts = Object.entries(c.backing)
-    .filter(([, list]) => list.length > 0)
-    .map(([env, list]) => `${env}: ${list.join(', ')}`);
-  return `needs ${parts.join('; ')}`;
+  const describe = (s: string) => (c.backingWhy?.[s] ? `${s} (${c.backingWhy[s]})` : s);
+  const byList = new Map<string, string[]>();
+  for (const [env, list] of Object.entries(c.backing)) {
+    if (list.length === 0) continue;
+    const key = list.map(describe).join(', ');
+    byList.set(key, [...(byList.get(key) ?? []), env]);
+  }
+  const parts = [...byList].map(([list, envs]) => `${envs.join(', ')}: ${list}`);
+  const peers = [...new Set(Object.values(c.peers).flat())].sort();
+  if (peers.length) parts.push(`peers pulled in by choice: ${peers.join(', ')}`);
+  return parts.length ? `needs ${parts.join('; ')}` : (c.reasons[c.reasons.length - 1] ?? '');
 }
 
 /** "postgres, redis (backing); pourtier (peer)": one mention per service, grouped by role. */
-function dependencySummary(c: Plan['components'][number]): string {
+function dependencySummary(c: PlanJson['components'][number]): string {
   const byRole = new Map<string, Set<string>>();
   for (const e of c.dependsOn) {
     if (e.role === 'own') continue;
