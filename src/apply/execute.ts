@@ -7,6 +7,12 @@ export interface ExecuteOptions {
   noCommit: boolean;
   /** Test hook: fail after this many changes, to prove the transaction undoes itself. */
   failAfter?: number;
+  /** Called after each commit group (a commit, or a no-op), for progress on long applies. */
+  onCommit?: (
+    step: { components: string[]; archive: boolean; commit?: CommitMade },
+    done: number,
+    total: number,
+  ) => void;
 }
 
 export interface CommitMade {
@@ -80,8 +86,17 @@ export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions
     })),
   );
   results.forEach((result, i) => {
-    if (result.kind === 'committed') outcome.commits.push({ sha: result.sha, subject: result.subject });
-    else outcome.noops.push(...(groups[i]?.components ?? []));
+    const group = groups[i];
+    const commit = result.kind === 'committed' ? { sha: result.sha, subject: result.subject } : undefined;
+    if (commit) outcome.commits.push(commit);
+    else outcome.noops.push(...(group?.components ?? []));
+    // The series is written in a few git processes; each commit is reported once it exists.
+    if (group)
+      opts.onCommit?.(
+        { components: group.components, archive: group.archive, ...(commit ? { commit } : {}) },
+        i + 1,
+        groups.length,
+      );
   });
   return outcome;
 }

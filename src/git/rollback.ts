@@ -24,6 +24,8 @@ export interface RollbackOptions {
   force?: boolean;
   /** Compute and return the plan; change nothing. */
   dryRun?: boolean;
+  /** Called after each rollback commit, for progress on long rollbacks. */
+  onCommit?: (commit: { sha: string; reverts: string; subject: string }, done: number, total: number) => void;
 }
 
 export interface RollbackStep {
@@ -358,6 +360,7 @@ export async function rollback(root: string, opts: RollbackOptions = {}): Promis
         await advanceHead(repo, sha, head, subject, env);
         head = sha;
         result.commits.push({ sha, reverts: r.record.sha });
+        opts.onCommit?.({ sha, reverts: r.record.sha, subject }, result.commits.length, reverts.length);
         for (const p of r.before.keys()) touched.add(p);
       }
     } catch (error) {

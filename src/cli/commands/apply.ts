@@ -1,3 +1,4 @@
+import { noComposeFilesMessage } from '../../analysis/discovery.js';
 import { MigrateError } from '../../errors.js';
 import { buildPlan } from '../../generate/build-plan.js';
 import { loadDotEnv, varSource } from '../../compose/interpolate.js';
@@ -114,12 +115,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   };
   let plan = await rebuild(baseConfig);
   if (plan.environments.length === 0) {
-    throw new MigrateError(
-      'usage',
-      `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}: nothing to migrate`,
-      undefined,
-      1,
-    );
+    throw new MigrateError('usage', `${noComposeFilesMessage(root)}: nothing to migrate`, undefined, 1);
   }
   const configPath = loaded.path ?? DEFAULT_CONFIG_NAME;
 
@@ -218,15 +214,44 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   }
 
   const failAfter = process.env['COMPOSE_MIGRATE_FAIL_AFTER'];
+  // A line per commit on stderr, only on a terminal: long applies show they are moving.
+  const live = process.stderr.isTTY === true;
+  const started = Date.now();
   const outcome = await executePlan(root, plan, {
     noCommit: opts.commit === false,
     ...(failAfter !== undefined && failAfter !== '' ? { failAfter: Number(failAfter) } : {}),
+    ...(live
+      ? {
+          onCommit: (step, done, total) =>
+            io.err(
+              `${io.style.dim(`[${done}/${total}]`)} ${
+                step.commit
+                  ? `${io.style.green('committed')} ${step.commit.sha.slice(0, 12)} ${step.commit.subject}`
+                  : `unchanged ${step.components.join(', ')}`
+              }\n`,
+            ),
+        }
+      : {}),
   });
-  for (const c of outcome.commits)
-    io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
+  // The same terminal already shows every commit: the closing summary does not repeat them.
+  if (!(live && io.isTTY))
+    for (const c of outcome.commits)
+      io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
   for (const ref of outcome.backupRefs)
     io.out(`staged, not committed; backup ref ${ref} keeps the previous state for rollback\n`);
   if (outcome.noops.length) io.out(`already migrated, no commit: ${outcome.noops.join(', ')}\n`);
+  const migrated = plan.selected.filter(
+    (n) => !outcome.noops.includes(n) && plan.changes.some((c) => c.component === n),
+  );
+  io.out(
+    `${io.style.bold('done')}: ${migrated.length} component${migrated.length === 1 ? '' : 's'} migrated${opts.commit === false ? ' (staged)' : ` in ${outcome.commits.length} commit${outcome.commits.length === 1 ? '' : 's'}`}, ${plan.changes.length} file changes, ${((Date.now() - started) / 1000).toFixed(1)} s; check with compose-migrate verify, undo with compose-migrate rollback\n`,
+  );
+  if (opts.yes && open.length) {
+    const taken = defaultsTaken(open);
+    io.out(
+      `--yes took the plan's default for ${taken.length === 1 ? 'this decision' : 'these decisions'}:\n${taken.join('\n')}\n`,
+    );
+  }
   const left = plan.references.filter((r) => r.action === 'report');
   if (left.length)
     io.out(

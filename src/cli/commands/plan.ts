@@ -1,3 +1,4 @@
+import { noComposeFilesMessage } from '../../analysis/discovery.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MigrateError } from '../../errors.js';
@@ -39,12 +40,7 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
     progress.clear();
   }
   if (plan.environments.length === 0) {
-    throw new MigrateError(
-      'usage',
-      `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}`,
-      undefined,
-      1,
-    );
+    throw new MigrateError('usage', noComposeFilesMessage(root), undefined, 1);
   }
   if (opts.out) {
     const target = resolve(process.cwd(), opts.out);

@@ -69,9 +69,27 @@ export async function rollbackCommand(opts: RollbackFlags): Promise<number> {
       return 0;
     }
   }
-  const result = await rollback(root, { ...(component ? { component } : {}), force: opts.force === true });
-  for (const c of result.commits)
-    io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)}\n`);
+  // A line per commit on stderr, only on a terminal; the same terminal is then not told twice.
+  const live = process.stderr.isTTY === true;
+  const started = Date.now();
+  const result = await rollback(root, {
+    ...(component ? { component } : {}),
+    force: opts.force === true,
+    ...(live
+      ? {
+          onCommit: (c: { sha: string; reverts: string; subject: string }, done: number, total: number) =>
+            io.err(
+              `${io.style.dim(`[${done}/${total}]`)} ${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)} ${c.subject}\n`,
+            ),
+        }
+      : {}),
+  });
+  if (!(live && io.isTTY))
+    for (const c of result.commits)
+      io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)}\n`);
   for (const r of result.restored) io.out(`restored the state before staged apply ${r.slice(0, 12)}\n`);
+  io.out(
+    `${io.style.bold('done')}: ${plan.components.join(', ') || 'archive'} rolled back in ${result.commits.length} commit${result.commits.length === 1 ? '' : 's'}${result.restored.length ? `, ${result.restored.length} staged apply restored` : ''}, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return 0;
 }
