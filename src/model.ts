@@ -118,8 +118,12 @@ export interface Decision {
   default?: string;
   /** The answer actually in force (from config / prompt / default). */
   answer?: string;
-  /** Config key that answers it, e.g. "environments.docker-compose.staging.yml". */
+  /** Config key that answers it, as shown to people, e.g. `environments["docker-compose.staging.yml"]`. */
   configKey: string;
+  /** The same key as data: where the answer is written in the config (["environments", "x.yml"], ["ports"]). */
+  configPath: ConfigPath;
+  /** For a peer decision, the service it would pull in (the component is `configPath[1]`). */
+  service?: string;
   /** Command-line flag that answers it, where one exists. */
   flag?: string;
 }
@@ -199,11 +203,35 @@ export interface Plan {
   changes: Change[];
   findings: Finding[];
   references: Reference[];
+  /** What each orchestrator transform did to each file it ran on (absent with --skip-codemods). */
+  codemods?: { summary: CodemodSummary; files: FileOutcome[] };
   /** Every file whose content the plan depends on, with its hash; a saved plan is stale when any differs. */
   inputs: PlanInput[];
 }
 
+/**
+ * jscodeshift's four outcomes: rewritten (ok), nothing to do (nochange), could not rewrite and left
+ * the file as it was (skip, with why), or the transform failed (error).
+ */
+export type CodemodStatus = 'ok' | 'nochange' | 'skip' | 'error';
+
+export type CodemodSummary = Record<CodemodStatus, number>;
+
+/** Outcome of one transform on one file. */
+export interface FileOutcome {
+  file: string;
+  transform: string;
+  status: CodemodStatus;
+  /** Why a file was skipped or failed (the first place left to a human, or the error). */
+  why?: string;
+  /** "file:line: message" lines for sites left to a human (an ok file can have some too). */
+  messages: string[];
+}
+
 // ---- configuration: compose-migrate.config.{json,yaml} ----
+
+/** A key in the config file as data: `['environments', 'docker-compose.staging.yml']`. */
+export type ConfigPath = [keyof MigrateConfig & string, ...string[]];
 
 /**
  * compose-migrate.config.{json,yaml} at the repo root. Every field is optional; every decision the

@@ -282,6 +282,8 @@ function peerFindings(components: Component[], config: MigrateConfig, withPeers:
         default: 'no',
         ...(answer ? { answer } : {}),
         configKey: `peers.${c.name}`,
+        configPath: ['peers', c.name],
+        service: e.service,
         flag: '--with-peers',
       };
       out.push({

@@ -120,6 +120,7 @@ function resolvePorts(
         default: 'shift',
         answer: policy,
         configKey: 'ports',
+        configPath: ['ports'],
       };
       if (policy === 'keep') {
         findings.push({
@@ -189,6 +190,7 @@ function resolveContainerNames(
       default: 'scope',
       answer: policy,
       configKey: 'containerNames',
+      configPath: ['containerNames'],
     };
     const files = list.map((u) => `${u.file.component}/${u.file.env}`).join(', ');
     if (policy === 'keep') {

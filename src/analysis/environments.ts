@@ -396,6 +396,7 @@ export function layoutEnvironments(input: LayoutInput): EnvironmentLayout {
       question: `Which environment is ${c.path}?`,
       choices: [...new Set(['base', 'dev', 'test', 'prod', env, 'ignore'])],
       configKey: `environments["${c.path}"]`,
+      configPath: ['environments', c.path],
     };
     // Only commands that run the file make a reading safe enough for --yes to take.
     if (v.invoked && v.how !== 'mixed') decision.default = asBase ? 'base' : env;
@@ -452,6 +453,7 @@ export function layoutEnvironments(input: LayoutInput): EnvironmentLayout {
       question: `Is ${env} ${layeredChoice} (layered) or ${aloneChoice} alone?`,
       choices: [layeredChoice, aloneChoice],
       configKey: `layers.${env}`,
+      configPath: ['layers', env],
     };
     const planned = guessAlone ? aloneChoice : layeredChoice;
     findings.push({
@@ -536,6 +538,7 @@ function addBaseAlone(
     question: `${bases.join(' + ')} also runs alone: which environment is that?`,
     choices: [...new Set([name, 'prod', 'staging', 'skip'])],
     configKey: `layers.${name}`,
+    configPath: ['layers', name],
   };
   findings.push({
     level: 'decision',

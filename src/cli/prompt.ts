@@ -59,11 +59,13 @@ export async function pressKey<T extends string>(
   const stdin = process.stdin;
   const keys = choices.map((c) => (c.value === fallback ? c.key.toUpperCase() : c.key)).join('/');
   const labels = choices.map((c) => `${c.key} ${c.label}`).join(', ');
-  process.stdout.write(`${style.cyan('?')} ${style.bold(message)} [${keys}] ${style.dim(`(${labels})`)} `);
+  // Raw mode before the question is shown: a key pressed the moment the prompt appears must reach
+  // the handler below, not the terminal driver (where Ctrl-C would kill the process unannounced).
   emitKeypressEvents(stdin);
   const raw = stdin.isTTY === true && !stdin.isRaw;
   if (raw) stdin.setRawMode(true);
   stdin.resume();
+  process.stdout.write(`${style.cyan('?')} ${style.bold(message)} [${keys}] ${style.dim(`(${labels})`)} `);
   return new Promise<T>((resolve, reject) => {
     const finish = (done: () => void) => {
       stdin.off('keypress', onKey);

@@ -96,6 +96,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   }
 
   const references: Reference[] = [];
+  let codemods: Plan['codemods'];
   const composeComponents = analysis.components.filter((c) => c.kind === 'compose');
   const allMigrated = composeComponents.every((c) => migrated.has(c.name));
   const archiving =
@@ -106,13 +107,29 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const archiveMoves = archiving ? planArchive(snapshot, repo.rootFiles, archiveDir) : [];
 
   const codemodCtx: CodemodContext = {
-    components: analysis.components.map((c) => ({
-      name: c.name,
-      path: c.path,
-      ...(c.kind === 'compose' && 'test' in c.backing
-        ? { testComposeFile: `${c.path}/${fileNameFor('test', ext, config)}` }
-        : {}),
-    })),
+    components: analysis.components.map((c) => {
+      const envs = c.kind === 'compose' ? analysis.environments.filter((e) => e.name in c.backing) : [];
+      return {
+        name: c.name,
+        path: c.path,
+        ...(c.kind === 'compose' && 'test' in c.backing
+          ? { testComposeFile: `${c.path}/${fileNameFor('test', ext, config)}` }
+          : {}),
+        composeFiles: Object.fromEntries(
+          envs.map((e) => [e.name, `${c.path}/${fileNameFor(e.name, ext, config)}`]),
+        ),
+        services: Object.fromEntries(
+          analysis.environments.map((e) => [
+            e.name,
+            [
+              ...c.services.filter((sv) => repo.projects.get(e.name)?.services.has(sv)),
+              ...(c.backing[e.name] ?? []),
+              ...(c.pulledPeers[e.name] ?? []),
+            ],
+          ]),
+        ),
+      };
+    }),
     rootComposeFiles: repo.layout.files.flatMap((f) => {
       // A base layer belongs to no single environment: the scan decides from the other files named with it.
       const env =
@@ -128,6 +145,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     archiveDir,
     archivedPaths: Object.fromEntries(archiveMoves.map((m) => [m.path, m.to ?? ''])),
     fileNames: {
+      ...Object.fromEntries(analysis.environments.map((e) => [e.name, fileNameFor(e.name, ext, config)])),
       dev: fileNameFor('dev', ext, config),
       test: fileNameFor('test', ext, config),
       prod: fileNameFor('prod', ext, config),
@@ -136,16 +154,19 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   if (repo.rootFiles.length > 0) {
     // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
     // are rewritten only when this apply archives the files they name (before that, they still work).
+    const { codemodCandidates } = await import('../codemods/run.js');
+    const candidates = await codemodCandidates(snapshot, codemodCtx);
     if (options.skipCodemods) {
       const { scanReferences } = await import('../codemods/references.js');
-      const scanned = scanReferences(snapshot, codemodCtx);
+      const scanned = scanReferences(snapshot, codemodCtx, candidates);
       changes.push(...scanned.changes.map((c) => ({ ...c, component: '' })));
       references.push(...scanned.references);
     } else {
       const { runCodemods } = await import('../codemods/run.js');
-      const run = await runCodemods(snapshot, codemodCtx, options.progress);
+      const run = await runCodemods(snapshot, codemodCtx, options.progress, candidates);
       changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
       references.push(...run.references);
+      codemods = { summary: run.summary, files: run.outcomes };
     }
   }
   changes.push(...archiveMoves);
@@ -170,6 +191,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     changes: mergeSamePath(changes),
     findings,
     references,
+    ...(codemods ? { codemods } : {}),
     inputs: hashInputs(snapshot, repo, ctx.loaded, changes),
   };
 }
@@ -212,6 +234,7 @@ export function componentComposeFiles(
         services,
         adjustments: adjustments.filter((a) => a.env === env.name),
         isTest: env.name === 'test' || env.name.endsWith('-test'),
+        vars: repo.vars,
       }));
     out.push({
       env: env.name,

@@ -38,7 +38,15 @@ function expectRefusal(r: CliResult, want: Refusal): void {
   expect(r.stderr).not.toMatch(STACK_LINE);
   const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
   expect(lines, r.stderr).toHaveLength(1);
-  const line = lines[0] ?? '';
+  let line = lines[0] ?? '';
+  if (line.startsWith('{')) {
+    // With --json the error is one JSON object on stderr; it must carry the same place and message.
+    const { error } = JSON.parse(line) as {
+      error: { message: string; file?: string; line?: number; col?: number };
+    };
+    const at = [error.file, error.line, error.col].filter((p) => p !== undefined).join(':');
+    line = `compose-migrate: ${at}: ${error.message}`;
+  }
   expect(line).toMatch(new RegExp(`^compose-migrate: ${want.at.source}: `));
   expect(line).toMatch(want.says);
   expect(line).not.toMatch(/internal error/);

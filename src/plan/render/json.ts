@@ -37,6 +37,7 @@ export interface PlanJson {
   changes: { op: string; path: string; to?: string; component: string; reason: string; diff?: string }[];
   findings: Plan['findings'];
   references: Plan['references'];
+  codemods?: Plan['codemods'];
   inputs: Plan['inputs'];
   totals: Totals;
 }
@@ -107,6 +108,7 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
     })),
     findings: plan.findings,
     references: plan.references,
+    ...(plan.codemods ? { codemods: plan.codemods } : {}),
     inputs: plan.inputs,
     totals: totals(plan),
   };

@@ -69,6 +69,23 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
             : s.red('delete');
     out.push(`  ${op} ${c.path}${c.to ? ` -> ${c.to}` : ''}  ${s.dim(c.reason)}`);
   }
+  if (plan.codemods && plan.codemods.files.length > 0) {
+    out.push('');
+    out.push(s.bold('Codemods'));
+    for (const o of plan.codemods.files) {
+      const tag =
+        o.status === 'ok'
+          ? s.green('ok      ')
+          : o.status === 'nochange'
+            ? s.dim('nochange')
+            : o.status === 'skip'
+              ? s.yellow('skip    ')
+              : s.red('error   ');
+      out.push(`  ${tag} ${o.file} ${s.dim(`(${o.transform})`)}${o.why ? `: ${o.why}` : ''}`);
+    }
+    const c = plan.codemods.summary;
+    out.push(`  Results: ${c.ok} ok, ${c.nochange} nochange, ${c.skip} skip, ${c.error} error`);
+  }
   if (plan.references.some((r) => r.action === 'report')) {
     out.push('');
     out.push(s.bold('References left to you'));
