@@ -54,6 +54,9 @@ const SKIP = /(^|\/)(node_modules|\.git|vendor)\//;
 /** A command segment that runs compose (or names compose files for it) before its first -f. */
 const COMPOSE_WORD = /compose/i;
 
+/** A compose command that may pass no file at all (`docker compose up`). */
+const BARE = /docker[- ]compose\b/;
+
 /** "a/b/../c" -> "a/c"; a path that climbs above the root keeps its "..". */
 function normalize(path: string): string {
   const out: string[] = [];
@@ -83,7 +86,22 @@ function tokens(segment: string): string[] {
 export class InvocationScanner {
   private readonly byBase = new Map<string, string[]>();
 
+  /** What `docker compose up` reads without -f, in the compose files' folder: the plain file plus the override. */
+  private readonly defaults: string[];
+  private readonly folder: string;
+
   constructor(private readonly composeFiles: readonly string[]) {
+    const first = composeFiles[0] ?? '';
+    this.folder = first.includes('/') ? first.slice(0, first.lastIndexOf('/')) : '';
+    const inFolder = composeFiles.filter(
+      (f) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '') === this.folder,
+    );
+    const name = (f: string) => f.slice(f.lastIndexOf('/') + 1);
+    const plain = inFolder.filter((f) => /^(docker-)?compose\.ya?ml$/i.test(name(f))).slice(0, 1);
+    const override = inFolder
+      .filter((f) => /^(docker-)?compose\.override\.ya?ml$/i.test(name(f)))
+      .slice(0, 1);
+    this.defaults = plain.length ? [...plain, ...override] : [];
     for (const f of composeFiles) {
       const base = f.slice(f.lastIndexOf('/') + 1);
       const list = this.byBase.get(base) ?? [];
@@ -125,7 +143,12 @@ export class InvocationScanner {
         continue;
       }
       const flag = seg.search(/(^|[\s'"[(,])(-f|--file)(?=[\s'"=,])/);
-      if (flag < 0 || !COMPOSE_WORD.test(seg.slice(0, flag + 1))) continue;
+      if (flag < 0) {
+        const bare = this.bareInvocation(seg, line, fromDir, where, doc);
+        if (bare) out.push(bare);
+        continue;
+      }
+      if (!COMPOSE_WORD.test(seg.slice(0, flag + 1))) continue;
       const toks = tokens(seg);
       const files: string[] = [];
       let partial = false;
@@ -146,6 +169,31 @@ export class InvocationScanner {
         out.push({ files, partial, where, doc });
     }
     return out;
+  }
+
+  /**
+   * `docker compose up` without -f reads the plain file and the override from the directory it runs
+   * in: counted when that is the compose files' folder (the invoker sits there, or the line `cd`s there).
+   */
+  private bareInvocation(
+    seg: string,
+    line: string,
+    fromDir: string,
+    where: string,
+    doc: boolean,
+  ): Invocation | undefined {
+    if (this.defaults.length === 0) return undefined;
+    const m =
+      /\bdocker(?:-compose|\s+compose)\s+(?:-[-\w]+(?:[\s=]\S+)?\s+)*(up|run|config|create|start)\b/.exec(
+        seg,
+      );
+    if (!m || /--project-directory|COMPOSE_FILE/.test(seg)) return undefined;
+    const cd = /\bcd\s+["']?([^\s"'&;]+)/.exec(line)?.[1];
+    const dir =
+      cd === undefined ? fromDir : cd.replace(/^(\.\/)+|\/+$/g, '').replace(/^.*\$\{?\w+\}?\/?/, '');
+    const here =
+      dir === this.folder || (cd !== undefined && this.folder !== '' && dir.endsWith(`/${this.folder}`));
+    return here ? { files: [...this.defaults], partial: false, where, doc } : undefined;
   }
 
   /** Every invocation in the repository, in file order. */
@@ -172,12 +220,13 @@ export class InvocationScanner {
       const lines = text.split('\n');
       for (let i = 0; i < lines.length; i++) {
         let line = lines[i] ?? '';
-        if (!names.some((n) => line.includes(n)) && !line.trimEnd().endsWith('\\')) continue;
+        const mentions = (l: string) => names.some((n) => l.includes(n)) || BARE.test(l);
+        if (!mentions(line) && !line.trimEnd().endsWith('\\')) continue;
         const start = i;
         // A command continued over several lines with a trailing backslash is one command.
         while (line.trimEnd().endsWith('\\') && i + 1 < lines.length)
           line = line.trimEnd().slice(0, -1) + ' ' + (lines[++i] ?? '');
-        if (!names.some((n) => line.includes(n))) continue;
+        if (!mentions(line)) continue;
         out.push(...this.scanLine(line, `${path}:${start + 1}`, DOC.test(path), (p) => snapshot.exists(p)));
       }
     }

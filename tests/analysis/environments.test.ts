@@ -154,6 +154,21 @@ describe('layout', () => {
     expect(l.environments[2]?.evidence[0]).toMatch(/tools\/runner\.py:1/);
   });
 
+  it('`docker compose up` without -f runs the plain file (and override) where it is run', () => {
+    const l = layout({
+      'docker-compose.yml': stack('api'),
+      'docker-compose.dev.yml': 'services:\n  api:\n    build: ./api\n',
+      'README.md':
+        'Just run `docker compose up -d`.\nOr build: `docker compose -f docker-compose.yml -f docker-compose.dev.yml up`\n',
+      'api/README.md': 'docker compose up (this one runs api/docker-compose.yml, not ours)\n',
+    });
+    expect(envs(l)).toEqual([
+      { name: 'dev', files: ['docker-compose.yml', 'docker-compose.dev.yml'] },
+      { name: 'prod', files: ['docker-compose.yml'] },
+    ]);
+    expect(l.environments[1]?.evidence[0]).toBe('docker-compose.yml: run alone at README.md:1');
+  });
+
   it('complete services none of which the plain file defines: a stack of its own', () => {
     const l = layout({ 'docker-compose.yml': stack('api'), 'docker-compose.test.yml': stack('test-api') });
     expect(envs(l)).toEqual([

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config/load.js';
 import { MigrateError } from '../../src/errors.js';
 import { MemorySnapshot } from '../../src/repo/memory.js';
+import { answersToEdits, howToAnswer } from '../../src/config/answers.js';
+import type { Decision } from '../../src/model.js';
 
 const fail = (text: string): MigrateError => {
   try {
@@ -38,5 +40,63 @@ describe('config', () => {
     expect(fail('archiveDir: ../outside\n').message).toMatch(/inside the repository/);
     expect(fail('ports: [\n').code).toBe('config-invalid');
     expect(fail('ports: keep\nports: shift\n').format()).toMatch(/:2:1: /);
+  });
+});
+
+describe('layers', () => {
+  it('maps environment names to lists of compose files', () => {
+    expect(parseConfig('c.yaml', 'layers:\n  prod: [docker-compose.yml]\n  dev: []\n').layers).toEqual({
+      prod: ['docker-compose.yml'],
+      dev: [],
+    });
+  });
+
+  it.each([
+    ['layers: [docker-compose.yml]\n', /layers: must map environment names to lists of compose files/],
+    ['layers:\n  prod: docker-compose.yml\n', /layers: prod must be a list of compose files/],
+    ['layers:\n  Prod Env: [a.yml]\n', /environment name "Prod Env"/],
+  ])('refuses %j', (text, message) => {
+    let err: unknown;
+    try {
+      parseConfig('compose-migrate.config.yaml', text);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({
+      code: 'config-invalid',
+      location: { file: 'compose-migrate.config.yaml', line: 1 },
+    });
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it('answers to layering decisions become layers edits', () => {
+    const layered: Decision = {
+      id: 'layers:prod',
+      kind: 'layers',
+      question: '?',
+      choices: ['docker-compose.yml + docker-compose.prod.yml', 'docker-compose.prod.yml'],
+      configKey: 'layers.prod',
+      configPath: ['layers', 'prod'],
+    };
+    const alone: Decision = {
+      id: 'alone:docker-compose.yml',
+      kind: 'layers',
+      question: '?',
+      choices: ['prod', 'staging', 'skip'],
+      configKey: 'layers.prod',
+      configPath: ['layers', 'prod'],
+    };
+    expect(answersToEdits([{ decision: layered, answer: 'docker-compose.prod.yml' }])).toEqual([
+      { path: ['layers', 'prod'], value: ['docker-compose.prod.yml'] },
+    ]);
+    expect(answersToEdits([{ decision: alone, answer: 'staging' }])).toEqual([
+      { path: ['layers', 'staging'], value: ['docker-compose.yml'] },
+    ]);
+    expect(answersToEdits([{ decision: alone, answer: 'skip' }])).toEqual([
+      { path: ['layers', 'prod'], value: [] },
+    ]);
+    expect(howToAnswer(layered)).toBe(
+      'config layers.prod: [docker-compose.yml, docker-compose.prod.yml] | [docker-compose.prod.yml]',
+    );
   });
 });
