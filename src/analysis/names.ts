@@ -46,12 +46,8 @@ const BACKING_ROLE_TOKENS: ReadonlySet<string> = new Set([
   'queue',
   'broker',
   'bus',
-  'search',
-  'index',
-  'data',
   'primary',
   'replica',
-  'server',
 ]);
 
 export function tokens(name: string): string[] {

@@ -100,6 +100,7 @@ describe('names', () => {
     expect(backingOwnerWords('account-mongodb', ['mongo', 'mongodb'])).toEqual(['account']);
     expect(backingOwnerWords('api-db', ['postgres'])).toEqual(['api']);
     expect(backingOwnerWords('alpine-test-postgres', ['postgres'])).toEqual([]);
+    expect(backingOwnerWords('search-db', ['postgres'])).toEqual(['search']);
     expect(dockerfileNameWords('docker/auth.alpine.Dockerfile')).toEqual(['auth']);
     expect(dockerfileNameWords('Dockerfile.search-api')).toEqual(['search', 'api']);
     expect(dockerfileNameWords('apps/api/Dockerfile.dev')).toEqual([]);
