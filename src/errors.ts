@@ -33,7 +33,9 @@ export type ErrorCode =
   /** Files a rollback would revert were edited since the migration. */
   | 'edited-since'
   /** A --no-commit apply of the same component is already pending. */
-  | 'pending-exists';
+  | 'pending-exists'
+  /** --strict, and the plan leaves some (environment, service) of the root layout in no generated file. */
+  | 'not-carried';
 
 export interface Location {
   /** Repo-relative POSIX path. */

@@ -46,6 +46,7 @@ async function run(argv: string[]): Promise<number> {
     .option('--graph', 'print a Mermaid flowchart of components and dependencies')
     .option('--diff', 'include unified diffs of every change')
     .option('--with-peers', 'pull peer services into the components that depend on them')
+    .option('--strict', 'exit 1 when a service of the root layout is carried into no generated file')
     .action(action(async () => (await import('./commands/plan.js')).planCommand));
 
   program
@@ -61,6 +62,10 @@ async function run(argv: string[]): Promise<number> {
     .addOption(new Option('--no-archive', 'never archive the root compose files in this apply'))
     .option('--skip-codemods', 'do not rewrite orchestrator code')
     .option('--with-peers', 'pull peer services into the components that depend on them')
+    .option(
+      '--strict',
+      'refuse (exit 1, nothing written) when a service of the root layout is carried into no generated file',
+    )
     .action(action(async () => (await import('./commands/apply.js')).applyCommand));
 
   program

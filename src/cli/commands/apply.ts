@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MigrateError } from '../../errors.js';
 import { buildPlan } from '../../plan/build.js';
+import { strictMessage } from '../../plan/conservation.js';
 import { loadDotEnv, varSource } from '../../compose/interpolate.js';
 import { readSavedPlan, staleInputs } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
@@ -30,6 +31,7 @@ interface ApplyFlags extends GlobalOptions {
   archive?: boolean;
   skipCodemods?: boolean;
   withPeers?: boolean;
+  strict?: boolean;
 }
 
 export async function applyCommand(opts: ApplyFlags): Promise<number> {
@@ -109,6 +111,8 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   const open = openFindings(plan, config, flags);
   const unanswerable = open.filter((o) => o.decision.default === undefined);
   if (unanswerable.length) throw needAnswerError(unanswerable, configPath);
+  const strict = opts.strict ? strictMessage(plan.findings) : undefined;
+  if (strict) throw new MigrateError('not-carried', strict, undefined, 1);
 
   if (plan.changes.length === 0) {
     io.out(

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MigrateError } from '../../errors.js';
 import { buildPlan } from '../../plan/build.js';
+import { strictMessage } from '../../plan/conservation.js';
 import { toPlanJson } from '../../plan/render/json.js';
 import { renderMermaid } from '../../plan/render/mermaid.js';
 import { renderText } from '../../plan/render/text.js';
@@ -17,6 +18,7 @@ interface PlanFlags extends GlobalOptions {
   graph?: boolean;
   diff?: boolean;
   withPeers?: boolean;
+  strict?: boolean;
 }
 
 export async function planCommand(opts: PlanFlags): Promise<number> {
@@ -60,5 +62,8 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
   } else {
     io.out(renderText(plan, { style: io.style, diffs: opts.diff === true, verbose: io.verbose }));
   }
+  // The plan is printed either way: it is what names each loss and why.
+  const strict = opts.strict ? strictMessage(plan.findings) : undefined;
+  if (strict) throw new MigrateError('not-carried', strict, undefined, 1);
   return 0;
 }
