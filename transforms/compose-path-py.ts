@@ -4,6 +4,7 @@
  * `_get_compose_file_path(...)` that falls back to the root / archived file with a deprecation warning.
  */
 import type { SgNode } from '@ast-grep/napi';
+import { pyFStringText } from '../src/quote.js';
 import {
   isComponentParam,
   stripDotSlash,
@@ -19,6 +20,7 @@ import {
   enclosingFunction,
   functionName,
   hasImport,
+  hasErrorNode,
   hasSyntaxErrors,
   importInsertIndex,
   indentUnit,
@@ -63,7 +65,8 @@ export default async function transform(
   const names = new Set(options.rootFiles.map((r) => r.name));
   if (![...names].some((n) => source.includes(n))) return undefined;
   const root = await parsePython(source);
-  if (hasSyntaxErrors(root)) {
+  // An ERROR node is the cheap check; a rewrite is fully checked (missing tokens too) when re-parsed.
+  if (hasErrorNode(root)) {
     api.report({ line: 1, message: 'not valid Python; left unchanged' });
     return null;
   }
@@ -71,10 +74,16 @@ export default async function transform(
   const problems: Problem[] = [];
   const sites: Site[] = [];
   const constantUses = new Map<SgNode, number>();
+  const variants = variantLists(root, names);
+  problems.push(...variantProblems(root, variants, options));
+  const inVariantList = new Set([...variants.keys()].map((l) => l.range().start.index));
 
-  for (const str of root.findAll({ rule: { kind: 'string' } })) {
+  // Only strings naming a root file matter; the native search filters them before any JS sees a node.
+  const mentionsName = [...names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  for (const str of root.findAll({ rule: { kind: 'string', regex: mentionsName } })) {
     const fn = enclosingFunction(str);
     if (fn && functionName(fn) === HELPER) continue;
+    if (inVariantList.has(str.parent()?.range().start.index ?? -1)) continue;
     if (isFString(str)) {
       const site = fStringSite(str, names);
       if (site === 'ignore') continue;
@@ -272,6 +281,81 @@ export default async function transform(
   );
   if (out === null) return null;
   return out === source ? undefined : out;
+}
+
+const COMPOSE_NAME = /^(docker-)?compose[\w.-]*\.ya?ml$/;
+
+/** List or tuple literals naming two or more compose files, one of them a root file: a choice among them by variant. */
+function variantLists(root: SgNode, names: Set<string>): Map<SgNode, SgNode | undefined> {
+  const out = new Map<SgNode, SgNode | undefined>();
+  for (const list of root.findAll({ rule: { any: [{ kind: 'list' }, { kind: 'tuple' }] } })) {
+    const files = list
+      .children()
+      .map((c) => plainStringValue(c))
+      .filter((v): v is string => v !== undefined && COMPOSE_NAME.test(stripDotSlash(v)));
+    if (files.length >= 2 && files.some((f) => names.has(stripDotSlash(f))))
+      out.set(list, enclosingFunction(list));
+  }
+  return out;
+}
+
+/**
+ * One report per function that picks among root files by variant: the root files split per
+ * component, so which one applies depends on a component the function does not know.
+ */
+function variantProblems(
+  root: SgNode,
+  lists: Map<SgNode, SgNode | undefined>,
+  options: ComposeTransformOptions,
+): Problem[] {
+  const byFn = new Map<number, { fn: SgNode | undefined; lists: SgNode[] }>();
+  for (const [list, fn] of lists) {
+    const key = fn?.range().start.index ?? -1;
+    const entry = byFn.get(key) ?? { fn, lists: [] };
+    entry.lists.push(list);
+    byFn.set(key, entry);
+  }
+  const out: Problem[] = [];
+  for (const { fn, lists: group } of byFn.values()) {
+    const files = new Set<string>();
+    for (const l of group)
+      for (const c of l.children()) {
+        const v = plainStringValue(c);
+        if (v !== undefined && COMPOSE_NAME.test(stripDotSlash(v))) files.add(stripDotSlash(v));
+      }
+    const mapping = [...files]
+      .map((f) => {
+        const spec = options.rootFiles.find((r) => r.name === f);
+        return spec ? `${f} -> <component>/${spec.componentFile}` : `${f} (no component file)`;
+      })
+      .join(', ');
+    const fnName = fn ? functionName(fn) : 'module code';
+    const callers = fn
+      ? root
+          .findAll({ rule: { kind: 'call' } })
+          .filter((c) => {
+            const f = c.field('function');
+            return (f?.kind() === 'attribute' ? f.field('attribute')?.text() : f?.text()) === fnName;
+          })
+          .map((c) => c.range().start.line + 1)
+      : [];
+    const callerText =
+      callers.length > 0
+        ? `; its ${callers.length} caller${callers.length === 1 ? '' : 's'} (line${callers.length === 1 ? '' : 's'} ${callers.slice(0, 12).join(', ')}${callers.length > 12 ? ', ...' : ''}) must pass the component`
+        : '';
+    const hasComponent = fn ? paramNames(fn).some(isComponentParam) : false;
+    out.push({
+      node: fn ?? group[0]!,
+      message:
+        `${fnName} picks among root compose files by variant ` +
+        `(line${group.length === 1 ? '' : 's'} ${group.map((l) => l.range().start.line + 1).join(', ')}: ${mapping})` +
+        (hasComponent ? '' : ' with no component in scope') +
+        `; after the migration each file is per component: look up <component dir>/<file> for the variant, ` +
+        `keeping the archived root file as a deprecated fallback` +
+        callerText,
+    });
+  }
+  return out;
 }
 
 function replace(node: SgNode, text: string): TextEdit {
@@ -517,7 +601,7 @@ function helperBody(
 }
 
 function warningText(spec: ComposeTransformOptions['rootFiles'][number], quote: '"' | "'"): string {
-  return `f${quote}Using deprecated {old_location} for {component}; expected {component}/${spec.componentFile}${quote}`;
+  return `f${quote}Using deprecated {old_location} for {component}; expected {component}/${pyFStringText(spec.componentFile, quote)}${quote}`;
 }
 
 function methodHelper(

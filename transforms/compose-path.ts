@@ -5,6 +5,7 @@
  * path): the component's own file, else the root / archived file with a deprecation warning, else null.
  */
 import type { ASTPath } from 'jscodeshift';
+import { jsTemplateText } from '../src/quote.js';
 import {
   finishEdits,
   isComponentParam,
@@ -509,7 +510,7 @@ function helperLines(
     `${u}// Fallback to the old location (during migration)`,
     `${u}for (const oldLocation of [${olds.join(', ')}]) {`,
     `${u}${u}if (${exists}(oldLocation)) {`,
-    `${u}${u}${u}console.warn(\`Using deprecated \${oldLocation} for \${component}; expected \${component}/${spec.componentFile}\`)${s}`,
+    `${u}${u}${u}console.warn(\`Using deprecated \${oldLocation} for \${component}; expected \${component}/${jsTemplateText(spec.componentFile)}\`)${s}`,
     `${u}${u}${u}return oldLocation${s}`,
     `${u}${u}}`,
     `${u}}`,

@@ -2,6 +2,8 @@
  * Python: where the orchestrator decides by test category whether a component needs Docker
  * (`_component_needs_docker(component, category)`), add the two rules of the migration first:
  * e2e always needs Docker; a component without its own test compose file runs on the host.
+ * Where it picks an executor by category alone, the choice becomes per component (see
+ * lib/py-executor-selector.ts).
  */
 import type { SgNode } from '@ast-grep/napi';
 import {
@@ -15,6 +17,7 @@ import {
 import {
   bodyInsertPoint,
   hasImport,
+  hasErrorNode,
   hasSyntaxErrors,
   importInsertIndex,
   indentUnit,
@@ -24,11 +27,11 @@ import {
   preferredQuote,
   pyString,
 } from './lib/python.js';
+import { CANDIDATE, CATEGORY_PARAM, DECIDER, rewriteExecutorSelectors } from './lib/py-executor-selector.js';
 
 export const name = 'needs-docker-py';
 
-const DECIDER = /needs_docker|requires_docker|use_docker/;
-const CATEGORY = /^(category|test_category|kind|test_type|suite)$/;
+const CATEGORY = CATEGORY_PARAM;
 
 export default async function transform(
   file: TransformFile,
@@ -36,16 +39,34 @@ export default async function transform(
   options: ComposeTransformOptions,
 ): Promise<string | null | undefined> {
   const source = file.source;
-  if (!DECIDER.test(source)) return undefined;
+  if (!CANDIDATE.test(source)) return undefined;
   const componentFile = options.rootFiles[0]?.componentFile;
   if (!componentFile) return undefined;
   const root = await parsePython(source);
-  if (hasSyntaxErrors(root)) return undefined;
+  // An ERROR node is the cheap check; a rewrite is fully checked (missing tokens too) when re-parsed.
+  if (hasErrorNode(root)) {
+    api.report({ line: 1, message: 'not valid Python; left unchanged' });
+    return null;
+  }
 
   const edits: TextEdit[] = [];
   const quote = preferredQuote(source);
   const unit = indentUnit(source);
-  let needsOs = false;
+  const selectors = rewriteExecutorSelectors(root, {
+    source,
+    unit,
+    quote,
+    componentFile,
+    componentDir: (v) => componentDirExpr(options, v, quote),
+    rootOf: (fn) => projectRoot(fn, paramNames(fn)),
+    usesPathlib: (rootRef) => usesPathlib(source, rootRef),
+  });
+  if (selectors.problems.length > 0) {
+    for (const p of [...selectors.problems, ...selectors.notes]) api.report(p);
+    return null;
+  }
+  edits.push(...selectors.edits);
+  let needsOs = selectors.needsOs;
   for (const fn of root.findAll({ rule: { kind: 'function_definition' } })) {
     const fnName = fn.field('name')?.text() ?? '';
     if (!DECIDER.test(fnName)) continue;
@@ -76,10 +97,7 @@ export default async function transform(
       return null;
     }
     const q = (s: string) => pyString(s, quote);
-    const bare = rootRef.replace(/^self\./, '');
-    const pathlib =
-      new RegExp(`${rootRef.replace('.', '\\.')}\\s*/`).test(source) ||
-      new RegExp(`\\b${bare}\\s*:\\s*Path\\b`).test(source);
+    const pathlib = usesPathlib(source, rootRef);
     const dir = componentDirExpr(options, component, quote);
     const exists = pathlib
       ? `(${rootRef} / ${dir} / ${q(componentFile)}).exists()`
@@ -96,6 +114,7 @@ export default async function transform(
     ];
     edits.push({ start: at.index, end: at.index, text: at.lead + lines.join('\n' + i) + at.trail });
   }
+  for (const n of selectors.notes) api.report(n);
   if (edits.length === 0) return undefined;
   if (needsOs && !hasImport(source, 'os')) {
     const at = importInsertIndex(root);
@@ -115,6 +134,16 @@ function componentDirExpr(options: ComposeTransformOptions, component: string, q
   const entries = Object.entries(options.componentDirs).filter(([n, d]) => n !== d);
   if (entries.length === 0) return component;
   return `{${entries.map(([n, d]) => `${pyString(n, quote)}: ${pyString(d, quote)}`).join(', ')}}.get(${component}, ${component})`;
+}
+
+/** Is the root joined with `/` or typed as a Path somewhere in the file? */
+function usesPathlib(source: string, rootRef: string): boolean {
+  const bare = rootRef.replace(/^self\./, '');
+  return (
+    new RegExp(`${rootRef.replace('.', '\\.')}\\s*/`).test(source) ||
+    new RegExp(`\\b${bare}\\s*:\\s*(Optional\\[)?Path\\b`).test(source) ||
+    new RegExp(`${rootRef.replace('.', '\\.')}\\s*=\\s*[^\\n]*\\bPath[.(]`).test(source)
+  );
 }
 
 /** `self.project_root` (or similar) for a method, a `*root*` parameter for a function. */

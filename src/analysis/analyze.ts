@@ -1,7 +1,7 @@
 import type { EffectiveProject, EffectiveService, VarSource, YamlValue } from '../compose/types.js';
 import { variablesIn } from '../compose/interpolate.js';
 import { isOutsideRepo, mapServicePaths, toRepoPath } from '../compose/paths.js';
-import type { MigrateConfig } from '../config/types.js';
+import type { MigrateConfig } from '../model.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { attributeServices, type ServiceVariants } from './attribution.js';
 import { closeOver } from './closure.js';
@@ -282,6 +282,8 @@ function peerFindings(components: Component[], config: MigrateConfig, withPeers:
         default: 'no',
         ...(answer ? { answer } : {}),
         configKey: `peers.${c.name}`,
+        configPath: ['peers', c.name],
+        service: e.service,
         flag: '--with-peers',
       };
       out.push({

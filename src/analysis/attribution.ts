@@ -1,5 +1,5 @@
 import type { EffectiveService } from '../compose/types.js';
-import type { MigrateConfig } from '../config/types.js';
+import type { MigrateConfig } from '../model.js';
 import type { ComponentDir } from './components.js';
 import type { Attribution, Decision, Finding } from './types.js';
 import { bindMounts, buildFacts, imageRepository, isInside } from './service-facts.js';
@@ -141,6 +141,7 @@ function decisionFinding(
     question: `Which component owns service ${service}?`,
     choices: [...components.map((c) => c.name), 'backing'],
     configKey: `services.${service}`,
+    configPath: ['services', service],
   };
   return {
     level: 'decision',

@@ -1,5 +1,5 @@
 import type { RepoSnapshot } from '../repo/snapshot.js';
-import type { MigrateConfig } from '../config/types.js';
+import type { MigrateConfig } from '../model.js';
 import type { Finding } from './types.js';
 import { isDockerfileName, MANIFEST_NAMES } from './manifests.js';
 

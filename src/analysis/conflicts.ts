@@ -1,6 +1,6 @@
 import type { EffectiveProject, VarSource } from '../compose/types.js';
 import { interpolate, variablesIn } from '../compose/interpolate.js';
-import type { MigrateConfig } from '../config/types.js';
+import type { MigrateConfig } from '../model.js';
 import type { Adjustment, Decision, EnvName, Finding } from './types.js';
 import { hostPorts, isMap, namedVolumes, str } from './service-facts.js';
 
@@ -120,6 +120,7 @@ function resolvePorts(
         default: 'shift',
         answer: policy,
         configKey: 'ports',
+        configPath: ['ports'],
       };
       if (policy === 'keep') {
         findings.push({
@@ -189,6 +190,7 @@ function resolveContainerNames(
       default: 'scope',
       answer: policy,
       configKey: 'containerNames',
+      configPath: ['containerNames'],
     };
     const files = list.map((u) => `${u.file.component}/${u.file.env}`).join(', ');
     if (policy === 'keep') {

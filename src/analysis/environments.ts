@@ -1,5 +1,5 @@
 import type { RepoSnapshot } from '../repo/snapshot.js';
-import type { MigrateConfig } from '../config/types.js';
+import type { MigrateConfig } from '../model.js';
 import type { Decision, Environment, Finding } from './types.js';
 
 const COMPOSE_NAME = /^(?:docker-compose|compose)(?<rest>(?:[.\-_][^/]*)?)\.(?<ext>ya?ml)$/i;
@@ -145,6 +145,7 @@ export function layoutEnvironments(files: string[], config: MigrateConfig): Envi
       question: `Which environment is ${c.path}?`,
       choices: ['base', 'dev', 'test', 'prod', 'ignore'],
       configKey: `environments["${c.path}"]`,
+      configPath: ['environments', c.path],
     };
     findings.push({
       level: 'decision',

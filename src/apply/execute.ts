@@ -1,5 +1,5 @@
 import { applyChanges } from './transaction.js';
-import { commitApply } from '../git/commit.js';
+import { commitApplies } from '../git/commit.js';
 import { recordBackup } from '../git/backup.js';
 import type { Change, Plan } from '../plan/types.js';
 
@@ -71,11 +71,17 @@ export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions
     outcome.backupRefs = backup.refs;
     return outcome;
   }
-  for (const group of groups) {
-    const paths = group.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path]));
-    const result = await commitApply(root, { component: group.components, archive: group.archive, paths });
+  const results = await commitApplies(
+    root,
+    groups.map((group) => ({
+      component: group.components,
+      archive: group.archive,
+      paths: group.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path])),
+    })),
+  );
+  results.forEach((result, i) => {
     if (result.kind === 'committed') outcome.commits.push({ sha: result.sha, subject: result.subject });
-    else outcome.noops.push(...group.components);
-  }
+    else outcome.noops.push(...(groups[i]?.components ?? []));
+  });
   return outcome;
 }

@@ -12,7 +12,16 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 async function run(argv: string[]): Promise<number> {
   const program = new Command();
+  const json = argv.includes('--json');
+  // terraform's convention: with --detailed-exitcode, 2 means "changes pending", so every failure is 1.
+  const detailed = argv.includes('--detailed-exitcode');
   let exitCode = 0;
+  if (json) {
+    const { errorJson } = await import('./errors.js');
+    program.configureOutput({
+      outputError: (text, write) => write(errorJson(text.replace(/^error: /, '').trim(), 'usage')),
+    });
+  }
   const action =
     <A extends unknown[]>(
       load: () => Promise<(opts: GlobalOptions & Record<string, unknown>, ...args: A) => Promise<number>>,
@@ -34,7 +43,7 @@ async function run(argv: string[]): Promise<number> {
     .option('--config <file>', 'config file (default: compose-migrate.config.{json,yaml} at the root)')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .option('--verbose', 'explain every decision and show internal errors in full')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(json ? false : '(run with --help for usage)')
     .exitOverride();
 
   program
@@ -47,7 +56,19 @@ async function run(argv: string[]): Promise<number> {
     .option('--diff', 'include unified diffs of every change')
     .option('--with-peers', 'pull peer services into the components that depend on them')
     .option('--strict', 'exit 1 when a service of the root layout is carried into no generated file')
+    .option(
+      '--detailed-exitcode',
+      'exit 0 when there is nothing to do, 2 when changes are pending, 1 on error',
+    )
     .action(action(async () => (await import('./commands/plan.js')).planCommand));
+
+  program
+    .command('show')
+    .description('print a plan saved with plan --out')
+    .argument('<file>', 'the saved plan')
+    .option('--json', 'print it as JSON')
+    .option('--diff', 'include the saved unified diffs')
+    .action(action(async () => (await import('./commands/show.js')).showCommand));
 
   program
     .command('apply')
@@ -103,10 +124,11 @@ async function run(argv: string[]): Promise<number> {
         e.code === 'commander.help'
       )
         return 0;
-      return 2;
+      return detailed ? 1 : 2;
     }
     const { reportError } = await import('./errors.js');
-    return reportError(e, argv.includes('--verbose'));
+    const code = reportError(e, { verbose: argv.includes('--verbose'), json });
+    return detailed && code !== 130 ? 1 : code;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Progress } from '../plan/build.js';
+import type { Progress } from '../analysis/load-repo.js';
 
 export interface ProgressStream {
   write: (text: string) => unknown;

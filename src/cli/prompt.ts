@@ -37,3 +37,56 @@ export async function choose(message: string, choices: string[], initial?: strin
     throw e;
   }
 }
+
+export interface KeyChoice<T extends string> {
+  key: string;
+  value: T;
+  /** What the choice does, shown after the question. */
+  label: string;
+}
+
+/**
+ * A question answered by one key press (Enter takes the default): "d" shows the diff without a second
+ * key. Ctrl-C is an interrupt, as at every other prompt.
+ */
+export async function pressKey<T extends string>(
+  message: string,
+  choices: KeyChoice<T>[],
+  fallback: T,
+  style: { bold: (s: string) => string; dim: (s: string) => string; cyan: (s: string) => string },
+): Promise<T> {
+  const { emitKeypressEvents } = await import('node:readline');
+  const stdin = process.stdin;
+  const keys = choices.map((c) => (c.value === fallback ? c.key.toUpperCase() : c.key)).join('/');
+  const labels = choices.map((c) => `${c.key} ${c.label}`).join(', ');
+  // Raw mode before the question is shown: a key pressed the moment the prompt appears must reach
+  // the handler below, not the terminal driver (where Ctrl-C would kill the process unannounced).
+  emitKeypressEvents(stdin);
+  const raw = stdin.isTTY === true && !stdin.isRaw;
+  if (raw) stdin.setRawMode(true);
+  stdin.resume();
+  process.stdout.write(`${style.cyan('?')} ${style.bold(message)} [${keys}] ${style.dim(`(${labels})`)} `);
+  return new Promise<T>((resolve, reject) => {
+    const finish = (done: () => void) => {
+      stdin.off('keypress', onKey);
+      if (raw) stdin.setRawMode(false);
+      stdin.pause();
+      done();
+    };
+    const onKey = (text: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) => {
+      if (key?.ctrl && (key.name === 'c' || key.name === 'd')) {
+        process.stdout.write('\n');
+        finish(() => reject(new Interrupted()));
+        return;
+      }
+      const chosen =
+        key?.name === 'return' || key?.name === 'enter'
+          ? choices.find((c) => c.value === fallback)
+          : choices.find((c) => c.key === (text ?? '').toLowerCase());
+      if (!chosen) return;
+      process.stdout.write(`${chosen.label}\n`);
+      finish(() => resolve(chosen.value));
+    };
+    stdin.on('keypress', onKey);
+  });
+}

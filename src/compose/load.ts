@@ -7,9 +7,9 @@ import { nodePos, parseComposeFile } from './parse.js';
 import {
   dirOf,
   isOutsideRepo,
-  mapFileEntries,
   mapIncludePaths,
   mapServicePaths,
+  mapTopLevelPaths,
   resolveRelative,
   toRepoPath,
   type PathMapper,
@@ -27,6 +27,7 @@ import type {
 import {
   collectComments,
   joinPath,
+  keySegment,
   mapEntries,
   tagOf,
   tagged,
@@ -124,7 +125,8 @@ class Loader {
 
   /** Every relative path in a value declared in a file whose paths resolve against `baseDir`. */
   private rebase(baseDir: string): PathMapper {
-    return (p, id) => (id === 'build.dockerfile' ? p : resolveRelative(p, baseDir));
+    // A context-relative path (the dockerfile) moves with its context, which is resolved itself.
+    return (p, _id, base) => (base === 'context' ? p : resolveRelative(p, baseDir));
   }
 
   /**
@@ -248,7 +250,8 @@ class Loader {
       if (!entry) continue;
       let v = toValue(file, entry.valueNode);
       if (!isMap(v)) continue;
-      if (section === 'configs' || section === 'secrets') v = mapFileEntries(v, `${section}.file`, mapper);
+      if (section === 'configs' || section === 'secrets' || section === 'volumes')
+        v = mapTopLevelPaths(section, v, mapper);
       out.sections[section] = mergeTopLevel(out.sections[section], v);
     }
     for (const [k, entry] of top) {
@@ -337,14 +340,28 @@ function rewriteTagged(config: YamlMap, fn: PathMapper): YamlMap {
 
 /** Record sequence items by value (and list-form environment/labels by variable). */
 function indexItems(svc: LayerService): void {
+  const inner = new Map<string, [string, SourcePos][]>();
+  for (const [k, p] of svc.positions) {
+    const close = k.indexOf(']');
+    if (close < 0 || close === k.length - 1 || k.lastIndexOf('[', close) < k.lastIndexOf('.', close))
+      continue;
+    const at = k.slice(0, close + 1);
+    const list = inner.get(at) ?? [];
+    list.push([k.slice(close + 1), p]);
+    inner.set(at, list);
+  }
   const walk = (v: YamlValue, path: string): void => {
     const m = tagOf(v);
     if (m) return walk(m.value, path);
     if (Array.isArray(v)) {
       v.forEach((item, i) => {
-        const pos = svc.positions.get(`${path}[${i}]`);
+        const at = `${path}[${i}]`;
+        const pos = svc.positions.get(at);
         if (!pos) return;
-        svc.itemPositions.set(`${path}\0${itemKey(item)}`, pos);
+        const base = `${path}\0${itemKey(item)}`;
+        svc.itemPositions.set(base, pos);
+        // Keys inside a top-level item ("secrets[0].mode"), by their path within it, so they follow it.
+        for (const [rest, p] of inner.get(at) ?? []) svc.itemPositions.set(`${base}\0${rest}`, p);
         if ((path === 'environment' || path === 'labels') && typeof item === 'string') {
           const name = item.split('=')[0] ?? item;
           svc.positions.set(joinPath(path, name), pos);
@@ -402,15 +419,24 @@ function stack(base: Layer, over: Layer): Layer {
 function finalPositions(svc: LayerService, config: YamlMap): Map<string, SourcePos> {
   const out = new Map<string, SourcePos>();
   for (const [k, v] of svc.positions) if (!k.includes('[')) out.set(k, v);
-  const walk = (v: YamlValue, path: string): void => {
+  // `item` (the enclosing list item's key, and the path within it) finds positions inside items.
+  const walk = (v: YamlValue, path: string, item?: { base: string; rest: string }): void => {
+    if (item && item.rest !== '') {
+      const pos = svc.itemPositions.get(`${item.base}\0${item.rest}`);
+      if (pos) out.set(path, pos);
+    }
     if (Array.isArray(v)) {
-      v.forEach((item, i) => {
-        const pos = svc.itemPositions.get(`${path}\0${itemKey(item)}`);
-        if (pos) out.set(`${path}[${i}]`, pos);
-        walk(item, `${path}[${i}]`);
+      v.forEach((x, i) => {
+        const at = `${path}[${i}]`;
+        if (item) return walk(x, at, { base: item.base, rest: `${item.rest}[${i}]` });
+        const base = `${path}\0${itemKey(x)}`;
+        const pos = svc.itemPositions.get(base);
+        if (pos) out.set(at, pos);
+        walk(x, at, { base, rest: '' });
       });
     } else if (isMap(v)) {
-      for (const [k, x] of Object.entries(v)) walk(x, joinPath(path, k));
+      for (const [k, x] of Object.entries(v))
+        walk(x, joinPath(path, k), item && { base: item.base, rest: `${item.rest}.${keySegment(k)}` });
     }
   };
   walk(config, '');

@@ -4,10 +4,10 @@ import {
   YAMLError,
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   parseDocument,
-  visit,
   type Node,
   type Tags,
 } from 'yaml';
@@ -17,8 +17,13 @@ import type { ComposeFile, SourcePos } from './types.js';
 /** Refuse anything bigger: a compose file of this size is generated data, and parsing it would dominate a plan. */
 export const MAX_COMPOSE_BYTES = 10 * 1024 * 1024;
 
-/** Aliases expanded per document before we call it an entity-expansion attack. */
-export const MAX_ALIAS_COUNT = 100;
+/**
+ * Nodes that aliases may add to a document when expanded before we call it an entity-expansion
+ * attack. A bound on the expanded size, as go-yaml (under compose-go) bounds decoded nodes, rather
+ * than on the number of alias uses: files of shared anchors use hundreds of aliases and expand to a
+ * few thousand nodes, while a "billion laughs" document expands to hundreds of millions.
+ */
+export const MAX_ALIAS_EXPANSION = 1_000_000;
 
 /** Compose's service name rule. */
 export const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -85,6 +90,8 @@ function isResetNull(node: unknown): boolean {
 
 function checkShape(file: ComposeFile): void {
   const root = file.doc.contents;
+  // An empty or comment-only file is an empty layer: compose loads it as a document with no keys.
+  if (root === null || (isScalar(root) && root.value === null && !root.tag)) return;
   if (!isMap(root)) throw shapeError(file, root, `top-level must be a mapping, found ${kindOf(root)}`);
   for (const pair of root.items) {
     if (!isScalar(pair.key) || pair.key.value !== 'services') continue;
@@ -117,30 +124,42 @@ function checkShape(file: ComposeFile): void {
 }
 
 /**
- * The library's own alias-expansion check runs in toJS; calling it once is the reliable way to reject
- * a "billion laughs" document. Only documents that contain an alias need it.
+ * Refuse a document whose aliases would expand it past MAX_ALIAS_EXPANSION nodes. One walk in document
+ * order: every node's expanded size is computed once (an alias costs the size of its anchor), so the
+ * check is linear in the source and never expands anything. The error points at the alias whose
+ * expansion crosses the bound.
  */
-function checkAliasBomb(file: ComposeFile): void {
-  let firstAlias: Node | undefined;
-  visit(file.doc, {
-    Alias(_, node) {
-      firstAlias = node;
-      return visit.BREAK;
-    },
-  });
-  if (!firstAlias) return;
-  try {
-    file.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    if (e instanceof ReferenceError || (e instanceof Error && /alias/i.test(e.message))) {
-      const { line, col } = nodePos(file, firstAlias);
-      throw new MigrateError(
-        'yaml-alias-bomb',
-        `aliases expand beyond ${MAX_ALIAS_COUNT} nodes (entity expansion); refusing to load`,
-        { file: file.path, line, col },
-      );
+function checkAliasExpansion(file: ComposeFile): void {
+  const anchors = new Map<string, number>();
+  let added = 0;
+  let crossing: Node | undefined;
+  const size = (node: unknown): number => {
+    if (isAlias(node)) {
+      // An alias to an anchor not yet closed (its own ancestor) is refused by the parser; count it as one.
+      const n = anchors.get(node.source) ?? 1;
+      added += n;
+      if (added > MAX_ALIAS_EXPANSION && !crossing) crossing = node;
+      return n;
     }
-    throw e;
+    let n = 1;
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items as unknown[]) {
+        n += isPair(item) ? size(item.key) + size(item.value) : size(item);
+        if (crossing) return n;
+      }
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchors.set(anchor, n);
+    return n;
+  };
+  size(file.doc.contents);
+  if (crossing) {
+    const { line, col } = nodePos(file, crossing);
+    throw new MigrateError(
+      'yaml-alias-bomb',
+      `aliases expand the document beyond ${MAX_ALIAS_EXPANSION.toLocaleString('en')} nodes (entity expansion); refusing to load`,
+      { file: file.path, line, col },
+    );
   }
 }
 
@@ -174,7 +193,7 @@ export function parseComposeFile(path: string, bytes: Uint8Array | string): Comp
   if (err) throw fromYamlError(path, err);
   const sha256 = createHash('sha256').update(raw).digest('hex');
   const file: ComposeFile = { path, text, sha256, doc, lines };
-  checkAliasBomb(file);
+  checkAliasExpansion(file);
   checkShape(file);
   return file;
 }

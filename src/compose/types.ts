@@ -1,15 +1,11 @@
 import type { Document, LineCounter } from 'yaml';
+import type { SourcePos } from '../model.js';
 
 /** Plain YAML data after tags are resolved (what `doc.toJS()` gives, with `!reset`/`!override` handled). */
 export type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
 export type YamlMap = { [key: string]: YamlValue };
 
-/** A position in a source file; line and col are 1-based. */
-export interface SourcePos {
-  file: string;
-  line: number;
-  col: number;
-}
+export type { SourcePos };
 
 /** One compose file as read from disk, parsed once and kept as a Document so comments survive. */
 export interface ComposeFile {

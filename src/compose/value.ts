@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { composeNumber, rememberRawScalar, spellingSensitive } from './yaml11.js';
 import { MigrateError } from '../errors.js';
 import { nodePos } from './parse.js';
 import type { CommentMap, ComposeFile, KeyComments, SourcePos, YamlMap, YamlValue } from './types.js';
@@ -152,6 +153,9 @@ function convert(ctx: Ctx, node: unknown, path: string): YamlValue {
 function convertPlain(ctx: Ctx, n: unknown, path: string): YamlValue {
   if (isScalar(n)) {
     const v = n.value;
+    const src = plainSource(ctx, n);
+    const compose = src === undefined ? undefined : composeNumber(src);
+    if (compose !== undefined) return compose;
     if (v === null || v === undefined) return null;
     if (typeof v === 'string' || typeof v === 'boolean') return v;
     if (typeof v === 'number') return v;
@@ -162,19 +166,39 @@ function convertPlain(ctx: Ctx, n: unknown, path: string): YamlValue {
     const out: YamlMap = {};
     for (const [k, e] of entries(ctx, n)) {
       const p = joinPath(path, k);
-      if (ctx.onPos) ctx.onPos(p, nodePos(ctx.file, e.keyNode));
+      const pos = ctx.onPos ? nodePos(ctx.file, e.keyNode) : undefined;
+      if (pos) ctx.onPos!(p, pos);
       out[k] = convert(ctx, e.valueNode, p);
+      if (pos) noteRawScalar(ctx, pos, e.valueNode, out[k]!);
     }
     return out;
   }
   if (isSeq(n)) {
     return n.items.map((item, i) => {
       const p = `${path}[${i}]`;
-      if (ctx.onPos) ctx.onPos(p, nodePos(ctx.file, deref(ctx, item) as Node));
-      return convert(ctx, item, p);
+      const pos = ctx.onPos ? nodePos(ctx.file, deref(ctx, item) as Node) : undefined;
+      if (pos) ctx.onPos!(p, pos);
+      const value = convert(ctx, item, p);
+      if (pos) noteRawScalar(ctx, pos, item, value);
+      return value;
     });
   }
   return null;
+}
+
+/** The source text of a one-line plain scalar (no tag), else undefined. */
+function plainSource(ctx: Ctx, n: Scalar): string | undefined {
+  if (n.type !== 'PLAIN' || !n.range || n.tag) return undefined;
+  const src = ctx.file.text.slice(n.range[0], n.range[1]);
+  return /[\n\r]/u.test(src) ? undefined : src;
+}
+
+/** Remember how a spelling-sensitive plain scalar was written, for writers that re-emit it. */
+function noteRawScalar(ctx: Ctx, pos: SourcePos, node: unknown, value: YamlValue): void {
+  const n = deref(ctx, node);
+  if (!isScalar(n)) return;
+  const src = plainSource(ctx, n);
+  if (src !== undefined && spellingSensitive(src)) rememberRawScalar(pos, src, value);
 }
 
 /**

@@ -39,10 +39,11 @@ export function parseConfig(path: string, text: string): MigrateConfig {
     });
   }
   const value: unknown = doc.toJS() ?? {};
-  const at = (key: string) => {
-    const pair = isMap(doc.contents)
-      ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key)
-      : undefined;
+  const at = (key: string, sub?: string) => {
+    const find = (node: unknown, name: string) =>
+      isMap(node) ? node.items.find((p) => isScalar(p.key) && p.key.value === name) : undefined;
+    let pair = find(doc.contents, key);
+    if (sub !== undefined) pair = find(pair?.value, sub) ?? pair;
     const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
     if (offset === undefined) return { file: path };
     const before = text.slice(0, offset);
@@ -63,10 +64,53 @@ export function parseConfig(path: string, text: string): MigrateConfig {
     if (key === 'archiveDir' && (typeof v !== 'string' || v.startsWith('/') || v.split('/').includes('..'))) {
       throw bad(key, 'must be a directory inside the repository');
     }
+    if (key === 'fileNames')
+      checkFileNames(
+        v as Record<string, string>,
+        (name, what) => new MigrateError('config-invalid', `fileNames.${name}: ${what}`, at(key, name)),
+      );
     if (key === 'peers' && !isPeers(v))
       throw bad(key, 'must map component names to true/false or a list of services');
   }
   return obj as MigrateConfig;
+}
+
+/** What compose files the tool writes are called by default, to catch a configured name taking one. */
+const DEFAULT_FILE_NAMES: Record<string, string[]> = {
+  dev: ['docker-compose.yaml', 'docker-compose.yml'],
+  test: ['docker-compose.test.yaml', 'docker-compose.test.yml'],
+  prod: ['docker-compose.production.yaml', 'docker-compose.production.yml'],
+};
+
+/**
+ * A generated file name lands in paths, Makefiles, shell commands and orchestrator code: it must be
+ * a plain file name in the component directory (no separators, no `..`, no characters a shell,
+ * make or a string literal would read), a YAML file, and different for every environment.
+ */
+function checkFileNames(
+  names: Record<string, string>,
+  bad: (name: string, what: string) => MigrateError,
+): void {
+  const seen = new Map<string, string>();
+  for (const [env, name] of Object.entries(names)) {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.+@-]*\.ya?ml$/u.test(name) || name.includes('..'))
+      throw bad(
+        env,
+        `${JSON.stringify(name)} must be a plain file name ending in .yaml or .yml (letters, digits, . _ - + @; no directory separators)`,
+      );
+    const other = seen.get(name);
+    if (other !== undefined) throw bad(env, `${JSON.stringify(name)} is also the file name for ${other}`);
+    seen.set(name, env);
+  }
+  for (const [env, name] of Object.entries(names)) {
+    for (const [other, defaults] of Object.entries(DEFAULT_FILE_NAMES)) {
+      if (other !== env && names[other] === undefined && defaults.includes(name))
+        throw bad(
+          env,
+          `${JSON.stringify(name)} is the default file name for ${other}; name ${other}'s file too`,
+        );
+    }
+  }
 }
 
 function isStringMap(v: unknown): boolean {

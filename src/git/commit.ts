@@ -1,4 +1,5 @@
 import { MigrateError } from '../errors.js';
+import { importCommits, needsPerCommitPath, type SeriesCommit } from './fast-import.js';
 import { assertNotBusy } from './preflight.js';
 import { openRepo, type Repo } from './repo.js';
 import { applySubject, formatMessage, scopeTrailers, type MigrationScope } from './trailers.js';
@@ -75,6 +76,87 @@ export async function commitEntries(
   const sha = await commitTree(repo, tree, head ? [head] : [], message, env);
   await advanceHead(repo, sha, head, reflog, env);
   return sha;
+}
+
+/**
+ * Record `commits` one after the other on HEAD, each tree being the previous one's with its entries
+ * applied; returns their ids in order. This is the seam every series of migration commits goes
+ * through. In a repository without commit hooks or signing the whole series is written by one
+ * `git fast-import` (HEAD moves once, with reflog entry `reflog`); otherwise each commit is made
+ * by `commitEntries`, the per-commit path. Every commit must change its tree.
+ */
+export async function commitSeries(
+  repo: Repo,
+  head: string | undefined,
+  commits: readonly (SeriesCommit & { reflog: string })[],
+  reflog: string,
+): Promise<string[]> {
+  if (commits.length > 1 && !(await needsPerCommitPath(repo)))
+    return importCommits(repo, head, commits, reflog, await repo.identityEnv());
+  const shas: string[] = [];
+  let parent = head;
+  for (const commit of commits) {
+    const sha = await commitEntries(repo, parent, commit.entries, commit.message, commit.reflog);
+    if (!sha) throw new MigrateError('git-failed', `commit "${commit.reflog}" would not change the tree`);
+    shas.push(sha);
+    parent = sha;
+  }
+  return shas;
+}
+
+/**
+ * One commit per entry of `applies`, in order, as `commitApply` would make them one call after the
+ * other (an apply whose paths no longer differ from the commit before it is a no-op), but read and
+ * written in a constant number of git processes. Every apply must name its paths.
+ */
+export async function commitApplies(
+  root: string,
+  applies: readonly (CommitApplyOptions & { paths: readonly string[] })[],
+): Promise<CommitResult[]> {
+  const repo = await openRepo(root);
+  await assertNotBusy(repo);
+  const head = await repo.resolveRev('HEAD');
+  const topPaths = applies.map((a) => [...new Set(a.paths.map((p) => repo.toTop(p)))]);
+  const all = [...new Set(topPaths.flat())];
+  const staged = await indexEntries(repo, all);
+  // The tree as the commits so far leave it, for the paths in play.
+  const current = await treeEntries(repo, head, all);
+
+  const results: (CommitResult | undefined)[] = [];
+  const series: (SeriesCommit & { reflog: string; subject: string; paths: string[] })[] = [];
+  applies.forEach((apply, i) => {
+    const changed: EntryMap = new Map();
+    for (const p of topPaths[i] ?? []) {
+      const entry = staged.get(p) ?? null;
+      if (!sameEntry(entry, current.get(p))) changed.set(p, entry);
+    }
+    if (changed.size === 0) {
+      results.push({ kind: 'no-op' });
+      return;
+    }
+    for (const [p, e] of changed) current.set(p, e);
+    const scope = toScope(apply.component, apply.archive);
+    const subject = apply.subject ?? applySubject(scope);
+    const message = formatMessage(subject, apply.body, scopeTrailers('apply', scope));
+    const paths = [...changed.keys()].map((p) => repo.fromTop(p) ?? p).sort();
+    series.push({ entries: changed, message, reflog: subject, subject, paths });
+    results.push(undefined);
+  });
+
+  const shas = await commitSeries(
+    repo,
+    head,
+    series,
+    `compose-migrate: apply (${series.length} commit${series.length === 1 ? '' : 's'})`,
+  );
+  let next = 0;
+  return results.map((r) => {
+    if (r) return r;
+    const made = series[next];
+    const sha = shas[next++];
+    if (!made || !sha) throw new MigrateError('git-failed', 'a commit of the series is missing');
+    return { kind: 'committed', sha, subject: made.subject, paths: made.paths };
+  });
 }
 
 /**

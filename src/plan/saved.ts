@@ -3,14 +3,18 @@ import { MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { toPlanJson, type PlanJson } from './render/json.js';
 import type { Plan } from './types.js';
+import type { Decision } from '../analysis/types.js';
 
-/** What `plan --out` saves: the JSON plan plus the options that produced it, so apply can rebuild it exactly. */
+/**
+ * What `plan --out` saves: the JSON plan (diffs included, for `show`) plus the options that produced it,
+ * so apply can rebuild it exactly. The decisions' answers are in its findings.
+ */
 export interface SavedPlan extends PlanJson {
   options: { components: string[]; withPeers: boolean };
 }
 
 export function savePlan(plan: Plan, options: SavedPlan['options']): string {
-  const saved: SavedPlan = { ...toPlanJson(plan), options };
+  const saved: SavedPlan = { ...toPlanJson(plan, { diffs: true }), options };
   return JSON.stringify(saved, null, 2) + '\n';
 }
 
@@ -22,7 +26,24 @@ export function readSavedPlan(path: string, text: string): SavedPlan {
     throw new MigrateError('usage', `not a saved plan: ${(e as Error).message}`, { file: path }, 2);
   }
   const p = parsed as Partial<SavedPlan>;
-  if (p.schemaVersion !== 1 || !Array.isArray(p.inputs) || !p.options) {
+  const lists = [
+    'inputs',
+    'components',
+    'environments',
+    'attributions',
+    'changes',
+    'findings',
+    'references',
+  ] as const;
+  if (
+    p.schemaVersion !== 1 ||
+    lists.some((key) => !Array.isArray(p[key])) ||
+    typeof p.totals !== 'object' ||
+    typeof p.tool !== 'object' ||
+    typeof p.options !== 'object' ||
+    p.options === null ||
+    !Array.isArray(p.options.components)
+  ) {
     throw new MigrateError(
       'usage',
       'not a saved plan (schemaVersion 1 with inputs and options expected); save one with plan --out',
@@ -42,4 +63,38 @@ export function staleInputs(saved: SavedPlan, snapshot: RepoSnapshot): string[] 
       return now !== input.sha256;
     })
     .map((i) => i.path);
+}
+
+/**
+ * The answers a saved plan was made with: every decision in its findings and the answer in force then.
+ * Applying them to the config rebuilds the same plan without asking anyone.
+ */
+export function savedAnswers(saved: SavedPlan): { decision: Decision; answer: string }[] {
+  const out: { decision: Decision; answer: string }[] = [];
+  const seen = new Set<string>();
+  for (const f of saved.findings) {
+    const d = f.decision;
+    if (!d || d.answer === undefined || seen.has(d.id)) continue;
+    seen.add(d.id);
+    out.push({ decision: d, answer: d.answer });
+  }
+  return out;
+}
+
+/**
+ * Where a plan rebuilt from the same inputs differs from the saved one (another tool version, or an
+ * edited plan file): the first change whose operation, path or diff is not the one reviewed.
+ */
+export function planDrift(saved: SavedPlan, plan: Plan): string | undefined {
+  const now = toPlanJson(plan, { diffs: true }).changes;
+  const key = (c: SavedPlan['changes'][number]) => `${c.op} ${c.path}${c.to ? ` -> ${c.to}` : ''}`;
+  for (let i = 0; i < Math.max(now.length, saved.changes.length); i++) {
+    const a = saved.changes[i];
+    const b = now[i];
+    if (!a || !b || key(a) !== key(b))
+      return b ? `${key(b)} was not in the saved plan` : `${key(a!)} is no longer planned`;
+    if (a.diff !== undefined && a.diff !== b.diff)
+      return `${key(b)} would write other content than the saved plan shows`;
+  }
+  return undefined;
 }

@@ -1,7 +1,9 @@
 import type { MigrateConfig } from '../config/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { OverlaySnapshot } from '../git/tree-snapshot.js';
-import { analyzeRepo, componentComposeFiles } from '../plan/build.js';
+import { analyzeRepo } from '../analysis/load-repo.js';
+import { componentComposeFiles } from '../generate/build-plan.js';
+import { checkComponentNames } from '../plan/component-names.js';
 import { verifyComponent, type Difference } from './verify.js';
 
 export interface FileVerdict {
@@ -24,6 +26,11 @@ export function verifyRepo(
   only?: string,
 ): FileVerdict[] {
   const { repo, analysis } = analyzeRepo(original, config);
+  if (only !== undefined)
+    checkComponentNames(
+      [only],
+      analysis.components.map((c) => c.name),
+    );
   const verdicts: FileVerdict[] = [];
   for (const component of analysis.components) {
     if (only !== undefined && component.name !== only) continue;

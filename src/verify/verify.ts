@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Adjustment, EnvName } from '../analysis/types.js';
-import { shiftHostPort } from '../apply/ports.js';
-import { isMap, mountInfo } from '../apply/syntax.js';
+import { shiftHostPort } from '../generate/ports.js';
+import { isYamlMap as isMap, mountOf } from '../compose/short-syntax.js';
 import { posix } from 'node:path';
-import { collectTopLevelUse } from '../apply/references.js';
+import { collectTopLevelUse } from '../generate/references.js';
 import { interpolate, loadDotEnv, varSource } from '../compose/interpolate.js';
 import { loadProject, normalizeProjectName } from '../compose/load.js';
+import { cloneValue } from '../compose/clone.js';
 import { normalizeService, type NormalizeOptions } from '../compose/normalize.js';
 import type { EffectiveProject, VarSource, YamlMap, YamlValue } from '../compose/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
@@ -41,8 +42,8 @@ export interface VerifyServiceInput {
 export function verifyService(input: VerifyServiceInput): Difference[] {
   const { service, env } = input;
   // Canonical form (long syntax, interpolated, absolute paths): only meaning is compared, not spelling.
-  const original = normalizeService(structuredClone(input.original), input.normalize);
-  const generated = normalizeService(structuredClone(input.generated), input.normalize);
+  const original = normalizeService(cloneValue(input.original), input.normalize);
+  const generated = normalizeService(cloneValue(input.generated), input.normalize);
   for (const adj of input.adjustments) {
     if (adj.env !== env || !('service' in adj) || adj.service !== service) continue;
     explain(evaluated(adj, input.normalize.vars), original, generated);
@@ -90,7 +91,7 @@ function explain(adj: Adjustment, original: YamlMap, generated: YamlMap): void {
     case 'tmpfs-data': {
       if (Array.isArray(original.volumes)) {
         original.volumes = original.volumes.filter((v) => {
-          const m = mountInfo(v);
+          const m = mountOf(v);
           return !(m.target === adj.target && (m.kind === 'volume' || m.kind === 'anonymous'));
         });
         if (original.volumes.length === 0) delete original.volumes;
@@ -223,6 +224,7 @@ export function compareProjects(
   }
   const used = collectTopLevelUse(
     names.map((n) => generated.services.get(n)?.config).filter((c): c is YamlMap => c !== undefined),
+    normalize.vars,
   );
   for (const volume of [...used.volumes].sort()) {
     const o = realVolumeName(original, volume);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeRepo } from '../../src/plan/build.js';
+import { analyzeRepo } from '../../src/analysis/load-repo.js';
 import type { MigrateConfig } from '../../src/config/types.js';
 import { MemorySnapshot } from '../../src/repo/memory.js';
 

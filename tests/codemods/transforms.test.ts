@@ -140,6 +140,61 @@ print(os.path.relpath(_get_compose_file_path(d, "api"), d))
     expect(out).toEqual(['None', 'docker-compose.test.yaml 1', 'api/docker-compose.test.yaml']);
   });
 
+  it('an executor picked by category alone becomes a per-component choice, callers threaded', async () => {
+    const src = readFileSync(join(dir, 'needs-docker-py.selector.input.py'), 'utf8');
+    const r = await run('needs-docker-py', 'needs-docker-py.selector.input.py', src);
+    // The caller without a component keeps working and is listed with its line.
+    expect(r.reports).toHaveLength(1);
+    expect(src.split('\n')[r.reports[0]!.line - 1]).toContain('self.pick_runner("integration").prepare()');
+    expect(r.reports[0]!.message).toContain('no component in scope');
+    const script = `import sys, types, tempfile, pathlib
+for mod, cls in (("suiterun.local", "LocalRunner"), ("suiterun.containers", "ContainerRunner")):
+    m = types.ModuleType(mod)
+    setattr(m, cls, type(cls, (), {"__init__": lambda self, *a: None}))
+    sys.modules[mod] = m
+sys.modules["suiterun"] = types.ModuleType("suiterun")
+${r.text}
+d = tempfile.mkdtemp()
+pathlib.Path(d, "api").mkdir()
+pathlib.Path(d, "api", "docker-compose.test.yaml").write_text("services: {}")
+c = SuiteCoordinator(d)
+name = lambda x: type(x).__name__
+print(name(c.pick_runner("integration", component="api")), name(c.pick_runner("integration", component="web")),
+      name(c.pick_runner("e2e", component="web")), name(c.pick_runner("unit", component="api")),
+      name(c.pick_runner("integration")))
+`;
+    const out = execFileSync('python3', ['-c', script], { encoding: 'utf8' }).trim();
+    expect(out).toBe('ContainerRunner LocalRunner ContainerRunner LocalRunner ContainerRunner');
+  });
+
+  it('reports each selector it cannot make per component, with its line and what to do', async () => {
+    const src = readFileSync(join(dir, 'needs-docker-py.unclear.input.py'), 'utf8');
+    const r = await run('needs-docker-py', 'needs-docker-py.unclear.input.py', src);
+    expect(r.out).toBeNull();
+    const lines = r.reports.map((x) => src.split('\n')[x.line - 1]!.trim());
+    expect(lines).toEqual(['def executor_for(self, category):', 'def runner_for(category):']);
+    expect(r.reports[0]!.message).toMatch(/unclear; give it a component parameter/);
+    expect(r.reports[1]!.message).toMatch(/not a method; give it a component parameter/);
+  });
+
+  it('a choice among root files by variant is listed once, at its function, with its callers', async () => {
+    const src = readFileSync(join(dir, 'compose-path-py.variants.input.py'), 'utf8');
+    const reports: SiteReport[] = [];
+    const names = ['docker-compose.test.yaml', 'docker-compose.yaml', 'docker-compose.slim-test.yaml'];
+    const opts: ComposeTransformOptions = {
+      rootFiles: names.slice(0, 2).map((n) => ({ name: n, componentFile: n, fallbacks: [`todo/${n}`] })),
+      componentDirs: {},
+    };
+    const out = await composePathPy({ path: 'm.py', source: src }, { report: (r) => reports.push(r) }, opts);
+    expect(out).toBeNull();
+    expect(reports).toHaveLength(1);
+    expect(src.split('\n')[reports[0]!.line - 1]).toContain('def _stack_file(self)');
+    expect(reports[0]!.message).toContain('lines 13, 15');
+    expect(reports[0]!.message).toContain('docker-compose.test.yaml -> <component>/docker-compose.test.yaml');
+    expect(reports[0]!.message).toContain('with no component in scope');
+    expect(reports[0]!.message).toContain('its 2 callers (lines 22, 25) must pass the component');
+  });
+
   it('maps components whose directory is not their name', async () => {
     const src = readFileSync(join(dir, 'compose-path.function.input.ts'), 'utf8');
     const reports: SiteReport[] = [];

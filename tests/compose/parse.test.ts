@@ -55,7 +55,7 @@ describe('parseComposeFile errors carry code, one-line message and 1-based posit
     });
   }
 
-  test('alias bomb', () => {
+  test('alias bomb: refused by expanded size, at the alias that crosses the bound', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     const names = 'bcdefghi'.split('');
     let prev = 'a';
@@ -66,7 +66,28 @@ describe('parseComposeFile errors carry code, one-line message and 1-based posit
     lines.push(`services:\n  web:\n    image: x\n    x: *${prev}`);
     const e = failure(lines.join('\n'));
     expect(e.code).toBe('yaml-alias-bomb');
-    expect(e.location?.line).toBe(2);
+    expect(e.message).toMatch(/beyond 1,000,000 nodes/);
+    // Anchors a..f expand to about 670,000 nodes together; the first alias on line 7 ("g") crosses 1,000,000.
+    expect(e.location?.line).toBe(7);
+  });
+
+  test('a file of shared anchors used hundreds of times loads (its expansion is small)', () => {
+    const lines = [
+      'x-health: &health {interval: 10s, timeout: 5s, retries: 5, start_interval: 2s}',
+      'x-logging: &logging {driver: json-file, options: {max-size: 10m}}',
+      'x-base: &base',
+      '  restart: unless-stopped',
+      '  logging: *logging',
+      'services:',
+    ];
+    for (let i = 0; i < 60; i++) {
+      lines.push(`  svc${i}:`, '    <<: *base', '    image: busybox', '    healthcheck: *health', '    logging: *logging');
+    }
+    const file = parseComposeFile('anchors.yml', lines.join('\n'));
+    const v = toValue(file) as { services: Record<string, Record<string, unknown>> };
+    expect(Object.keys(v.services)).toHaveLength(60);
+    expect(v.services.svc59?.healthcheck).toEqual({ interval: '10s', timeout: '5s', retries: 5, start_interval: '2s' });
+    expect(v.services.svc0?.restart).toBe('unless-stopped');
   });
 
   test('NUL bytes and invalid UTF-8 are refused before parsing', () => {
@@ -119,5 +140,12 @@ describe('parseComposeFile success', () => {
 
   test('empty services mapping is allowed', () => {
     expect(() => parseComposeFile('x.yml', 'services:\n')).not.toThrow();
+  });
+
+  test('an empty or comment-only file is an empty layer', () => {
+    for (const text of ['', '\n', '# overrides go here\n# (none yet)\n', '---\n# nothing\n']) {
+      const file = parseComposeFile('docker-compose.override.yml', text);
+      expect(toValue(file)).toBeNull();
+    }
   });
 });

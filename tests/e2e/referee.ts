@@ -12,7 +12,8 @@ import { loadDotEnv, varSource } from '../../src/compose/interpolate.js';
 import { loadProject } from '../../src/compose/load.js';
 import type { YamlMap, YamlValue } from '../../src/compose/types.js';
 import { loadConfig } from '../../src/config/load.js';
-import { analyzeRepo, componentComposeFiles, type GeneratedComposeFile } from '../../src/plan/build.js';
+import { analyzeRepo } from '../../src/analysis/load-repo.js';
+import { componentComposeFiles, type GeneratedComposeFile } from '../../src/generate/build-plan.js';
 import { DiskSnapshot } from '../../src/repo/disk.js';
 import { DOCKER_COMPOSE, ours, REFEREE_ENV, theirs } from '../compose/referee.js';
 

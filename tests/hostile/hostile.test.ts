@@ -10,7 +10,7 @@ import { join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { buildPlan } from '../../src/plan/build.js';
+import { buildPlan } from '../../src/generate/build-plan.js';
 import type { Plan } from '../../src/plan/types.js';
 import { DiskSnapshot } from '../../src/repo/disk.js';
 import {
@@ -38,7 +38,15 @@ function expectRefusal(r: CliResult, want: Refusal): void {
   expect(r.stderr).not.toMatch(STACK_LINE);
   const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
   expect(lines, r.stderr).toHaveLength(1);
-  const line = lines[0] ?? '';
+  let line = lines[0] ?? '';
+  if (line.startsWith('{')) {
+    // With --json the error is one JSON object on stderr; it must carry the same place and message.
+    const { error } = JSON.parse(line) as {
+      error: { message: string; file?: string; line?: number; col?: number };
+    };
+    const at = [error.file, error.line, error.col].filter((p) => p !== undefined).join(':');
+    line = `compose-migrate: ${at}: ${error.message}`;
+  }
   expect(line).toMatch(new RegExp(`^compose-migrate: ${want.at.source}: `));
   expect(line).toMatch(want.says);
   expect(line).not.toMatch(/internal error/);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEY, runInTerminal, terminalEnv } from './pty.js';
+import { screenLines } from './screen.js';
 import { cleanupRepos, ensureBuilt, exists, fixtureRepo, git, gitState, repoOf } from './repo.js';
 
 beforeAll(ensureBuilt);
@@ -10,23 +11,40 @@ afterAll(cleanupRepos);
 const ESC = '\x1b';
 
 describe('apply on a terminal', () => {
-  it('asks each open decision, shows the coloured diff, and applies and commits on yes', async () => {
+  it('asks each open decision, shows a one-screen summary, the diff one key away, and commits on yes', async () => {
     const dir = fixtureRepo('lumiere');
     const before = gitState(dir);
-    const s = runInTerminal(['apply', '--component', 'pourtier'], { cwd: dir });
+    const cols = 100;
+    // No PAGER: the default, less, is what most people get.
+    const s = runInTerminal(['apply', '--component', 'pourtier'], {
+      cwd: dir,
+      cols,
+      rows: 50,
+      env: terminalEnv({ PAGER: '' }),
+    });
     try {
       await s.waitFor('Shift them or keep them?');
       // The default (shift) is preselected: Enter takes it.
       s.write(KEY.enter);
       await s.waitFor('Scope, keep or drop it?');
       s.write(KEY.enter);
-      const shown = await s.waitFor('Apply ');
-      expect(shown).toContain('+++ b/pourtier/docker-compose.yaml');
-      expect(shown).toContain('Components');
+      const shown = await s.waitFor('and commit?');
+      // Everything on the screen before the final question, prompts included, fits in 40 lines.
+      const screen = screenLines(s.raw(), cols);
+      expect(screen.length).toBeLessThanOrEqual(40);
+      expect(shown).not.toContain('+++ b/pourtier/docker-compose.yaml');
+      expect(shown).toMatch(/^pourtier {2}compose \(dev, test, prod\): 4 created, 0 modified, 0 moved$/m);
+      expect(shown).toContain('+ pourtier/docker-compose.yaml');
+      expect(shown).toMatch(/adjusted: .*host ports \$\{PG_PORT:-5432\}->5434, 5433->5435/);
+      expect(shown).toMatch(/decided: +ports = shift/);
+      expect(shown).toMatch(/decided: +containerNames = scope/);
+      // One key: the coloured diff in the pager (less, the default), then the same question again.
+      s.write('d');
+      await s.waitFor('+++ b/pourtier/docker-compose.yaml');
       expect(s.raw()).toContain(`${ESC}[32m+`); // added lines in green
+      s.write('q');
       await s.waitFor('and commit?');
       s.write('y');
-      s.write(KEY.enter);
       await s.waitFor('so the next run asks nothing?');
       s.write('n');
       s.write(KEY.enter);
@@ -57,7 +75,6 @@ describe('apply on a terminal', () => {
       s.write(KEY.enter);
       await s.waitFor('and commit?');
       s.write('n');
-      s.write(KEY.enter);
       await s.waitFor('nothing was written');
       expect(await s.exited).toBe(0);
     } finally {
@@ -100,7 +117,6 @@ describe('apply on a terminal', () => {
       s.write(KEY.enter); // "base", the first choice: the file's services are layered under every environment
       await s.waitFor('and commit?');
       s.write('y');
-      s.write(KEY.enter);
       await s.waitFor('Save these answers to compose-migrate.config.yaml');
       s.write('y');
       s.write(KEY.enter);
@@ -133,7 +149,7 @@ describe('apply on a terminal', () => {
   it('peer and port answers change the plan, and saving merges them into a commented config', async () => {
     const config = '# owned by the platform team\narchiveDir: todo # archived root files go here\n';
     const dir = fixtureRepo('layered', { write: { 'compose-migrate.config.yaml': config } });
-    const s = runInTerminal(['apply', '--all'], { cwd: dir });
+    const s = runInTerminal(['apply', '--all'], { cwd: dir, env: terminalEnv({ PAGER: 'cat' }) });
     try {
       await s.waitFor("Pull it into app's files?");
       s.write(KEY.enter); // default: no
@@ -143,12 +159,13 @@ describe('apply on a terminal', () => {
       await s.waitFor('Shift them or keep them?');
       s.write(KEY.down);
       s.write(KEY.enter); // keep
-      const shown = await s.waitFor('and commit?');
+      await s.waitFor('and commit?');
+      s.write('d');
       // The diff shown is the re-planned one: api pulled into chat's files.
+      const shown = await s.waitFor('and commit?');
       const chatDiff = shown.slice(shown.indexOf('+++ b/chat/docker-compose.yml'));
       expect(chatDiff.slice(0, chatDiff.indexOf('+++', 3))).toMatch(/^\+ {2}api:/m);
       s.write('y');
-      s.write(KEY.enter);
       await s.waitFor('so the next run asks nothing?');
       s.write(KEY.enter); // default: yes
       expect(await s.exited).toBe(0);
@@ -183,7 +200,6 @@ describe('apply on a terminal', () => {
       s.write(KEY.enter); // api, the first choice
       await s.waitFor('and commit?');
       s.write('y');
-      s.write(KEY.enter);
       await s.waitFor('Save these answers');
       s.write('y');
       s.write(KEY.enter);

@@ -45,12 +45,12 @@ export interface Session {
 /** The built CLI in a pseudo-terminal: stdin, stdout and stderr are all a TTY. */
 export function runInTerminal(
   args: string[],
-  options: { cwd: string; env?: Record<string, string> },
+  options: { cwd: string; env?: Record<string, string>; cols?: number; rows?: number },
 ): Session {
   const child: IPty = spawn(process.execPath, [CLI, ...args], {
     name: 'xterm-256color',
-    cols: 200,
-    rows: 60,
+    cols: options.cols ?? 200,
+    rows: options.rows ?? 60,
     cwd: options.cwd,
     env: options.env ?? terminalEnv(),
   });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { buildPlan } from '../../src/plan/build.js';
+import { buildPlan } from '../../src/generate/build-plan.js';
 import { toPlanJson } from '../../src/plan/render/json.js';
 import { renderMermaid } from '../../src/plan/render/mermaid.js';
 import { makeStyle } from '../../src/plan/render/style.js';

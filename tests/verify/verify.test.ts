@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verifyComponent, verifyService } from '../../src/verify/verify.js';
-import { fixtureFiles, renderLumiere, ROOT_FILES, snapshotWith } from '../apply/lumiere.js';
+import { fixtureFiles, renderLumiere, ROOT_FILES, snapshotWith } from '../generate/lumiere.js';
 
 describe('verifyComponent on the lumiere fixture', () => {
   const files = fixtureFiles();

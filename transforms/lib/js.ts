@@ -1,3 +1,4 @@
+import { jsString as quoteJs } from '../../src/quote.js';
 import type { API, ASTPath, JSCodeshift } from 'jscodeshift';
 import { isComponentParam } from './options.js';
 
@@ -91,8 +92,9 @@ export function detectStyle(source: string, filePath: string): JsStyle {
   };
 }
 
+/** A string literal in the file's own quote style (escaping from the one quoting module). */
 export function jsString(value: string, quote: "'" | '"'): string {
-  return quote + value.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), '\\' + quote) + quote;
+  return quoteJs(value, quote);
 }
 
 export interface ModuleBinding {

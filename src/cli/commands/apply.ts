@@ -1,21 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { MigrateError } from '../../errors.js';
-import { buildPlan } from '../../plan/build.js';
+import { buildPlan } from '../../generate/build-plan.js';
 import { strictMessage } from '../../plan/conservation.js';
 import { loadDotEnv, varSource } from '../../compose/interpolate.js';
-import { readSavedPlan, staleInputs } from '../../plan/saved.js';
+import { planDrift, readSavedPlan, savedAnswers, staleInputs, type SavedPlan } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
 import { planningSnapshot } from '../../git/original.js';
-import { validateGenerated } from '../../apply/validate-generated.js';
+import { validateGenerated } from '../../generate/validate-generated.js';
 import { executePlan } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
 import { openRepoContext, interactive, type GlobalOptions } from '../context.js';
-import { confirm } from '../prompt.js';
+import { confirm, pressKey } from '../prompt.js';
+import { page } from '../pager.js';
+import { renderSummary } from '../../plan/render/summary.js';
 import { askDecisions, defaultsTaken, needAnswerError, openFindings } from '../decisions.js';
 import { progressLine } from '../progress.js';
-import { answersToEdits, type Answer } from '../../config/answers.js';
+import { answersToEdits, applyEdits, type Answer } from '../../config/answers.js';
+import { readPlanFile } from './show.js';
 import { DEFAULT_CONFIG_NAME, mergeConfigText } from '../../config/write.js';
 import { saveConfigFile } from '../../apply/execute-config.js';
 import type { MigrateConfig } from '../../config/types.js';
@@ -34,8 +35,29 @@ interface ApplyFlags extends GlobalOptions {
   strict?: boolean;
 }
 
+/** Flags that would make a different plan than the one saved: with --plan they are a usage error. */
+function planChangingFlags(opts: ApplyFlags): string[] {
+  return [
+    ...(opts.component?.length ? ['--component'] : []),
+    ...(opts.all ? ['--all'] : []),
+    ...(opts.withPeers ? ['--with-peers'] : []),
+    ...(opts.skipCodemods ? ['--skip-codemods'] : []),
+    ...(opts.archive === true ? ['--archive'] : opts.archive === false ? ['--no-archive'] : []),
+  ];
+}
+
 export async function applyCommand(opts: ApplyFlags): Promise<number> {
-  if (!opts.plan && !opts.all && !opts.component?.length) {
+  if (opts.plan) {
+    const extra = planChangingFlags(opts);
+    if (extra.length) {
+      throw new MigrateError(
+        'usage',
+        `--plan applies the saved plan exactly as it was reviewed; ${extra.join(', ')} would change it. Make a new plan with those options (plan ... --out ${opts.plan}) instead`,
+        undefined,
+        2,
+      );
+    }
+  } else if (!opts.all && !opts.component?.length) {
     throw new MigrateError(
       'usage',
       'name the components to migrate with --component <name>, or pass --all',
@@ -50,15 +72,10 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
 
   let components = opts.all ? [] : (opts.component ?? []);
   let withPeers = opts.withPeers === true;
+  let saved: SavedPlan | undefined;
+  let baseConfig = loaded.config;
   if (opts.plan) {
-    const file = resolve(process.cwd(), opts.plan);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new MigrateError('usage', `cannot read saved plan ${opts.plan}`, undefined, 2);
-    }
-    const saved = readSavedPlan(opts.plan, text);
+    saved = readSavedPlan(opts.plan, readPlanFile(opts.plan));
     const stale = staleInputs(saved, snapshot);
     if (stale.length) {
       throw new MigrateError(
@@ -70,6 +87,12 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
     }
     components = saved.options.components;
     withPeers = saved.options.withPeers;
+    // The saved plan holds the answers it was reviewed with: nobody is asked again.
+    try {
+      baseConfig = applyEdits(loaded.config, answersToEdits(savedAnswers(saved)));
+    } catch (e) {
+      throw new MigrateError('usage', `not a saved plan: ${(e as Error).message}`, { file: opts.plan }, 2);
+    }
   }
 
   const flags = { withPeers };
@@ -91,7 +114,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
       progress.clear();
     }
   };
-  let plan = await rebuild(loaded.config);
+  let plan = await rebuild(baseConfig);
   if (plan.environments.length === 0) {
     throw new MigrateError(
       'usage',
@@ -102,11 +125,22 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   }
   const configPath = loaded.path ?? DEFAULT_CONFIG_NAME;
 
-  // A saved plan was reviewed as it is: its questions are answered in config and re-planned, not here.
-  let config = loaded.config;
+  if (saved) {
+    const drift = planDrift(saved, plan);
+    if (drift)
+      throw new MigrateError(
+        'usage',
+        `the saved plan no longer matches what this version of compose-migrate plans from the same files (${drift}); make it again with plan --out ${opts.plan} and review it`,
+        { file: opts.plan ?? '' },
+        3,
+      );
+  }
+
+  // A saved plan was reviewed as it is: its questions were answered when it was made, not here.
+  let config = baseConfig;
   let answers: Answer[] = [];
   if (!opts.yes && !opts.plan && interactive()) {
-    ({ plan, config, answers } = await askDecisions(plan, loaded.config, flags, rebuild, io));
+    ({ plan, config, answers } = await askDecisions(plan, baseConfig, flags, rebuild, io));
   }
   const open = openFindings(plan, config, flags);
   const unanswerable = open.filter((o) => o.decision.default === undefined);
@@ -121,8 +155,9 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
     return 0;
   }
 
-  const diff = plan.changes.map((c) => colorDiff(unifiedDiff(c), io.style)).join('\n');
+  const diffOf = (p: Plan) => p.changes.map((c) => colorDiff(unifiedDiff(c), io.style)).join('\n');
   if (opts.dryRun) {
+    const diff = diffOf(plan);
     io.out(renderText(plan, { style: io.style, diffs: false, verbose: io.verbose }));
     io.out('\n' + diff + '\n');
     io.out(
@@ -142,7 +177,8 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   await preflight(root, touched);
 
   let save = false;
-  if (!opts.yes) {
+  // A saved plan was reviewed when it was made: applying it is the confirmation.
+  if (!opts.yes && !saved) {
     if (!interactive()) {
       const taken = defaultsTaken(open);
       throw new MigrateError(
@@ -155,11 +191,25 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
         3,
       );
     }
-    io.out(renderText(plan, { style: io.style, diffs: false }));
-    io.out('\n' + diff + '\n');
-    if (!(await confirm(`Apply ${plan.changes.length} changes and commit?`, false))) {
-      io.out('nothing was written\n');
-      return 0;
+    // Summary first; the full diff is one key away (in the user's pager), not 300 lines up the screen.
+    io.out('\n' + renderSummary(plan, { style: io.style }));
+    for (;;) {
+      const choice = await pressKey(
+        `Apply ${plan.changes.length} changes and commit?`,
+        [
+          { key: 'y', value: 'yes', label: 'apply and commit' },
+          { key: 'n', value: 'no', label: 'write nothing' },
+          { key: 'd', value: 'diff', label: 'show the diff' },
+        ],
+        'no',
+        io.style,
+      );
+      if (choice === 'yes') break;
+      if (choice === 'no') {
+        io.out('nothing was written\n');
+        return 0;
+      }
+      await page(diffOf(plan) + '\n', io.out);
     }
     if (answers.length)
       save = await confirm(`Save these answers to ${configPath} so the next run asks nothing?`, true);

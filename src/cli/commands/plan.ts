@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MigrateError } from '../../errors.js';
-import { buildPlan } from '../../plan/build.js';
+import { buildPlan } from '../../generate/build-plan.js';
 import { strictMessage } from '../../plan/conservation.js';
 import { toPlanJson } from '../../plan/render/json.js';
 import { renderMermaid } from '../../plan/render/mermaid.js';
@@ -19,6 +19,7 @@ interface PlanFlags extends GlobalOptions {
   diff?: boolean;
   withPeers?: boolean;
   strict?: boolean;
+  detailedExitcode?: boolean;
 }
 
 export async function planCommand(opts: PlanFlags): Promise<number> {
@@ -56,7 +57,7 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
     if (!opts.json) io.err(`plan saved to ${opts.out}\n`);
   }
   if (opts.json) {
-    io.out(JSON.stringify(toPlanJson(plan), null, 2) + '\n');
+    io.out(JSON.stringify(toPlanJson(plan, { diffs: opts.diff === true }), null, 2) + '\n');
   } else if (opts.graph) {
     io.out(renderMermaid(plan));
   } else {
@@ -65,5 +66,6 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
   // The plan is printed either way: it is what names each loss and why.
   const strict = opts.strict ? strictMessage(plan.findings) : undefined;
   if (strict) throw new MigrateError('not-carried', strict, undefined, 1);
+  if (opts.detailedExitcode) return plan.changes.length > 0 ? 2 : 0;
   return 0;
 }

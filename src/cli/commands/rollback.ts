@@ -1,7 +1,9 @@
 import { planRollback, rollback } from '../../git/rollback.js';
 import { MigrateError } from '../../errors.js';
 import type { RollbackPlan } from '../../git/rollback.js';
-import { interactive, makeIo, repoRoot, type GlobalOptions, type Io } from '../context.js';
+import { interactive, makeIo, openRepoContext, repoRoot, type GlobalOptions, type Io } from '../context.js';
+import { checkComponentNames } from '../../plan/component-names.js';
+import { knownComponents } from '../known-components.js';
 import { confirm } from '../prompt.js';
 
 interface RollbackFlags extends GlobalOptions {
@@ -26,6 +28,7 @@ export async function rollbackCommand(opts: RollbackFlags): Promise<number> {
   const io = makeIo(opts);
   const root = repoRoot(opts);
   const component = opts.component;
+  if (component !== undefined) checkComponentNames([component], await knownComponents(openRepoContext(opts)));
   const plan = await planRollback(root, component ? { component } : {});
   if (plan.steps.length === 0) {
     io.out(component ? `nothing to roll back for ${component}\n` : 'nothing to roll back\n');

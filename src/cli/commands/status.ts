@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeRepo, componentComposeFiles } from '../../plan/build.js';
+import { analyzeRepo } from '../../analysis/load-repo.js';
+import { componentComposeFiles } from '../../generate/build-plan.js';
 import { migrationsOrNone, originalSnapshot } from '../../git/original.js';
 import { openRepoContext, type GlobalOptions } from '../context.js';
 

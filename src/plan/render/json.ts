@@ -1,4 +1,5 @@
 import type { Plan } from '../types.js';
+import { unifiedDiff } from './diff.js';
 
 /** The `plan --json` document (schemaVersion 1). Stable keys; contents of files are not included. */
 export interface PlanJson {
@@ -32,9 +33,11 @@ export interface PlanJson {
     evidence: string;
     reason: string;
   }[];
-  changes: { op: string; path: string; to?: string; component: string; reason: string }[];
+  /** `diff` (a unified diff, no colour) only with `plan --json --diff`. */
+  changes: { op: string; path: string; to?: string; component: string; reason: string; diff?: string }[];
   findings: Plan['findings'];
   references: Plan['references'];
+  codemods?: Plan['codemods'];
   inputs: Plan['inputs'];
   totals: Totals;
 }
@@ -63,7 +66,7 @@ export function totals(plan: Plan): Totals {
   };
 }
 
-export function toPlanJson(plan: Plan): PlanJson {
+export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson {
   return {
     schemaVersion: 1,
     tool: plan.tool,
@@ -101,9 +104,11 @@ export function toPlanJson(plan: Plan): PlanJson {
       ...(c.to ? { to: c.to } : {}),
       component: c.component,
       reason: c.reason,
+      ...(opts.diffs ? { diff: unifiedDiff(c) } : {}),
     })),
     findings: plan.findings,
     references: plan.references,
+    ...(plan.codemods ? { codemods: plan.codemods } : {}),
     inputs: plan.inputs,
     totals: totals(plan),
   };

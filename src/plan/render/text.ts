@@ -1,7 +1,7 @@
 import type { Finding } from '../../analysis/types.js';
 import type { Plan } from '../types.js';
-import { colorDiff, unifiedDiff } from './diff.js';
-import { totals } from './json.js';
+import { colorDiff } from './diff.js';
+import { toPlanJson, type PlanJson } from './json.js';
 import type { Style } from './style.js';
 
 export interface TextOptions {
@@ -13,6 +13,14 @@ export interface TextOptions {
 
 /** The human plan: components table, findings, changes (with diffs), totals. */
 export function renderText(plan: Plan, opts: TextOptions): string {
+  return renderPlanJsonText(toPlanJson(plan, { diffs: opts.diffs }), opts);
+}
+
+/**
+ * The same text from the JSON document, so that a plan saved with `plan --out` prints (`show`) exactly
+ * as it did when it was made. Diffs are shown when asked and the document holds them.
+ */
+export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
   const s = opts.style;
   const out: string[] = [];
   out.push(s.bold('Environments'));
@@ -35,8 +43,7 @@ export function renderText(plan: Plan, opts: TextOptions): string {
       for (const r of c.reasons) out.push(`    - ${r}`);
     }
     out.push(s.bold('Services'));
-    for (const a of plan.analysis.attributions)
-      out.push(`  ${a.service}: ${a.component ?? a.role} — ${a.reason}`);
+    for (const a of plan.attributions) out.push(`  ${a.service}: ${a.component ?? a.role} — ${a.reason}`);
   }
   const notCarried = plan.findings.filter((f) => f.code === 'not-carried');
   const others = plan.findings.filter((f) => f.code !== 'not-carried');
@@ -66,18 +73,35 @@ export function renderText(plan: Plan, opts: TextOptions): string {
             : s.red('delete');
     out.push(`  ${op} ${c.path}${c.to ? ` -> ${c.to}` : ''}  ${s.dim(c.reason)}`);
   }
+  if (plan.codemods && plan.codemods.files.length > 0) {
+    out.push('');
+    out.push(s.bold('Codemods'));
+    for (const o of plan.codemods.files) {
+      const tag =
+        o.status === 'ok'
+          ? s.green('ok      ')
+          : o.status === 'nochange'
+            ? s.dim('nochange')
+            : o.status === 'skip'
+              ? s.yellow('skip    ')
+              : s.red('error   ');
+      out.push(`  ${tag} ${o.file} ${s.dim(`(${o.transform})`)}${o.why ? `: ${o.why}` : ''}`);
+    }
+    const c = plan.codemods.summary;
+    out.push(`  Results: ${c.ok} ok, ${c.nochange} nochange, ${c.skip} skip, ${c.error} error`);
+  }
   if (plan.references.some((r) => r.action === 'report')) {
     out.push('');
     out.push(s.bold('References left to you'));
     for (const r of plan.references.filter((x) => x.action === 'report'))
       out.push(`  ${r.file}:${r.line}: ${r.text.trim()}${r.note ? s.dim(`  (${r.note})`) : ''}`);
   }
-  if (opts.diffs && plan.changes.length) {
+  if (opts.diffs && plan.changes.some((c) => c.diff !== undefined)) {
     out.push('');
     out.push(s.bold('Diff'));
-    for (const c of plan.changes) out.push(colorDiff(unifiedDiff(c), s));
+    for (const c of plan.changes) if (c.diff !== undefined) out.push(colorDiff(c.diff, s));
   }
-  const t = totals(plan);
+  const t = plan.totals;
   out.push('');
   out.push(
     s.bold('Totals: ') +
@@ -89,7 +113,7 @@ export function renderText(plan: Plan, opts: TextOptions): string {
 }
 
 /** One line for the table: what each environment needs, or why it runs on the host (--verbose has every reason). */
-function why(c: Plan['components'][number]): string {
+function why(c: PlanJson['components'][number]): string {
   if (c.kind === 'host') return c.reasons[c.reasons.length - 1] ?? '';
   const parts = Object.entries(c.backing)
     .filter(([, list]) => list.length > 0)
@@ -98,7 +122,7 @@ function why(c: Plan['components'][number]): string {
 }
 
 /** "postgres, redis (backing); pourtier (peer)": one mention per service, grouped by role. */
-function dependencySummary(c: Plan['components'][number]): string {
+function dependencySummary(c: PlanJson['components'][number]): string {
   const byRole = new Map<string, Set<string>>();
   for (const e of c.dependsOn) {
     if (e.role === 'own') continue;

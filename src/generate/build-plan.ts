@@ -1,0 +1,370 @@
+import { createHash } from 'node:crypto';
+import { analyzeRepo, type LoadedRepo, type Progress } from '../analysis/load-repo.js';
+import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
+import type { LoadedConfig, MigrateConfig } from '../config/types.js';
+import { checkComponentNames } from '../plan/component-names.js';
+import type { RepoSnapshot } from '../repo/snapshot.js';
+import { renderComponentCompose } from './compose-writer.js';
+import { isGeneratedMakefile, renderMakefile } from './makefile.js';
+import { planArchive } from './archive.js';
+import type { CodemodContext } from '../codemods/types.js';
+import { fileServices, notCarriedFindings } from '../plan/conservation.js';
+import type { Change, Plan, PlanInput, Reference } from '../plan/types.js';
+import { VERSION } from '../version.js';
+
+export interface PlanOptions {
+  /** Components to migrate; empty means every component. */
+  components?: string[];
+  withPeers?: boolean;
+  /** true: archive now; false: never; undefined: when every compose component is migrated. */
+  archive?: boolean;
+  skipCodemods?: boolean;
+  /** Shell environment for interpolation during analysis (default: none, so plans are reproducible). */
+  env?: Record<string, string | undefined>;
+  /** Told how far long steps are (loading, rendering, codemods); the CLI draws it on a terminal. */
+  progress?: Progress;
+}
+
+export interface PlanContext {
+  snapshot: RepoSnapshot;
+  loaded: LoadedConfig;
+}
+
+/** Names for each environment's generated file. */
+export function fileNameFor(env: EnvName, ext: string, config: MigrateConfig): string {
+  const configured = config.fileNames?.[env];
+  if (configured) return configured;
+  if (env === 'dev') return `docker-compose${ext}`;
+  if (env === 'test') return `docker-compose.test${ext}`;
+  if (env === 'prod') return `docker-compose.production${ext}`;
+  return `docker-compose.${env}${ext}`;
+}
+
+/**
+ * The one code path behind `plan` and `apply`: analysis, then the full content of every file apply
+ * would write. Pure over the snapshot.
+ */
+export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Promise<Plan> {
+  const { snapshot } = ctx;
+  const config = ctx.loaded.config;
+  const { repo, analysis } = analyzeRepo(snapshot, config, options);
+  const findings: Finding[] = [
+    ...repo.layout.findings,
+    ...analysis.findings,
+    ...notCarriedFindings(analysis, repo.projects),
+  ];
+  const known = new Set(analysis.components.map((c) => c.name));
+  checkComponentNames(options.components ?? [], known);
+  const selected = options.components?.length
+    ? [...new Set(options.components)]
+    : analysis.components.map((c) => c.name);
+
+  const changes: Change[] = [];
+  const ext = repo.layout.extension;
+  const migrated = new Set<string>();
+  for (const [i, component] of analysis.components.entries()) {
+    options.progress?.('rendering component files', i, analysis.components.length);
+    const files = componentChanges(
+      component,
+      analysis,
+      repo,
+      config,
+      ext,
+      snapshot,
+      selected.includes(component.name) ? findings : [],
+    );
+    const pending = files
+      .filter((c) => c.op !== 'modify' || c.before !== c.content)
+      .filter((c) => !(c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) === c.content));
+    const blocked = files.filter(
+      (c) => c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) !== c.content,
+    );
+    if (blocked.length > 0) {
+      if (selected.includes(component.name)) {
+        findings.push({
+          level: 'warning',
+          code: 'target-exists',
+          message: `${component.name} is skipped: ${blocked.map((b) => b.path).join(', ')} already exist${blocked.length === 1 ? 's' : ''} with other content and is never overwritten; move it away to migrate ${component.name}`,
+          component: component.name,
+        });
+      }
+      continue;
+    }
+    if (pending.length === 0) {
+      migrated.add(component.name);
+      continue;
+    }
+    if (selected.includes(component.name)) {
+      changes.push(...pending);
+      migrated.add(component.name);
+    }
+  }
+
+  const references: Reference[] = [];
+  let codemods: Plan['codemods'];
+  const composeComponents = analysis.components.filter((c) => c.kind === 'compose');
+  const allMigrated = composeComponents.every((c) => migrated.has(c.name));
+  const archiving =
+    repo.rootFiles.length > 0 &&
+    options.archive !== false &&
+    (options.archive === true || (allMigrated && composeComponents.length > 0));
+  const archiveDir = config.archiveDir ?? 'todo';
+  const archiveMoves = archiving ? planArchive(snapshot, repo.rootFiles, archiveDir) : [];
+
+  const codemodCtx: CodemodContext = {
+    components: analysis.components.map((c) => {
+      const envs = c.kind === 'compose' ? analysis.environments.filter((e) => e.name in c.backing) : [];
+      return {
+        name: c.name,
+        path: c.path,
+        ...(c.kind === 'compose' && 'test' in c.backing
+          ? { testComposeFile: `${c.path}/${fileNameFor('test', ext, config)}` }
+          : {}),
+        composeFiles: Object.fromEntries(
+          envs.map((e) => [e.name, `${c.path}/${fileNameFor(e.name, ext, config)}`]),
+        ),
+        services: Object.fromEntries(
+          analysis.environments.map((e) => [
+            e.name,
+            [
+              ...c.services.filter((sv) => repo.projects.get(e.name)?.services.has(sv)),
+              ...(c.backing[e.name] ?? []),
+              ...(c.pulledPeers[e.name] ?? []),
+            ],
+          ]),
+        ),
+      };
+    }),
+    rootComposeFiles: repo.layout.files.flatMap((f) => {
+      // A base layer belongs to no single environment: the scan decides from the other files named with it.
+      const env =
+        f.role.kind === 'env'
+          ? f.role.env
+          : f.role.kind === 'override'
+            ? 'dev'
+            : f.role.kind === 'ignore'
+              ? undefined
+              : 'base';
+      return env === undefined ? [] : [{ path: f.path, env }];
+    }),
+    archiveDir,
+    archivedPaths: Object.fromEntries(archiveMoves.map((m) => [m.path, m.to ?? ''])),
+    fileNames: {
+      ...Object.fromEntries(analysis.environments.map((e) => [e.name, fileNameFor(e.name, ext, config)])),
+      dev: fileNameFor('dev', ext, config),
+      test: fileNameFor('test', ext, config),
+      prod: fileNameFor('prod', ext, config),
+    },
+  };
+  if (repo.rootFiles.length > 0) {
+    // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
+    // are rewritten only when this apply archives the files they name (before that, they still work).
+    const { codemodCandidates } = await import('../codemods/run.js');
+    const candidates = await codemodCandidates(snapshot, codemodCtx);
+    if (options.skipCodemods) {
+      const { scanReferences } = await import('../codemods/references.js');
+      const scanned = scanReferences(snapshot, codemodCtx, candidates);
+      changes.push(...scanned.changes.map((c) => ({ ...c, component: '' })));
+      references.push(...scanned.references);
+    } else {
+      const { runCodemods } = await import('../codemods/run.js');
+      const run = await runCodemods(snapshot, codemodCtx, options.progress, candidates);
+      changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
+      references.push(...run.references);
+      codemods = { summary: run.summary, files: run.outcomes };
+    }
+  }
+  changes.push(...archiveMoves);
+  if (repo.rootFiles.length > 0 && !archiving && options.archive !== false) {
+    const left = composeComponents.filter((c) => !migrated.has(c.name)).map((c) => c.name);
+    if (left.length) {
+      findings.push({
+        level: 'info',
+        code: 'archive-pending',
+        message: `root compose files stay in place until ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} migrated too (or apply --archive)`,
+      });
+    }
+  }
+
+  return {
+    schemaVersion: 1,
+    tool: { name: 'compose-migrate', version: VERSION },
+    selected,
+    analysis,
+    environments: analysis.environments,
+    components: analysis.components,
+    changes: mergeSamePath(changes),
+    findings,
+    references,
+    ...(codemods ? { codemods } : {}),
+    inputs: hashInputs(snapshot, repo, ctx.loaded, changes),
+  };
+}
+
+export interface GeneratedComposeFile {
+  env: EnvName;
+  /** Repo-relative path of the generated file. */
+  path: string;
+  text: string;
+  /** Every intentional difference from the original services, for verify. */
+  applied: Adjustment[];
+  /** Services the file holds. */
+  services: string[];
+}
+
+/** The compose files a compose component gets, one per environment it has services in. */
+export function componentComposeFiles(
+  component: Component,
+  analysis: Analysis,
+  repo: LoadedRepo,
+  config: MigrateConfig,
+  ext: string,
+): GeneratedComposeFile[] {
+  if (component.kind !== 'compose') return [];
+  const adjustments = analysis.adjustments[component.name] ?? [];
+  const out: GeneratedComposeFile[] = [];
+  for (const env of analysis.environments) {
+    const project = repo.projects.get(env.name);
+    const services = project ? fileServices(component, env.name, project) : undefined;
+    if (!project || services === undefined) continue;
+    // Rendered on first use: `plan` without diffs lists the file without needing its text.
+    let rendered: ReturnType<typeof renderComponentCompose> | undefined;
+    const render = () =>
+      (rendered ??= renderComponentCompose({
+        component,
+        env: env.name,
+        project,
+        services,
+        adjustments: adjustments.filter((a) => a.env === env.name),
+        isTest: env.name === 'test' || env.name.endsWith('-test'),
+        vars: repo.vars,
+      }));
+    out.push({
+      env: env.name,
+      path: `${component.path}/${fileNameFor(env.name, ext, config)}`,
+      get text() {
+        return render().text;
+      },
+      get applied() {
+        return render().applied;
+      },
+      services,
+    });
+  }
+  return out;
+}
+
+/** Every file a component's migration writes: compose files per environment and its Makefile. */
+function componentChanges(
+  component: Component,
+  analysis: Analysis,
+  repo: LoadedRepo,
+  config: MigrateConfig,
+  ext: string,
+  snapshot: RepoSnapshot,
+  findings: Finding[],
+): Change[] {
+  const out: Change[] = [];
+  const files: { dev?: string; test?: string; prod?: string } = {};
+  for (const f of componentComposeFiles(component, analysis, repo, config, ext)) {
+    if (f.env === 'dev' || f.env === 'test' || f.env === 'prod')
+      files[f.env] = f.path.slice(component.path.length + 1);
+    out.push({
+      op: 'create',
+      path: f.path,
+      component: component.name,
+      get content() {
+        return f.text;
+      },
+      reason: `${f.env} compose file for ${component.name}`,
+    });
+  }
+  const makefilePath = `${component.path}/Makefile`;
+  const existing = snapshot.read(makefilePath);
+  // A Makefile an earlier apply generated belongs to the user now (it may have been edited): a
+  // re-apply leaves it as it is.
+  if (existing !== undefined && isGeneratedMakefile(existing)) return out;
+  const testCommand = config.testCommands?.[component.name];
+  const envVars = analysis.rootEnvVars[component.name];
+  const envFile =
+    envVars?.length && (config.envFile ?? 'makefile') === 'makefile'
+      ? relativeToRoot(component.path) + '.env'
+      : undefined;
+  const made = renderMakefile({
+    component,
+    files,
+    ...(testCommand ? { testCommand } : {}),
+    ...(envFile ? { envFile } : {}),
+    ...(existing !== undefined ? { existing } : {}),
+  });
+  if (made.clashes.length) {
+    findings.push({
+      level: 'warning',
+      code: 'makefile-clash',
+      message: `${makefilePath} already defines ${made.clashes.join(', ')}; the generated targets are named compose-<target> in ${component.path}/compose.mk so yours keep working`,
+      file: makefilePath,
+      component: component.name,
+    });
+  }
+  for (const f of made.files) {
+    const before = snapshot.read(f.path);
+    out.push({
+      op: before === undefined ? 'create' : 'modify',
+      path: f.path,
+      component: component.name,
+      content: f.content,
+      ...(before !== undefined ? { before } : {}),
+      reason: f.path.endsWith('compose.mk')
+        ? `generated make targets for ${component.name}`
+        : `Makefile for ${component.name}`,
+    });
+  }
+  return out;
+}
+
+function relativeToRoot(dir: string): string {
+  return (
+    dir
+      .split('/')
+      .map(() => '..')
+      .join('/') + '/'
+  );
+}
+
+/** Two changes to one path (a codemod and a reference rewrite) become one, the later content winning. */
+function mergeSamePath(changes: Change[]): Change[] {
+  const out: Change[] = [];
+  const byPath = new Map<string, Change>();
+  for (const c of changes) {
+    const prev = byPath.get(c.path);
+    if (prev && prev.op === 'modify' && c.op === 'modify') {
+      prev.content = c.content;
+      prev.reason = `${prev.reason}; ${c.reason}`;
+      continue;
+    }
+    byPath.set(c.path, c);
+    out.push(c);
+  }
+  return out;
+}
+
+const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Hash of every input; absent files hash to "" so that a file appearing later also makes the plan stale. */
+function hashInputs(
+  snapshot: RepoSnapshot,
+  repo: LoadedRepo,
+  loaded: LoadedConfig,
+  changes: Change[],
+): PlanInput[] {
+  const paths = new Set<string>([...repo.sources, '.env']);
+  if (loaded.path) paths.add(loaded.path);
+  for (const c of changes) {
+    paths.add(c.path);
+    if (c.to) paths.add(c.to);
+  }
+  return [...paths].sort().map((path) => {
+    const bytes = snapshot.readBytes(path);
+    return { path, sha256: bytes === undefined ? '' : sha256(bytes) };
+  });
+}

@@ -1,0 +1,171 @@
+import type { Adjustment, Finding } from '../../analysis/types.js';
+import { relevantFindings } from '../../config/answers.js';
+import type { Change, Plan } from '../types.js';
+import type { Style } from './style.js';
+
+export interface SummaryOptions {
+  style: Style;
+  /** Decisions whose default was taken without anyone choosing it (`--yes`), marked as such. */
+  defaulted?: ReadonlySet<string>;
+}
+
+/** File lists longer than this are counted, not listed: the summary has to fit on one screen. */
+const MAX_FILES = 6;
+/** Components beyond this get one line each. */
+const MAX_DETAILED = 8;
+const MAX_WARNINGS = 4;
+
+/**
+ * What apply is about to do, short enough to read before answering: per component the files created,
+ * modified and moved, the adjustments made to its services, and the decisions taken; then the
+ * repository-wide changes and the warnings. The full plan and the diff are one command or key away.
+ */
+export function renderSummary(plan: Plan, opts: SummaryOptions): string {
+  const s = opts.style;
+  const out: string[] = [];
+  const detailed = plan.selected.length <= MAX_DETAILED;
+  const decisions = decisionsByComponent(plan);
+  for (const name of plan.selected) {
+    const changes = plan.changes.filter((c) => c.component === name);
+    const component = plan.components.find((c) => c.name === name);
+    const adjustments = plan.analysis.adjustments[name] ?? [];
+    if (changes.length === 0) {
+      out.push(`${s.bold(name)}  ${s.dim('already migrated: nothing to change')}`);
+      continue;
+    }
+    const envs = component ? Object.keys(component.backing).join(', ') : '';
+    out.push(
+      `${s.bold(name)}  ${component?.kind === 'host' ? 'host-only' : `compose${envs ? ` (${envs})` : ''}`}: ${counts(changes)}`,
+    );
+    if (!detailed) continue;
+    out.push(...fileLines(changes, s));
+    const adjusted = describeAdjustments(adjustments);
+    if (adjusted) out.push(`  adjusted: ${adjusted}`);
+    const decided = (decisions.get(name) ?? []).map((d) => decisionText(d, opts.defaulted));
+    if (decided.length) out.push(`  decided:  ${decided.join('; ')}`);
+  }
+  const shared = plan.changes.filter((c) => c.component === '');
+  if (shared.length) {
+    out.push(`${s.bold('repository')}: ${counts(shared)}`);
+    if (detailed) out.push(...fileLines(shared, s));
+  }
+  const repoWide = (decisions.get('') ?? []).map((d) => decisionText(d, opts.defaulted));
+  if (repoWide.length) out.push(`  decided:  ${repoWide.join('; ')}`);
+  const warnings = plan.findings.filter(
+    (f) => f.level === 'warning' && (f.component === undefined || plan.selected.includes(f.component)),
+  );
+  for (const w of warnings.slice(0, MAX_WARNINGS)) out.push(`${s.yellow('warning')} ${oneLine(w.message)}`);
+  if (warnings.length > MAX_WARNINGS) out.push(s.dim(`... ${warnings.length - MAX_WARNINGS} more warnings`));
+  const left = plan.references.filter((r) => r.action === 'report').length;
+  if (left) out.push(`${left} reference${left === 1 ? '' : 's'} to root compose files left for you to edit`);
+  const total = plan.changes.length;
+  out.push(
+    s.dim(
+      `${total} change${total === 1 ? '' : 's'}; the full plan: compose-migrate plan ${plan.selected.length === plan.components.length ? '' : plan.selected.map((n) => `--component ${n} `).join('')}--diff`.replace(
+        '  ',
+        ' ',
+      ),
+    ),
+  );
+  return out.join('\n') + '\n';
+}
+
+function counts(changes: Change[]): string {
+  const n = { create: 0, modify: 0, move: 0, delete: 0 };
+  for (const c of changes) n[c.op]++;
+  const parts = [`${n.create} created`, `${n.modify} modified`, `${n.move} moved`];
+  if (n.delete) parts.push(`${n.delete} deleted`);
+  return parts.join(', ');
+}
+
+function fileLines(changes: Change[], s: Style): string[] {
+  const shown = changes.slice(0, MAX_FILES).map((c) => {
+    const mark =
+      c.op === 'create'
+        ? s.green('+')
+        : c.op === 'modify'
+          ? s.yellow('~')
+          : c.op === 'move'
+            ? s.cyan('>')
+            : s.red('-');
+    return `  ${mark} ${c.path}${c.to ? ` -> ${c.to}` : ''}`;
+  });
+  if (changes.length > MAX_FILES) shown.push(s.dim(`  ... and ${changes.length - MAX_FILES} more`));
+  return shown;
+}
+
+/** "2 container names scoped, host ports 5432->5434, 5433->5435, 1 volume pinned": one phrase per kind. */
+export function describeAdjustments(list: Adjustment[]): string {
+  const parts: string[] = [];
+  const of = <K extends Adjustment['kind']>(kind: K) =>
+    list.filter((a): a is Extract<Adjustment, { kind: K }> => a.kind === kind);
+  const names = of('container-name');
+  const scoped = names.filter((a) => a.to !== null).length;
+  const dropped = names.length - scoped;
+  if (scoped) parts.push(`${scoped} container name${scoped === 1 ? '' : 's'} scoped`);
+  if (dropped) parts.push(`${dropped} container name${dropped === 1 ? '' : 's'} dropped`);
+  const ports = of('host-port');
+  if (ports.length)
+    parts.push(
+      `host port${ports.length === 1 ? '' : 's'} ${ports.map((p) => `${hostPort(p.from)}->${hostPort(p.to)}`).join(', ')}`,
+    );
+  const volumes = new Set(of('volume-name').map((v) => v.name));
+  if (volumes.size) parts.push(`volume${volumes.size === 1 ? '' : 's'} pinned as ${[...volumes].join(', ')}`);
+  const simple: [Adjustment['kind'], string][] = [
+    ['tmpfs-data', 'test data on tmpfs'],
+    ['healthcheck', 'healthchecks added'],
+    ['depends-on-healthy', 'depends_on waits for healthy'],
+    ['profiles-dropped', 'profiles dropped'],
+    ['dependency-dropped', 'references to services left out dropped'],
+  ];
+  for (const [kind, text] of simple) {
+    const n = list.filter((a) => a.kind === kind).length;
+    if (n) parts.push(`${text} (${n})`);
+  }
+  return parts.join(', ');
+}
+
+/** "5434:5432" -> "5434", "${PG_PORT:-5432}:5432" -> "${PG_PORT:-5432}": the published side only. */
+export function hostPort(spec: string): string {
+  let depth = 0;
+  let last = -1;
+  for (let i = 0; i < spec.length; i++) {
+    if (spec.startsWith('${', i)) depth++;
+    else if (spec[i] === '}' && depth > 0) depth--;
+    else if (spec[i] === ':' && depth === 0) last = i;
+  }
+  return last > 0 ? spec.slice(0, last) : spec;
+}
+
+interface Taken {
+  key: string;
+  answer: string;
+  id: string;
+}
+
+/** Each decision's config key and answer once, per component ("" for repository-wide ones). */
+function decisionsByComponent(plan: Plan): Map<string, Taken[]> {
+  const out = new Map<string, Taken[]>();
+  const seen = new Set<string>();
+  for (const f of relevantFindings(plan.findings, plan.selected) as Finding[]) {
+    const d = f.decision;
+    if (!d || d.answer === undefined) continue;
+    const key = d.kind === 'peer' ? `pull ${d.service ?? ''}` : d.configKey;
+    const owner = f.component ?? '';
+    if (seen.has(`${owner}\0${key}`)) continue;
+    seen.add(`${owner}\0${key}`);
+    const list = out.get(owner) ?? [];
+    list.push({ key, answer: d.answer, id: d.id });
+    out.set(owner, list);
+  }
+  return out;
+}
+
+function decisionText(d: Taken, defaulted: ReadonlySet<string> | undefined): string {
+  return `${d.key} = ${d.answer}${defaulted?.has(d.id) ? ' (default, --yes)' : ''}`;
+}
+
+function oneLine(text: string): string {
+  const first = text.split('\n')[0] ?? '';
+  return first.length > 160 ? `${first.slice(0, 157)}...` : first;
+}
