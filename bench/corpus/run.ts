@@ -178,7 +178,7 @@ async function main(): Promise<number> {
     );
   } else
     process.stdout.write(
-      '\ncorpus check: no crash, every rollback byte-exact, every generated file accepted\n',
+      `\ncorpus check: no crash, every rollback byte-exact, every generated file accepted${args.strictConservation ? ', nothing lost' : ''}\n`,
     );
   return args.check && failures.length ? 1 : 0;
 }

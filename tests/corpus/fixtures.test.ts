@@ -17,7 +17,7 @@ import {
   type Side,
 } from '../../bench/corpus/conservation.js';
 import { skipReferee } from '../compose/referee.js';
-import { cleanupRepos, cli, cliAsync, ensureBuilt, makeRepo, PROJECT_ROOT } from '../helpers/cli.js';
+import { cleanupRepos, cliAsync, ensureBuilt, makeRepo, PROJECT_ROOT } from '../helpers/cli.js';
 
 const FIXTURE_NAMES = readdirSync(join(PROJECT_ROOT, 'fixtures'))
   .filter((n) => n !== 'hostile' && statSync(join(PROJECT_ROOT, 'fixtures', n)).isDirectory())
@@ -31,14 +31,6 @@ interface Outcome {
   conservation?: Conservation;
   generated?: Side;
 }
-
-/**
- * The loss assertion needs the plan to be able to say what it did not carry: the `not-carried`
- * finding arrives together with `--strict`, so the option's presence is the capability check. Until
- * then the losses are still computed and printed, and tests/corpus/conservation.test.ts shows the
- * check finds them.
- */
-const canReportLosses = (): boolean => cli(PROJECT_ROOT, ['plan', '--help']).stdout.includes('--strict');
 
 const outcomes = new Map<string, Outcome>();
 
@@ -63,8 +55,6 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(cleanupRepos);
-
-const reportsLosses = !skipReferee && canReportLosses();
 
 describe.skipIf(skipReferee)('conservation on every fixture', () => {
   it('finds fixtures to check', () => {
@@ -92,18 +82,13 @@ describe.skipIf(skipReferee)('conservation on every fixture', () => {
         const c = outcomes.get(name)?.conservation;
         expect(c, 'apply did not run').toBeDefined();
         expect(c?.root.length).toBeGreaterThan(0);
-        if (c?.lost.length)
-          console.log(`${name}: ${c.lost.length} (environment, service) lost: ${c.lost.join(', ')}`);
       });
 
-      it.skipIf(!reportsLosses)(
-        'carries every (environment, service) of the root layout or reports it not-carried',
-        () => {
-          const c = outcomes.get(name)?.conservation;
-          expect(c, 'apply did not run').toBeDefined();
-          expect(c?.lost).toEqual([]);
-        },
-      );
+      it('carries every (environment, service) of the root layout or reports it not-carried', () => {
+        const c = outcomes.get(name)?.conservation;
+        expect(c, 'apply did not run').toBeDefined();
+        expect(c?.lost).toEqual([]);
+      });
     });
   }
 });
