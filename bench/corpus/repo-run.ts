@@ -3,7 +3,7 @@
  * folder, `plan --json`, `apply --all --yes`, `verify --json`, `status --json`, `rollback --yes`,
  * and check each step's outcome with the referee and the tree itself.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import {
@@ -61,6 +61,11 @@ export interface RepoOutcome {
   conservation?: Conservation;
   conservationNotes: string[];
   rollback: { equal: boolean; differences: string[] } | undefined;
+  /**
+   * Where only `.env.example` is committed: whether the plan is the same with a local `.env` made
+   * from it ("same", or what differs); undefined where the question does not arise.
+   */
+  dotEnv?: string;
   /** Why the run could not go on, when it could not. */
   stopped?: string;
   totalMs: number;
@@ -156,6 +161,7 @@ export async function runRepo(bundle: string, cli: string, keep: boolean): Promi
     out.plan = summarisePlan(plan);
     // The root files are archived by apply: read the root side first.
     root = await rootSide(dir, plan);
+    out.dotEnv = await dotEnvSensitivity(dir, cli, plan);
   }
 
   const applyRun = await cliStep('apply', ['apply', '--all', '--yes']);
@@ -216,6 +222,43 @@ export async function runRepo(bundle: string, cli: string, keep: boolean): Promi
     differences.push(`git diff ${orig.slice(0, 12)}: ${firstLine(gitDiff.stdout)}`);
   out.rollback = { equal: differences.length === 0, differences };
   return finish();
+}
+
+/** The shape of a plan that must not depend on an untracked `.env`: components, environments, files, findings. */
+function planShape(plan: PlanJson): string[] {
+  return [
+    ...plan.components.map((c) => `component ${c.name} ${c.kind}`),
+    ...plan.environments.map((e) => `environment ${e.name} = ${e.files.join(' + ')}`),
+    ...plan.changes.map((c) => `${c.op} ${c.path}${c.to ? ` -> ${c.to}` : ''}`),
+    ...plan.findings.map((f) => `finding ${f.code} ${f.service ?? ''} ${f.env ?? ''}`.trim()),
+  ].sort();
+}
+
+/**
+ * A user who copies `.env.example` to `.env`, as such repositories ask, must get the same plan (or
+ * be told why not). The `.env` exists only for this one plan run and is removed before apply.
+ */
+async function dotEnvSensitivity(dir: string, cli: string, without: PlanJson): Promise<string | undefined> {
+  const dotEnv = join(dir, '.env');
+  const example = join(dir, '.env.example');
+  if (existsSync(dotEnv) || !existsSync(example)) return undefined;
+  copyFileSync(example, dotEnv);
+  try {
+    const r = await run(process.execPath, [cli, 'plan', '--json', '-C', dir], dir);
+    const withEnv = r.status === 0 ? parseJson<PlanJson>(r.stdout) : undefined;
+    if (!withEnv) return `plan with .env exits ${r.status ?? '?'}: ${firstLine(r.stderr)}`;
+    const a = planShape(without);
+    const b = planShape(withEnv);
+    const onlyWithout = a.filter((x) => !b.includes(x));
+    const onlyWith = b.filter((x) => !a.includes(x));
+    if (onlyWithout.length === 0 && onlyWith.length === 0) return 'same';
+    return [
+      ...onlyWithout.map((x) => `without .env only: ${x}`),
+      ...onlyWith.map((x) => `with .env only: ${x}`),
+    ].join('; ');
+  } finally {
+    rmSync(dotEnv, { force: true });
+  }
 }
 
 /** Plan fields read for the report beyond those the conservation check needs. */

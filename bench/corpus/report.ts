@@ -128,6 +128,10 @@ function repoSection(r: RepoOutcome): string {
       lines.push(`- decisions open (config keys): ${list(p.decisionsOpen.map((d) => `\`${d.configKey}\``))}`);
     lines.push(`- \`not-carried\` findings in the plan: ${p.notCarriedFindings}`);
   }
+  if (r.dotEnv !== undefined)
+    lines.push(
+      `- plan with a local .env made from .env.example: ${r.dotEnv === 'same' ? 'the same plan' : `differs: ${r.dotEnv}`}`,
+    );
   if (r.applyDecisionKeys.length)
     lines.push(`- apply exit 3 names: ${list(r.applyDecisionKeys.map((k) => `\`${k}\``))}`);
   const c = r.conservation;

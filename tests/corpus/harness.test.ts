@@ -6,8 +6,10 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkFailures } from '../../bench/corpus/check.js';
 import { compareMeaning } from '../../bench/corpus/meaning.js';
 import { refereeConfig } from '../../bench/corpus/referee.js';
+import type { FileOutcome, RepoOutcome } from '../../bench/corpus/repo-run.js';
 import { crashOf, type StepRun } from '../../bench/corpus/steps.js';
 import { snapshotTree, treeDifferences } from '../../bench/corpus/tree.js';
 import { skipReferee } from '../compose/referee.js';
@@ -184,5 +186,50 @@ services:
     expect(r.ok).toBe(false);
     expect(r.error).toMatch(/set P/);
     expect(r.error).not.toMatch(/Defaulting to a blank string/);
+  });
+});
+
+describe('checkFailures', () => {
+  const base = (): RepoOutcome => ({
+    name: 'repo',
+    steps: { plan: { status: 0, ms: 1 }, apply: { status: 3, ms: 1 } },
+    applyDecisionKeys: ['services.api'],
+    files: [],
+    conservationNotes: [],
+    rollback: { equal: true, differences: [] },
+    totalMs: 1,
+  });
+  const file = (ok: boolean, rootRejected: boolean): FileOutcome => ({
+    path: 'api/docker-compose.yaml',
+    env: 'dev',
+    component: 'api',
+    services: [],
+    referee: { ok, ...(ok ? {} : { error: 'bad' }), notes: [] },
+    rootRejected,
+  });
+
+  it('passes a run that stopped for a decision and rolled back cleanly', () => {
+    expect(checkFailures([base()], { strictConservation: true })).toEqual([]);
+  });
+
+  it('fails on a crash, a rollback that differs, and a file rejected while its root environment is accepted', () => {
+    const r = base();
+    r.steps.verify = { status: 1, ms: 1, crash: 'stack trace on stderr: at x (a.js:1:2)' };
+    r.rollback = { equal: false, differences: ['+todo/'] };
+    r.files = [file(false, false), file(false, true), file(true, false)];
+    const failures = checkFailures([r], { strictConservation: false });
+    expect(failures).toHaveLength(3);
+    expect(failures.join('\n')).toMatch(/verify crashed/);
+    expect(failures.join('\n')).toMatch(/rollback left the tree different: \+todo\//);
+    expect(failures.join('\n')).toMatch(/referee rejects api\/docker-compose.yaml: bad/);
+  });
+
+  it('fails on a lost (environment, service) only when asked to', () => {
+    const r = base();
+    r.conservation = { root: ['dev/api'], carried: [], accounted: [], lost: ['dev/api'], extra: [] };
+    expect(checkFailures([r], { strictConservation: false })).toEqual([]);
+    expect(checkFailures([r], { strictConservation: true })).toEqual([
+      'repo: 1 (environment, service) lost: dev/api',
+    ]);
   });
 });
