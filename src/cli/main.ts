@@ -87,6 +87,12 @@ async function run(argv: string[]): Promise<number> {
       '--strict',
       'refuse (exit 1, nothing written) when a service of the root layout is carried into no generated file',
     )
+    .option(
+      '--no-verify',
+      "pass --no-verify to git commit: skip the repository's pre-commit and commit-msg hooks",
+    )
+    .option('--resume', 'finish an apply that was interrupted (killed, Ctrl-C)')
+    .option('--abort', 'undo an apply that was interrupted, back to exactly where it started')
     .action(action(async () => (await import('./commands/apply.js')).applyCommand));
 
   program
@@ -96,6 +102,12 @@ async function run(argv: string[]): Promise<number> {
     .option('--yes', 'do not ask')
     .option('--dry-run', 'show what would be reverted')
     .option('--force', 'revert even files edited since the migration')
+    .option(
+      '--no-verify',
+      "pass --no-verify to git commit: skip the repository's pre-commit and commit-msg hooks",
+    )
+    .option('--resume', 'finish a rollback that was interrupted')
+    .option('--abort', 'undo a rollback that was interrupted, back to exactly where it started')
     .action(action(async () => (await import('./commands/rollback.js')).rollbackCommand));
 
   program
