@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'edited-since'
   /** A --no-commit apply of the same component is already pending. */
   | 'pending-exists'
+  /** --strict, and the plan leaves some (environment, service) of the root layout in no generated file. */
+  | 'not-carried'
   /** Another apply or rollback holds the repository lock. */
   | 'locked'
   /** An earlier apply or rollback did not finish; --resume or --abort first. */

@@ -112,6 +112,10 @@ export interface Finding {
   file?: string;
   line?: number;
   component?: string;
+  /** The service and environment a finding is about (`not-carried`), and the one key where it is one. */
+  service?: string;
+  env?: EnvName;
+  key?: string;
   /** Present when level is "decision". */
   decision?: Decision;
 }

@@ -9,6 +9,7 @@ import { renderComponentCompose } from './compose-writer.js';
 import { isGeneratedMakefile, renderMakefile } from './makefile.js';
 import { planArchive } from './archive.js';
 import type { CodemodContext } from '../codemods/types.js';
+import { fileServices, notCarriedFindings } from '../plan/conservation.js';
 import type { Change, Plan, PlanInput, Reference } from '../plan/types.js';
 import { VERSION } from '../version.js';
 
@@ -48,7 +49,11 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const { snapshot } = ctx;
   const config = ctx.loaded.config;
   const { repo, analysis } = analyzeRepo(snapshot, config, options);
-  const findings: Finding[] = [...repo.layout.findings, ...analysis.findings];
+  const findings: Finding[] = [
+    ...repo.layout.findings,
+    ...analysis.findings,
+    ...notCarriedFindings(analysis, repo.projects),
+  ];
   const known = new Set(analysis.components.map((c) => c.name));
   checkComponentNames(options.components ?? [], known);
   const selected = options.components?.length
@@ -220,11 +225,9 @@ export function componentComposeFiles(
   const adjustments = analysis.adjustments[component.name] ?? [];
   const out: GeneratedComposeFile[] = [];
   for (const env of analysis.environments) {
-    const backing = component.backing[env.name];
     const project = repo.projects.get(env.name);
-    if (backing === undefined || !project) continue;
-    const own = component.services.filter((s) => project.services.has(s));
-    const services = [...own, ...backing, ...(component.pulledPeers[env.name] ?? [])];
+    const services = project ? fileServices(component, env.name, project) : undefined;
+    if (!project || services === undefined) continue;
     // Rendered on first use: `plan` without diffs lists the file without needing its text.
     let rendered: ReturnType<typeof renderComponentCompose> | undefined;
     const render = () =>

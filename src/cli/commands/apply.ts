@@ -1,6 +1,7 @@
 import { noComposeFilesMessage } from '../../analysis/discovery.js';
 import { MigrateError } from '../../errors.js';
 import { buildPlan } from '../../generate/build-plan.js';
+import { strictMessage } from '../../plan/conservation.js';
 import { loadDotEnv, varSource } from '../../compose/interpolate.js';
 import { planDrift, readSavedPlan, savedAnswers, staleInputs, type SavedPlan } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
@@ -43,6 +44,7 @@ interface ApplyFlags extends GlobalOptions {
   archive?: boolean;
   skipCodemods?: boolean;
   withPeers?: boolean;
+  strict?: boolean;
   resume?: boolean;
   abort?: boolean;
   verify?: boolean;
@@ -218,6 +220,8 @@ async function applyLocked(
   const open = openFindings(plan, config, flags);
   const unanswerable = open.filter((o) => o.decision.default === undefined);
   if (unanswerable.length) throw needAnswerError(unanswerable, configPath);
+  const strict = opts.strict ? strictMessage(plan.findings) : undefined;
+  if (strict) throw new MigrateError('not-carried', strict, undefined, 1);
 
   if (plan.changes.length === 0) {
     io.out(

@@ -4,6 +4,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { openRepo } from '../../git/repo.js';
 import { MigrateError } from '../../errors.js';
 import { buildPlan } from '../../generate/build-plan.js';
+import { strictMessage } from '../../plan/conservation.js';
 import { toPlanJson } from '../../plan/render/json.js';
 import { renderMermaid } from '../../plan/render/mermaid.js';
 import { renderText } from '../../plan/render/text.js';
@@ -19,6 +20,7 @@ interface PlanFlags extends GlobalOptions {
   graph?: boolean;
   diff?: boolean;
   withPeers?: boolean;
+  strict?: boolean;
   detailedExitcode?: boolean;
 }
 
@@ -59,6 +61,9 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
   } else {
     io.out(renderText(plan, { style: io.style, diffs: opts.diff === true, verbose: io.verbose }));
   }
+  // The plan is printed either way: it is what names each loss and why.
+  const strict = opts.strict ? strictMessage(plan.findings) : undefined;
+  if (strict) throw new MigrateError('not-carried', strict, undefined, 1);
   if (opts.detailedExitcode) return plan.changes.length > 0 ? 2 : 0;
   return 0;
 }

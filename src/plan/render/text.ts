@@ -48,11 +48,18 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
     out.push(s.bold('Services'));
     for (const a of plan.attributions) out.push(`  ${a.service}: ${a.component ?? a.role} — ${a.reason}`);
   }
-  if (plan.findings.length) {
+  const notCarried = plan.findings.filter((f) => f.code === 'not-carried');
+  const others = plan.findings.filter((f) => f.code !== 'not-carried');
+  if (others.length) {
     out.push('');
     out.push(s.bold('Findings'));
-    for (const f of plan.findings)
-      out.push(`  ${levelTag(f, s)} ${where(f)}${f.message} ${s.dim(`[${f.code}]`)}`);
+    for (const f of others) out.push(`  ${levelTag(f, s)} ${where(f)}${f.message} ${s.dim(`[${f.code}]`)}`);
+  }
+  if (notCarried.length) {
+    // Its own heading: what the migration leaves behind must not drown among the notes.
+    out.push('');
+    out.push(s.bold('Not carried'));
+    for (const f of notCarried) out.push(`  ${where(f)}${f.message}`);
   }
   out.push('');
   out.push(s.bold('Changes'));

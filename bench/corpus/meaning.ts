@@ -1,0 +1,119 @@
+/**
+ * The referee's verdict on meaning: a service in a generated file against the same service of the
+ * root environment, both as `docker-compose config` resolves them (paths absolute, variables
+ * interpolated, env files folded). A key that differs is a difference unless it is one of the kinds
+ * of change the plan makes on purpose (issue "adjustments"): a scoped `container_name`, a shifted
+ * host port (same container port), dropped `profiles`, an added `healthcheck` or `tmpfs`, a changed
+ * `depends_on` condition (same dependencies). A dropped dependency is a difference.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Services } from './referee.js';
+
+export interface MeaningDiff {
+  /** "service.key" pairs that differ beyond the intentional kinds. */
+  differences: string[];
+  /** "service.key" pairs that differ only in an intentional way. */
+  intentional: string[];
+  /** Generated services with no counterpart in the root environment. */
+  unmatched: string[];
+}
+
+type Cfg = Record<string, unknown>;
+
+const targets = (ports: unknown): string[] =>
+  Array.isArray(ports)
+    ? ports
+        .map((p) =>
+          p && typeof p === 'object'
+            ? `${String((p as Cfg).target)}/${String((p as Cfg).protocol ?? 'tcp')}`
+            : String(p),
+        )
+        .sort()
+    : [];
+
+const dependencyNames = (deps: unknown): string[] =>
+  Array.isArray(deps)
+    ? deps.map(String).sort()
+    : deps && typeof deps === 'object'
+      ? Object.keys(deps).sort()
+      : [];
+
+/** Whether a differing key is one of the plan's intentional kinds of change. */
+function isIntentional(key: string, before: unknown, after: unknown): boolean {
+  switch (key) {
+    case 'container_name':
+      return true;
+    case 'ports':
+      return isDeepStrictEqual(targets(before), targets(after));
+    case 'profiles':
+      return after === undefined;
+    case 'healthcheck':
+    case 'tmpfs':
+      return before === undefined;
+    case 'depends_on':
+      return isDeepStrictEqual(dependencyNames(before), dependencyNames(after));
+    default:
+      return false;
+  }
+}
+
+const tmpfsTargets = (tmpfs: unknown): string[] =>
+  (typeof tmpfs === 'string' ? [tmpfs] : Array.isArray(tmpfs) ? tmpfs.map(String) : []).map(
+    (t) => t.split(':')[0] ?? t,
+  );
+
+const volumeTarget = (v: unknown): string | undefined =>
+  typeof v === 'string'
+    ? v.split(':')[1]
+    : v && typeof v === 'object'
+      ? String((v as Cfg).target)
+      : undefined;
+
+/**
+ * A test copy may keep a database's data on a tmpfs instead of a volume: the root side's volume at a
+ * newly tmpfs-backed target is then part of that intentional change, not a loss.
+ */
+function withoutTmpfsVolumes(orig: Cfg, gen: Cfg): Cfg {
+  const before = new Set(tmpfsTargets(orig.tmpfs));
+  const added = tmpfsTargets(gen.tmpfs).filter((t) => !before.has(t));
+  if (added.length === 0 || !Array.isArray(orig.volumes)) return orig;
+  const volumes = orig.volumes.filter((v) => !added.includes(volumeTarget(v) ?? ''));
+  const copy: Cfg = { ...orig, volumes };
+  if (volumes.length === 0) delete copy.volumes;
+  return copy;
+}
+
+/**
+ * 1.29 writes a service's network entry as `null` for one file and `{}` after merging two: the same
+ * attachment with no options either way.
+ */
+function normalise(cfg: Cfg): Cfg {
+  const networks = cfg.networks;
+  if (!networks || typeof networks !== 'object' || Array.isArray(networks)) return cfg;
+  return {
+    ...cfg,
+    networks: Object.fromEntries(Object.entries(networks as Cfg).map(([k, v]) => [k, v ?? {}])),
+  };
+}
+
+export function compareMeaning(root: Services, generated: Services): MeaningDiff {
+  const out: MeaningDiff = { differences: [], intentional: [], unmatched: [] };
+  for (const [name, rawGen] of Object.entries(generated)) {
+    const gen = normalise(rawGen);
+    const found = root[name] ? normalise(root[name]) : undefined;
+    if (!found) {
+      out.unmatched.push(name);
+      continue;
+    }
+    const orig = withoutTmpfsVolumes(found, gen);
+    if (orig.volumes !== found.volumes) out.intentional.push(`${name}.volumes (data volume now tmpfs)`);
+    const keys = new Set([...Object.keys(orig), ...Object.keys(gen)]);
+    for (const key of [...keys].sort()) {
+      const before = orig[key];
+      const after = gen[key];
+      if (isDeepStrictEqual(before, after)) continue;
+      (isIntentional(key, before, after) ? out.intentional : out.differences).push(`${name}.${key}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+/**
+ * Conservation: every (environment, service) of the root layout ends up in some component's
+ * generated file for that environment, or the plan says it does not and why (`not-carried`). A
+ * migration that drops a service without saying so cannot be trusted with a real repository.
+ */
+import type { Analysis, Attribution, Component, EnvName, Finding } from '../analysis/types.js';
+import type { EffectiveProject } from '../compose/types.js';
+
+/**
+ * The services of a component's generated file for one environment: its own services defined
+ * there, the backing services they need and the peers pulled in; undefined when the component gets
+ * no file for that environment (a host component, or no services there).
+ */
+export function fileServices(
+  component: Component,
+  env: EnvName,
+  project: EffectiveProject,
+): string[] | undefined {
+  if (component.kind !== 'compose') return undefined;
+  const backing = component.backing[env];
+  if (backing === undefined) return undefined;
+  const own = component.services.filter((s) => project.services.has(s));
+  return [...own, ...backing, ...(component.pulledPeers[env] ?? [])];
+}
+
+/** Why a service that no generated file holds is left behind, in the words the plan prints. */
+function reasonFor(
+  service: string,
+  env: EnvName,
+  attribution: Attribution | undefined,
+  components: Component[],
+): string {
+  const owner = attribution?.component ? components.find((c) => c.name === attribution.component) : undefined;
+  if (owner?.kind === 'host') return `it belongs to ${owner.name}, which runs on the host`;
+  if (owner) return `${owner.name} gets no ${env} file`;
+  if (attribution?.role === 'backing') return `it is a backing service no compose component needs in ${env}`;
+  return `no component owns it (config services.${service}: <component> | backing)`;
+}
+
+/**
+ * One `not-carried` warning per (environment, service) of the root layout that no generated file
+ * of that environment holds, pointing at where the service is declared.
+ */
+export function notCarriedFindings(analysis: Analysis, projects: Map<EnvName, EffectiveProject>): Finding[] {
+  const findings: Finding[] = [];
+  const byService = new Map(analysis.attributions.map((a) => [a.service, a]));
+  for (const env of analysis.environments) {
+    const project = projects.get(env.name);
+    if (!project) continue;
+    const carried = new Set<string>();
+    for (const c of analysis.components)
+      for (const s of fileServices(c, env.name, project) ?? []) carried.add(s);
+    for (const [name, svc] of [...project.services].sort(([a], [b]) => a.localeCompare(b))) {
+      if (carried.has(name)) continue;
+      const attribution = byService.get(name);
+      findings.push({
+        level: 'warning',
+        code: 'not-carried',
+        message: `${name} (${env.name}) is in no generated file: ${reasonFor(name, env.name, attribution, analysis.components)}`,
+        file: svc.origin.file,
+        line: svc.origin.line,
+        ...(attribution?.component ? { component: attribution.component } : {}),
+        service: name,
+        env: env.name,
+      });
+    }
+  }
+  return findings;
+}
+
+/** The error `--strict` stops with: every (environment, service) left behind, by name. */
+export function strictMessage(findings: Finding[]): string | undefined {
+  const left = findings.filter((f) => f.code === 'not-carried');
+  if (left.length === 0) return undefined;
+  const names = left.map((f) => `${f.service ?? '?'} (${f.env ?? '?'})`);
+  return `--strict: ${left.length} service${left.length === 1 ? ' is' : 's are'} not carried into any generated file: ${names.join(', ')} (see "Not carried" in the plan)`;
+}

@@ -1,0 +1,94 @@
+/**
+ * Conservation on every fixture (fixtures/hostile excepted): after `apply --all --yes`, each
+ * (environment, service) of the root layout, as the referee reads it, is in a generated file of that
+ * environment or named by a `not-carried` finding of the plan; and every generated file is one the
+ * referee accepts.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  conserve,
+  generatedFiles,
+  generatedSide,
+  rootSide,
+  type Conservation,
+  type PlanJson,
+  type Side,
+} from '../../bench/corpus/conservation.js';
+import { skipReferee } from '../compose/referee.js';
+import { cleanupRepos, cliAsync, ensureBuilt, makeRepo, PROJECT_ROOT } from '../helpers/cli.js';
+
+const FIXTURE_NAMES = readdirSync(join(PROJECT_ROOT, 'fixtures'))
+  .filter((n) => n !== 'hostile' && statSync(join(PROJECT_ROOT, 'fixtures', n)).isDirectory())
+  .sort();
+
+interface Outcome {
+  applyStatus: number | null;
+  applyStderr: string;
+  plan: PlanJson;
+  root: Side;
+  conservation?: Conservation;
+  generated?: Side;
+}
+
+const outcomes = new Map<string, Outcome>();
+
+beforeAll(async () => {
+  if (skipReferee) return;
+  ensureBuilt();
+  await Promise.all(
+    FIXTURE_NAMES.map(async (name) => {
+      const repo = makeRepo(name);
+      const plan = JSON.parse((await cliAsync(repo.dir, ['plan', '--json'])).stdout) as PlanJson;
+      const root = await rootSide(repo.dir, plan);
+      const apply = await cliAsync(repo.dir, ['apply', '--all', '--yes']);
+      const outcome: Outcome = { applyStatus: apply.code, applyStderr: apply.stderr, plan, root };
+      if (apply.code === 0) {
+        const generated = await generatedSide(repo.dir, plan, generatedFiles(plan), root);
+        outcome.generated = generated;
+        outcome.conservation = conserve(root.pairs, generated.pairs, plan.findings);
+      }
+      outcomes.set(name, outcome);
+    }),
+  );
+}, 240_000);
+
+afterAll(cleanupRepos);
+
+describe.skipIf(skipReferee)('conservation on every fixture', () => {
+  it('finds fixtures to check', () => {
+    expect(FIXTURE_NAMES.length).toBeGreaterThan(0);
+  });
+
+  for (const name of FIXTURE_NAMES) {
+    describe(name, () => {
+      it('applies and every generated file is accepted by the referee', () => {
+        const o = outcomes.get(name);
+        expect(o?.applyStatus, o?.applyStderr).toBe(0);
+        // A file rejected exactly as the root environment it comes from is not made worse by the
+        // migration (a `${VAR:?}` the fixture leaves unset on purpose); anything else is a defect.
+        const files = generatedFiles(
+          o?.plan ?? { components: [], environments: [], changes: [], findings: [] },
+        );
+        const rejected = files
+          .filter((f) => o?.generated?.results.get(f.path)?.ok === false)
+          .filter((f) => o?.root.results.get(f.env)?.ok !== false)
+          .map((f) => `${f.path}: ${o?.generated?.results.get(f.path)?.error ?? ''}`);
+        expect(rejected).toEqual([]);
+      });
+
+      it('reads the root layout through the referee', () => {
+        const c = outcomes.get(name)?.conservation;
+        expect(c, 'apply did not run').toBeDefined();
+        expect(c?.root.length).toBeGreaterThan(0);
+      });
+
+      it('carries every (environment, service) of the root layout or reports it not-carried', () => {
+        const c = outcomes.get(name)?.conservation;
+        expect(c, 'apply did not run').toBeDefined();
+        expect(c?.lost).toEqual([]);
+      });
+    });
+  }
+});
