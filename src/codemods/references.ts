@@ -281,6 +281,7 @@ export function scanReferences(
   const names = [...new Set(ctx.rootComposeFiles.map((r) => r.path.slice(r.path.lastIndexOf('/') + 1)))];
   if (names.length === 0) return { changes, references };
   const pattern = rootNamePattern(names);
+  const needles = names.map((n) => Buffer.from(n, 'utf8'));
   const archiveDir = ctx.archiveDir.replace(/\/$/, '');
   const hasRootEnv = snapshot.exists('.env');
   const implicit = implicitContext(snapshot, ctx);
@@ -321,19 +322,26 @@ export function scanReferences(
     if (rootPaths.has(path) || CODE.test(path) || SKIP_DIR.test(path) || path.startsWith(archiveDir + '/'))
       continue;
     if ((snapshot.size(path) ?? 0) > MAX_BYTES) continue;
+    const kind = referenceKind(path);
+    const implicitFiles = implicit.filesFor(path, kind);
+    // Most files name no root file and run no implicit compose command: test the raw bytes and
+    // decode only the files that can matter.
     let text: string | undefined;
+    let mentions = false;
     try {
+      const bytes = snapshot.readBytes(path);
+      if (bytes === undefined) continue;
+      const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (raw.includes(0)) continue;
+      mentions = needles.some((n) => raw.includes(n));
+      if (!mentions && implicitFiles === undefined) continue;
       text = snapshot.read(path);
     } catch {
       continue;
     }
-    if (text === undefined || text.includes('\0')) continue;
+    if (text === undefined) continue;
     // The tool's own generated Makefiles name component files on purpose.
     if (text.startsWith(GENERATED_HEADER)) continue;
-    const kind = referenceKind(path);
-    const mentions = names.some((n) => text!.includes(n));
-    const implicitFiles = implicit.filesFor(path, kind);
-    if (!mentions && implicitFiles === undefined) continue;
     const managed = kind === 'shell' ? managedCopies(text, names) : new Set<string>();
     const lines = text.split('\n');
     const out: string[] = [];

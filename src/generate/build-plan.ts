@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { analyzeRepo, type LoadedRepo, type Progress } from '../analysis/load-repo.js';
 import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
+import { CONFIG_NAMES } from '../config/load.js';
 import { checkComponentNames } from '../plan/component-names.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { renderComponentCompose } from './compose-writer.js';
@@ -235,6 +236,7 @@ export function componentComposeFiles(
         services,
         adjustments: adjustments.filter((a) => a.env === env.name),
         isTest: env.name === 'test' || env.name.endsWith('-test'),
+        vars: repo.vars,
       }));
     out.push({
       env: env.name,
@@ -285,7 +287,7 @@ function componentChanges(
   const envVars = analysis.rootEnvVars[component.name];
   const envFile =
     envVars?.length && (config.envFile ?? 'makefile') === 'makefile'
-      ? relativeToRoot(component.path) + '.env'
+      ? relativeToRoot(component.path) + repo.envFile
       : undefined;
   // A test file the component already owns is the one its tests use.
   if (files.test === undefined) {
@@ -362,7 +364,8 @@ function hashInputs(
   loaded: LoadedConfig,
   changes: Change[],
 ): PlanInput[] {
-  const paths = new Set<string>([...repo.sources, '.env']);
+  // Every config name is an input, present or not: a config written after the plan makes it stale.
+  const paths = new Set<string>([...repo.sources, repo.envFile, ...CONFIG_NAMES]);
   if (loaded.path) paths.add(loaded.path);
   for (const c of changes) {
     paths.add(c.path);

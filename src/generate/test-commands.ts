@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import type { Component, TestRunner } from '../analysis/types.js';
 import type { EffectiveProject, YamlValue } from '../compose/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
-import { mountInfo } from './syntax.js';
+import { mountOf } from '../compose/short-syntax.js';
 
 /** The placeholder `npm init` writes: a test script that only fails. */
 const NPM_PLACEHOLDER = /no test specified/;
@@ -120,10 +120,9 @@ export function testRunnerService(
     if (!keepsAlive(cfg['command']) && !keepsAlive(cfg['entrypoint'])) continue;
     const volumes = Array.isArray(cfg['volumes']) ? cfg['volumes'] : [];
     const mountsSources = volumes.some((v) => {
-      if (mountInfo(v).kind !== 'bind') return false;
-      const source =
-        typeof v === 'string' ? v.split(':')[0]! : String((v as Record<string, YamlValue>)['source'] ?? '');
-      const rel = source.replace(/^\.\//, '');
+      const m = mountOf(v);
+      if (m.kind !== 'bind' || m.source === undefined) return false;
+      const rel = m.source.replace(/^\.\//, '');
       return rel === component.path || rel.startsWith(component.path + '/');
     });
     if (mountsSources) found.push(name);
