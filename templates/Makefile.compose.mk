@@ -25,3 +25,14 @@
 
 {{T_CLEAN}}:
 	{{CLEAN}}
+{{#prod}}
+
+{{T_PROD}}:
+	{{PROD_UP}}
+
+{{T_PROD_DOWN}}:
+	{{PROD_DOWN}}
+
+{{T_PROD_LOGS}}:
+	{{PROD_LOGS}}
+{{/prod}}

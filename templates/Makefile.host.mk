@@ -7,6 +7,12 @@
 {{T_DEV}}:
 	{{DEV_NOTE}}
 
+{{T_DOWN}}:
+	{{DOWN_NOTE}}
+
+{{T_LOGS}}:
+	{{LOGS_NOTE}}
+
 {{T_TEST}}:
 	{{TEST}}
 
@@ -15,3 +21,15 @@
 
 {{T_CLEAN}}:
 	{{CLEAN}}
+{{#prod}}
+
+# The production file runs this component's image with its services.
+{{T_PROD}}:
+	{{PROD_UP}}
+
+{{T_PROD_DOWN}}:
+	{{PROD_DOWN}}
+
+{{T_PROD_LOGS}}:
+	{{PROD_LOGS}}
+{{/prod}}

@@ -539,6 +539,9 @@ function implicitContext(snapshot: RepoSnapshot, ctx: CodemodContext): ImplicitC
       if (files.length === 0) return undefined;
       const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
       if (kind === 'ci' || dir === '') return files;
+      // A folder on the way up with a compose file of its own is the stack the command means.
+      for (let d = dir; d !== ''; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '')
+        if (DEFAULT_NAMES.some((n) => snapshot.exists(`${d}/${n}`))) return undefined;
       if (kind === 'make' || kind === 'npm') {
         // make and npm run in the file's own folder; a compose component finds its own new files there.
         if (

@@ -7,6 +7,7 @@ import { checkComponentNames } from '../plan/component-names.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { renderComponentCompose } from './compose-writer.js';
 import { isGeneratedMakefile, renderMakefile } from './makefile.js';
+import { checkedRunner, existingTestFile, testRunnerService } from './test-commands.js';
 import { planArchive } from './archive.js';
 import type { CodemodContext } from '../codemods/types.js';
 import { fileServices, notCarriedFindings } from '../plan/conservation.js';
@@ -291,10 +292,18 @@ function componentChanges(
     envVars?.length && (config.envFile ?? 'makefile') === 'makefile'
       ? relativeToRoot(component.path) + repo.envFile
       : undefined;
+  // A test file the component already owns is the one its tests use.
+  if (files.test === undefined) {
+    const own = existingTestFile(component, snapshot);
+    if (own) files.test = own;
+  }
+  const runnerService =
+    files.test !== undefined ? testRunnerService(component, repo.projects.get('test')) : undefined;
   const made = renderMakefile({
-    component,
+    component: { ...component, runner: checkedRunner(component, snapshot) },
     files,
     ...(testCommand ? { testCommand } : {}),
+    ...(runnerService ? { testRunnerService: runnerService } : {}),
     ...(envFile ? { envFile } : {}),
     ...(existing !== undefined ? { existing } : {}),
   });

@@ -9,6 +9,11 @@ export interface RenderMakefileInput {
   files: { dev?: string; test?: string; prod?: string };
   /** Integration test command; defaults to the component's runner. */
   testCommand?: string;
+  /**
+   * A service of the test file that only stays up (`sleep infinity`) with the sources mounted: the
+   * tests run inside it with `exec -T`, where the backing services' hostnames resolve.
+   */
+  testRunnerService?: string;
   /** Env file passed to compose, relative to the component dir (e.g. "../.env"). */
   envFile?: string;
   /** Current Makefile content, if the component has one. */
@@ -32,7 +37,18 @@ export interface RenderedMakefile {
   clashes: string[];
 }
 
-const TARGETS = ['dev', 'down', 'logs', 'test', 'test-unit', 'clean'] as const;
+const TARGETS = [
+  'dev',
+  'down',
+  'logs',
+  'test',
+  'test-unit',
+  'clean',
+  'prod',
+  'prod-down',
+  'prod-logs',
+] as const;
+const PROD_TARGETS: Target[] = ['prod', 'prod-down', 'prod-logs'];
 type Target = (typeof TARGETS)[number];
 
 const INCLUDE_LINE = 'include compose.mk';
@@ -50,8 +66,8 @@ export function isGeneratedMakefile(text: string): boolean {
 export function renderMakefile(input: RenderMakefileInput): RenderedMakefile {
   const { component } = input;
   const templates = input.templates ?? loadMakefileTemplates();
-  const hostOnly =
-    component.kind === 'host' || (input.files.dev === undefined && input.files.test === undefined);
+  // Host-only unless it has a dev or test file to run (a test file it already owned counts).
+  const hostOnly = input.files.dev === undefined && input.files.test === undefined;
 
   const userTargets = input.existing === undefined ? new Set<string>() : definedTargets(input.existing);
   const names = {} as Record<Target, string>;
@@ -107,6 +123,19 @@ function phony(names: Record<Target, string>, used: readonly Target[]): string {
   return used.map((t) => names[t]).join(' ');
 }
 
+/** `prod`, `prod-down` and `prod-logs` values for a component with a production file. */
+function prodValues(input: RenderMakefileInput, names: Record<Target, string>): Record<string, string> {
+  const prod = input.files.prod === undefined ? undefined : composeCmd(input.files.prod, input.envFile);
+  return {
+    T_PROD: names.prod,
+    T_PROD_DOWN: names['prod-down'],
+    T_PROD_LOGS: names['prod-logs'],
+    PROD_UP: prod === undefined ? '' : `${prod} up -d`,
+    PROD_DOWN: prod === undefined ? '' : `${prod} down`,
+    PROD_LOGS: prod === undefined ? '' : `${prod} logs -f`,
+  };
+}
+
 function renderCompose(
   input: RenderMakefileInput,
   names: Record<Target, string>,
@@ -115,14 +144,15 @@ function renderCompose(
 ): string {
   const { component, files, envFile } = input;
   const started = recipeWord(`${component.name}: development stack started`, 'component name');
-  const testCommand = runnerRecipe(
-    component.name,
-    input.testCommand ?? component.runner.command,
-    'test command',
-  );
-  const unit = runnerRecipe(component.name, component.runner.unitCommand, 'unit test command');
   const dev = files.dev === undefined ? undefined : composeCmd(files.dev, envFile);
   const test = files.test === undefined ? undefined : composeCmd(files.test, envFile);
+  const command = input.testCommand ?? component.runner.command;
+  // Inside the test-runner container when there is one (the backing services resolve there only).
+  const testCommand =
+    test !== undefined && input.testRunnerService !== undefined && command.trim() !== ''
+      ? `${test} exec -T ${recipeWord(input.testRunnerService, 'service name')} ${inContainer(command)}`
+      : inlineRunner(component.name, command, 'test command');
+  const unit = unitRecipe(component.name, component.runner.unitCommand, names.test);
 
   // Without a test file the tests use the development stack; it is left running and its volumes are
   // kept, since they hold the developer's data.
@@ -144,7 +174,13 @@ function renderCompose(
     .map((c) => `${c} down -v --remove-orphans`)
     .join('\n\t');
 
-  const used: Target[] = dev === undefined ? ['test', 'test-unit', 'clean'] : [...TARGETS];
+  const used: Target[] = [
+    ...(dev === undefined ? [] : (['dev', 'down', 'logs'] as Target[])),
+    'test',
+    'test-unit',
+    'clean',
+    ...(files.prod === undefined ? [] : PROD_TARGETS),
+  ];
   return fillTemplate(
     templates.compose,
     {
@@ -166,9 +202,10 @@ function renderCompose(
           : "# Test infrastructure is torn down (with its volumes) whatever the tests return; the tests' exit\n# status is the target's.",
       TEST_UNIT: unit,
       CLEAN: clean,
+      ...prodValues(input, names),
     },
     // An included compose.mk leaves the default goal to the user's Makefile.
-    { default: !included, dev: dev !== undefined },
+    { default: !included, dev: dev !== undefined, prod: files.prod !== undefined },
   );
 }
 
@@ -183,32 +220,78 @@ function renderHost(
     `${component.name} needs no Docker infrastructure: run its tests with make ${names.test}`,
     'component name',
   );
+  const nothing = recipeWord(`${component.name} runs on the host: no containers to stop`, 'component name');
+  const noLogs = recipeWord(
+    `${component.name} runs on the host: no container logs (its processes log where you start them)`,
+    'component name',
+  );
   return fillTemplate(
     templates.host,
     {
-      PHONY: phony(names, ['dev', 'test', 'test-unit', 'clean']),
+      PHONY: phony(names, [
+        'dev',
+        'down',
+        'logs',
+        'test',
+        'test-unit',
+        'clean',
+        ...(input.files.prod === undefined ? [] : PROD_TARGETS),
+      ]),
       T_DEFAULT: names.test,
       T_DEV: names.dev,
+      T_DOWN: names.down,
+      T_LOGS: names.logs,
       T_TEST: names.test,
       T_TEST_UNIT: names['test-unit'],
       T_CLEAN: names.clean,
       DEV_NOTE: `@echo ${label}`,
+      DOWN_NOTE: `@echo ${nothing}`,
+      LOGS_NOTE: `@echo ${noLogs}`,
       TEST: runnerRecipe(component.name, input.testCommand ?? component.runner.command, 'test command'),
-      TEST_UNIT: runnerRecipe(component.name, component.runner.unitCommand, 'unit test command'),
+      TEST_UNIT: unitRecipe(component.name, component.runner.unitCommand, names.test),
       CLEAN: '@:',
+      ...prodValues(input, names),
     },
-    { default: !included },
+    { default: !included, prod: input.files.prod !== undefined },
+  );
+}
+
+/** A command run inside a container: as words when it is plain, through `sh -c` when it uses the shell. */
+function inContainer(command: string): string {
+  if (/[;&|<>()$`*?~{}\\'"]/.test(command)) return `sh -c ${recipeWord(command, 'test command')}`;
+  return recipeCommand(command, 'test command');
+}
+
+function missingHint(name: string): string {
+  return recipeWord(
+    `${name}: no test command is known; set testCommands.${name} in compose-migrate.config.yaml`,
+    'component name',
   );
 }
 
 /** The runner's command, or (when no manifest says how tests run) a recipe that fails and says what to set. */
 function runnerRecipe(name: string, command: string, what: string): string {
   if (command.trim() !== '') return recipeCommand(command, what);
+  return `@echo ${missingHint(name)} >&2; exit 1`;
+}
+
+/** The unit test command, or a recipe that fails and points at the full test target. */
+function unitRecipe(name: string, command: string, testTarget: string): string {
+  if (command.trim() !== '') return recipeCommand(command, 'unit test command');
   const hint = recipeWord(
-    `${name}: no test command is known; set testCommands.${name} in compose-migrate.config.yaml`,
+    `${name}: no unit tests found (no tests/unit folder, no test:unit script); make ${testTarget} runs them all`,
     'component name',
   );
   return `@echo ${hint} >&2; exit 1`;
+}
+
+/**
+ * The same, as part of a longer shell line: no `@` (only a recipe line may start with it), and a
+ * failing group instead of `exit`, so the teardown after it still runs.
+ */
+function inlineRunner(name: string, command: string, what: string): string {
+  if (command.trim() !== '') return recipeCommand(command, what);
+  return `{ echo ${missingHint(name)} >&2; false; }`;
 }
 
 /** Targets a Makefile defines (rule lines, not variable assignments or recipe lines). */

@@ -182,3 +182,17 @@ describe('scanReferences per environment and for commands naming no file', () =>
     expect(c).toBeUndefined();
   });
 });
+
+describe('a command naming no file beside a compose file of its own', () => {
+  it('is about that stack, not the root files', () => {
+    const r = scanReferences(
+      new MemorySnapshot({
+        'ops/proxy/docker-compose.yml': 'services: {}\n',
+        'ops/proxy/scripts/restart.sh': 'docker compose restart\n',
+        'ops/proxy/Makefile': 'up:\n\tdocker compose up -d\n',
+      }),
+      shopContext(),
+    );
+    expect(r).toEqual({ changes: [], references: [] });
+  });
+});

@@ -237,17 +237,109 @@ describe.skipIf(!hasMake)('targets without a test file or a known runner', () =>
     });
     const r = renderMakefile({ component: bare, files: {} });
     const box = sandbox(r.files);
-    for (const target of ['test', 'test-unit']) {
-      const run = box.run(target);
-      expect(run.status).not.toBe(0);
-      expect(run.out).toContain(
-        'gateway: no test command is known; set testCommands.gateway in compose-migrate.config.yaml',
-      );
-    }
+    const test = box.run('test');
+    expect(test.status).not.toBe(0);
+    expect(test.out).toContain(
+      'gateway: no test command is known; set testCommands.gateway in compose-migrate.config.yaml',
+    );
+    const unit = box.run('test-unit');
+    expect(unit.status).not.toBe(0);
+    expect(unit.out).toContain('gateway: no unit tests found (no tests/unit folder, no test:unit script)');
     // A configured command wins.
     const configured = sandbox(
       renderMakefile({ component: bare, files: {}, testCommand: 'run-tests' }).files,
     );
     expect(configured.run('test')).toMatchObject({ status: 0, log: ['tests ran'] });
+  });
+});
+
+describe.skipIf(!hasMake)('every generated target, run with a recording docker', () => {
+  it('tests run inside the test-runner container, and every failure path tears down', () => {
+    const r = renderMakefile({ component: pourtier, files, testRunnerService: 'pourtier-runner' });
+    const box = sandbox(r.files);
+    const ok = box.run('test');
+    expect(ok.status).toBe(0);
+    expect(ok.log).toEqual([
+      'docker compose -f docker-compose.test.yaml up -d --wait',
+      'docker compose -f docker-compose.test.yaml exec -T pourtier-runner run-tests',
+      'docker compose -f docker-compose.test.yaml down -v',
+    ]);
+    // A failed start: teardown, no exec.
+    expect(box.run('test', { FAIL_UP: '1' }).log).toEqual([
+      'docker compose -f docker-compose.test.yaml up -d --wait',
+      'docker compose -f docker-compose.test.yaml down -v',
+    ]);
+    // A shell command goes through sh -c inside the container, as one word.
+    const shell = renderMakefile({
+      component: pourtier,
+      files,
+      testRunnerService: 'pourtier-runner',
+      testCommand: 'cd /app && python -m pytest tests/integration',
+    });
+    expect(sandbox(shell.files).run('test').log[1]).toBe(
+      'docker compose -f docker-compose.test.yaml exec -T pourtier-runner sh -c cd /app && python -m pytest tests/integration',
+    );
+  });
+
+  it('an unknown test command fails the target after tearing down, with no "@echo" inside a shell line', () => {
+    const bare = component('gateway', 'gateway', ['gateway'], {
+      runner: { command: '', unitCommand: '', manifest: '' },
+    });
+    const r = renderMakefile({ component: bare, files });
+    expect(r.files[0]!.content).not.toMatch(/[;&|] *@echo/);
+    const run = sandbox(r.files).run('test');
+    expect(run.status).not.toBe(0);
+    expect(run.out).not.toContain('@echo: not found');
+    expect(run.out).toContain('set testCommands.gateway');
+    expect(run.log).toEqual([
+      'docker compose -f docker-compose.test.yaml up -d --wait',
+      'docker compose -f docker-compose.test.yaml down -v',
+    ]);
+  });
+
+  it('prod targets run the production file; dev, down, logs, clean are exact', () => {
+    const r = renderMakefile({
+      component: pourtier,
+      files: { ...files, prod: 'docker-compose.production.yaml' },
+    });
+    const box = sandbox(r.files);
+    const expected: Record<string, string[]> = {
+      dev: ['docker compose -f docker-compose.yaml up -d'],
+      down: ['docker compose -f docker-compose.yaml down'],
+      logs: ['docker compose -f docker-compose.yaml logs -f'],
+      'test-unit': ['tests ran'],
+      clean: [
+        'docker compose -f docker-compose.yaml down -v --remove-orphans',
+        'docker compose -f docker-compose.test.yaml down -v --remove-orphans',
+      ],
+      prod: ['docker compose -f docker-compose.production.yaml up -d'],
+      'prod-down': ['docker compose -f docker-compose.production.yaml down'],
+      'prod-logs': ['docker compose -f docker-compose.production.yaml logs -f'],
+    };
+    for (const [target, log] of Object.entries(expected)) {
+      const run = box.run(target);
+      expect([target, run.status, run.log]).toEqual([target, 0, log]);
+    }
+  });
+
+  it('a host component with only a prod file: host tests, prod targets, down and logs that say so', () => {
+    const web = component('web', 'web', ['web'], {
+      kind: 'host',
+      runner: { command: 'run-tests', unitCommand: 'run-tests unit', manifest: 'web/package.json' },
+    });
+    const r = renderMakefile({ component: web, files: { prod: 'docker-compose.production.yaml' } });
+    const box = sandbox(r.files);
+    expect(box.run('test').log).toEqual(['tests ran']);
+    expect(box.run('prod').log).toEqual(['docker compose -f docker-compose.production.yaml up -d']);
+    expect(box.run('prod-down').log).toEqual(['docker compose -f docker-compose.production.yaml down']);
+    for (const target of ['down', 'logs']) {
+      const run = box.run(target);
+      expect(run.status).toBe(0);
+      expect(run.log).toEqual([]);
+      expect(run.out).toContain('web runs on the host');
+    }
+    const hostOnly = sandbox(renderMakefile({ component: web, files: {} }).files);
+    expect(hostOnly.run('down')).toMatchObject({ status: 0, log: [] });
+    expect(hostOnly.run('prod').status).not.toBe(0);
   });
 });

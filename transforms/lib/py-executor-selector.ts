@@ -73,6 +73,7 @@ export function rewriteExecutorSelectors(root: SgNode, ctx: SelectorContext): Se
     if (DECIDER.test(fnName) || fnName === CHECK_NAME) continue;
     const cls = owningClass(fn);
     const returns = returnsOf(fn, cls);
+    if (!returns.some((r) => r.docker) && SELECTOR_NAME.test(fnName)) unitIsHost(fn, returns, category);
     const docker = returns.filter((r) => r.docker);
     const hosts = [...new Set(returns.filter((r) => !r.docker).map((r) => r.text))];
     // Without a Docker executor among its results the function is not choosing where tests run.
@@ -174,6 +175,33 @@ function returnsOf(fn: SgNode, cls: SgNode | undefined): Return[] {
     out.push({ node: value, text, docker });
   }
   return out;
+}
+
+/**
+ * Names say nothing about Docker (`self.stack_executor`): a selector returning two executors, one of
+ * them under `if category == "unit"`, runs unit tests on the host and the rest on the other one.
+ */
+function unitIsHost(fn: SgNode, returns: Return[], category: string): void {
+  const distinct = new Set(returns.map((r) => r.text));
+  if (distinct.size !== 2 || !returns.every((r) => stableReference(fn, r.text))) return;
+  const unit = returns.find((r) =>
+    r.node.ancestors().some((a) => {
+      if (a.kind() !== 'if_statement' || a.range().start.index < fn.range().start.index) return false;
+      const cond = a.field('condition')?.text() ?? '';
+      const body = a.field('consequence')?.range();
+      const at = r.node.range().start.index;
+      // The return must sit in the branch the unit test selects, not in its else.
+      return (
+        !!body &&
+        at >= body.start.index &&
+        at <= body.end.index &&
+        new RegExp(`\\b${category}\\b`).test(cond) &&
+        /["']unit["']/.test(cond)
+      );
+    }),
+  );
+  if (!unit) return;
+  for (const r of returns) r.docker = r.text !== unit.text;
 }
 
 /** `self.attr`, or a name the function neither takes nor assigns: safe to return from the top. */
