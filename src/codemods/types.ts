@@ -17,6 +17,8 @@ export interface CodemodContext {
   /** Root path -> archive path, for the files this apply archives. */
   archivedPaths: Record<string, string>;
   fileNames: { dev: string; test: string; prod?: string };
+  /** Pinned data volumes that several components' files now declare (per environment). */
+  sharedVolumes?: { env: string; name: string; components: string[] }[];
 }
 
 export interface CodemodSummary {

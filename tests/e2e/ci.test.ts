@@ -327,3 +327,23 @@ describe('pinned volume names do not depend on the checkout folder', () => {
     expect(cli(other, ['verify']).code).toBe(0);
   });
 });
+
+describe('rewritten root targets keep the plan’s own rules', () => {
+  it('a root command that would start two stacks sharing a pinned volume is left to the user; down is still split', () => {
+    type Doc = {
+      changes: { path: string; diff?: string }[];
+      references: { file: string; line: number; action: string; note?: string }[];
+    };
+    const doc = JSON.parse(cli(base.dir, ['plan', '--json', '--diff']).stdout) as Doc;
+    const makefile = doc.changes.find((c) => c.path === 'Makefile')!.diff!;
+    expect(makefile).not.toMatch(/^\+.*-C passeur dev/m);
+    expect(makefile).not.toMatch(/^\+.*-C pourtier dev/m);
+    expect(makefile).toMatch(/^\+\t\$\(MAKE\) -C passeur down$/m);
+    expect(makefile).toMatch(/^\+\t\$\(MAKE\) -C pourtier down$/m);
+    const left = doc.references.find((r) => r.file === 'Makefile' && r.line === 4);
+    expect(left?.action).toBe('report');
+    expect(left?.note).toMatch(
+      /passeur and pourtier together.*share volume .*postgres_dev_data \(volume-shared\)/,
+    );
+  });
+});
