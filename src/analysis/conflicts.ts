@@ -120,6 +120,7 @@ function resolvePorts(
         default: 'shift',
         answer: policy,
         configKey: 'ports',
+        configPath: ['ports'],
         effects: {
           shift: `${e.file.component} publishes the next free port, so both stacks run together; what used ${e.port} for it must change`,
           keep: `both publish ${e.port}: the two stacks cannot run at the same time`,
@@ -193,6 +194,7 @@ function resolveContainerNames(
       default: 'scope',
       answer: policy,
       configKey: 'containerNames',
+      configPath: ['containerNames'],
       effects: {
         scope: `named <component>-<service>-<env>; scripts using ${name} must change`,
         keep: `only one stack using ${name} can run at a time`,

@@ -61,10 +61,7 @@ export function needAnswerError(items: { decision: Decision }[], configPath: str
 export function defaultsTaken(items: { decision: Decision }[]): string[] {
   return groupByQuestion(items).map((group) => {
     const d = (group[0] as { decision: Decision }).decision;
-    const subject =
-      d.kind === 'peer'
-        ? `${d.id.split(':').slice(2).join(':')} into ${d.configKey.slice('peers.'.length)}`
-        : d.configKey;
+    const subject = d.kind === 'peer' ? `${d.service ?? ''} into ${d.configPath[1] ?? ''}` : d.configKey;
     const count = group.length > 1 ? ` (${group.length} findings)` : '';
     return `  ${subject}: ${d.default ?? '?'}${count}; answer with ${howToAnswer(d)}`;
   });

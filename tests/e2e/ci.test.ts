@@ -227,7 +227,7 @@ describe('component names', () => {
   it('a name close to nothing lists the components', () => {
     const r = cli(base.dir, ['verify', '--component', 'zzz']);
     expect(r.code).toBe(2);
-    expect(expectOneLineError(r)).toContain('components: courier, laborant, passeur, pourtier');
+    expect(expectOneLineError(r)).toContain('components: courier, passeur, pourtier');
   });
 
   it('rollback of a known component with nothing migrated is not an error', () => {
