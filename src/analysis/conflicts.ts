@@ -231,13 +231,23 @@ function resolveContainerNames(
   }
 }
 
+/**
+ * The variable a pinned volume name reads its project part from when the root files have no `name:`:
+ * the old name came from the checkout folder, which differs between clones, so each developer can
+ * point the pin at their own folder's data without editing a committed file.
+ */
+export const ROOT_PROJECT_VAR = 'ROOT_COMPOSE_PROJECT';
+
 function pinVolumes(
   files: PlannedFile[],
   projects: Map<EnvName, EffectiveProject>,
   push: Push,
   findings: Finding[],
 ): void {
-  const pinnedBy = new Map<string, Set<string>>();
+  const pinnedBy = new Map<
+    string,
+    { who: Set<string>; fromFolder: boolean; volume: string; project: string }
+  >();
   for (const file of files) {
     const project = projects.get(file.env);
     if (!project) continue;
@@ -249,20 +259,32 @@ function pinVolumes(
         const decl = project.volumes[use.volume];
         if (isMap(decl) && (decl['name'] !== undefined || decl['external'] === true)) continue;
         if (!(use.volume in project.volumes)) continue;
-        const real = `${project.projectName}_${use.volume}`;
         if (file.dir === project.projectName) continue;
+        const fromFolder = project.projectNameFromFolder === true;
+        // With an explicit `name:` the old Docker name is the same in every clone; without one it is
+        // the folder's, so the pin keeps the folder's name as a default each clone can override.
+        const real = fromFolder
+          ? `\${${ROOT_PROJECT_VAR}:-${project.projectName}}_${use.volume}`
+          : `${project.projectName}_${use.volume}`;
         push(file.component, { kind: 'volume-name', env: file.env, volume: use.volume, name: real });
-        const who = pinnedBy.get(real) ?? new Set<string>();
-        who.add(file.component);
-        pinnedBy.set(real, who);
+        const entry = pinnedBy.get(real) ?? {
+          who: new Set<string>(),
+          fromFolder,
+          volume: use.volume,
+          project: project.projectName,
+        };
+        entry.who.add(file.component);
+        pinnedBy.set(real, entry);
       }
     }
   }
-  for (const [real, who] of pinnedBy) {
+  for (const [real, { who, fromFolder, volume, project }] of pinnedBy) {
     findings.push({
       level: 'info',
       code: 'volume-pinned',
-      message: `volume ${real} keeps its Docker name (name: ${real}) in ${[...who].join(', ')} so existing data stays reachable after the project name changes`,
+      message: fromFolder
+        ? `volume ${volume} keeps its Docker name in ${[...who].join(', ')} as name: ${real}: the root files have no name:, so the old name came from the checkout folder (${project}). A developer whose checkout folder has another name sets ${ROOT_PROJECT_VAR}=<that folder's name> once (shell profile or the root .env) to keep their data`
+        : `volume ${real} keeps its Docker name (name: ${real}) in ${[...who].join(', ')} so existing data stays reachable after the project name changes`,
     });
     if (who.size > 1) {
       findings.push({

@@ -175,6 +175,9 @@ function targetsFor(files: string[], ctx: CodemodContext, services: string[] = [
   return out.length > 0 ? out : `no component has a ${env} compose file`;
 }
 
+/** Compose subcommands that start containers. */
+const STARTS = new Set(['up', 'run', 'start', 'restart', 'create']);
+
 const MAKE_TARGETS: Record<string, Record<string, string>> = {
   dev: { 'up -d': 'dev', up: 'dev', down: 'down', logs: 'logs', 'logs -f': 'logs', 'down -v': 'clean' },
 };
@@ -247,6 +250,21 @@ function rewriteCommand(
   if (typeof targets === 'string') return targets;
   const argText = cmd.args.join(' ');
   const env = envOf(cmd.files, ctx);
+  // One root stack split into several that share a data volume would start two databases on it: the
+  // plan's own volume-shared rule. Such a line is left to the user, who picks the stack to run.
+  if (STARTS.has(cmd.subcommand) && targets.length > 1) {
+    const names = new Set(targets.map((t) => t.component));
+    const shared = (ctx.sharedVolumes ?? []).find(
+      (v) => (env === undefined || v.env === env) && v.components.filter((c) => names.has(c)).length > 1,
+    );
+    if (shared) {
+      const who = shared.components.filter((c) => names.has(c));
+      return `would start ${who.join(' and ')} together, whose files share volume ${shared.name} (volume-shared); run one of their stacks, e.g. ${targets
+        .filter((t) => who.includes(t.component))
+        .map((t) => `make -C ${t.dir} dev`)
+        .join(' or ')}`;
+    }
+  }
   const makeTarget =
     kind === 'make' && env && services.length === 0
       ? MAKE_TARGETS[env]?.[`${cmd.subcommand}${argText ? ' ' + argText : ''}`]

@@ -22,6 +22,8 @@ export interface CodemodContext {
   archivedPaths: Record<string, string>;
   /** Component file name per environment (dev, test, prod, and variants such as alpine-test). */
   fileNames: { dev: string; test: string; prod?: string } & Record<string, string | undefined>;
+  /** Pinned data volumes that several components' files now declare (per environment). */
+  sharedVolumes?: { env: string; name: string; components: string[] }[];
 }
 
 export type { CodemodStatus, CodemodSummary, FileOutcome } from '../model.js';

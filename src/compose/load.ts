@@ -476,12 +476,14 @@ export function loadProject(
     const raw = merged.name.includes('$') && opts.vars ? interpolate(merged.name, opts.vars) : merged.name;
     if (!raw.includes('$')) projectName = normalizeProjectName(raw);
   }
+  const fromFolder = projectName === undefined;
   projectName ??= normalizeProjectName(posix.basename(snapshot.root.replace(/\\/g, '/')));
   const clean = (m: YamlMap): YamlMap => (untag(m) ?? {}) as YamlMap;
   return {
     env,
     files: [...files],
     projectName,
+    ...(fromFolder ? { projectNameFromFolder: true } : {}),
     services,
     networks: clean(merged.sections.networks),
     volumes: clean(merged.sections.volumes),

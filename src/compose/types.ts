@@ -65,6 +65,8 @@ export interface EffectiveProject {
   files: string[];
   /** Project name compose would use (top-level `name:` or the root directory's basename, normalized). */
   projectName: string;
+  /** True when projectName is the checkout folder's name (no `name:`): it differs between clones. */
+  projectNameFromFolder?: boolean;
   services: Map<string, EffectiveService>;
   networks: YamlMap;
   volumes: YamlMap;

@@ -157,6 +157,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
       test: fileNameFor('test', ext, config),
       prod: fileNameFor('prod', ext, config),
     },
+    sharedVolumes: sharedVolumes(analysis.adjustments),
   };
   if (repo.rootFiles.length > 0) {
     // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
@@ -378,4 +379,23 @@ function hashInputs(
     const bytes = snapshot.readBytes(path);
     return { path, sha256: bytes === undefined ? '' : sha256(bytes) };
   });
+}
+
+/** Pinned volumes that two or more components' files declare in one environment. */
+function sharedVolumes(
+  adjustments: Record<string, Adjustment[]>,
+): { env: string; name: string; components: string[] }[] {
+  const by = new Map<string, { env: string; name: string; components: Set<string> }>();
+  for (const [component, list] of Object.entries(adjustments)) {
+    for (const a of list) {
+      if (a.kind !== 'volume-name') continue;
+      const key = `${a.env}\0${a.name}`;
+      const entry = by.get(key) ?? { env: a.env, name: a.name, components: new Set<string>() };
+      entry.components.add(component);
+      by.set(key, entry);
+    }
+  }
+  return [...by.values()]
+    .filter((e) => e.components.size > 1)
+    .map((e) => ({ env: e.env, name: e.name, components: [...e.components].sort() }));
 }

@@ -47,6 +47,8 @@ export function verifyRepo(
         original: repo.projects.get(file.env),
         adjustments: file.applied,
         services: file.services,
+        // As compose would: the shell's variables over the root .env (a pinned volume may read one).
+        shellEnv: process.env,
       });
       verdicts.push({
         component: component.name,

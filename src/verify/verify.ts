@@ -227,8 +227,8 @@ export function compareProjects(
     normalize.vars,
   );
   for (const volume of [...used.volumes].sort()) {
-    const o = realVolumeName(original, volume);
-    const g = realVolumeName(generated, volume);
+    const o = realVolumeName(original, volume, normalize.vars);
+    const g = realVolumeName(generated, volume, normalize.vars);
     // The Docker volume behind the name is what holds data; a new real name looks like data loss.
     if (o !== g) out.push({ service: '', env, path: `volumes.${volume}.name`, original: o, generated: g });
   }
@@ -236,10 +236,20 @@ export function compareProjects(
 }
 
 /** The Docker-level name of a named volume: its `name:`, else `<project>_<key>`; undefined when undeclared. */
-function realVolumeName(project: EffectiveProject, volume: string): string | undefined {
+function realVolumeName(project: EffectiveProject, volume: string, vars?: VarSource): string | undefined {
   if (!(volume in project.volumes)) return undefined;
   const def = project.volumes[volume] ?? null;
-  if (isMap(def) && typeof def.name === 'string') return def.name;
+  // A pinned name may read the old project name from a variable: compared as compose would resolve it.
+  if (isMap(def) && typeof def.name === 'string') return vars ? resolveName(def.name, vars) : def.name;
   if (isMap(def) && (def.external === true || isMap(def.external))) return volume;
   return `${project.projectName}_${volume}`;
+}
+
+function resolveName(name: string, vars: VarSource): string {
+  if (!name.includes('$')) return name;
+  try {
+    return interpolate(name, vars);
+  } catch {
+    return name;
+  }
 }

@@ -221,13 +221,13 @@ volumes:
       expect.arrayContaining([
         { kind: 'host-port', env: 'dev', service: 'db', target: '5432', from: '5432', to: '5433' },
         { kind: 'container-name', env: 'dev', service: 'db', from: 'shop-db', to: 'b-db-dev' },
-        { kind: 'volume-name', env: 'dev', volume: 'pgdata', name: 'shop_pgdata' },
+        { kind: 'volume-name', env: 'dev', volume: 'pgdata', name: '${ROOT_COMPOSE_PROJECT:-shop}_pgdata' },
       ]),
     );
     expect(a.adjustments['a']).toEqual(
       expect.arrayContaining([
         { kind: 'container-name', env: 'dev', service: 'db', from: 'shop-db', to: 'a-db-dev' },
-        { kind: 'volume-name', env: 'dev', volume: 'pgdata', name: 'shop_pgdata' },
+        { kind: 'volume-name', env: 'dev', volume: 'pgdata', name: '${ROOT_COMPOSE_PROJECT:-shop}_pgdata' },
       ]),
     );
     expect(a.adjustments['a']?.some((x) => x.kind === 'host-port')).toBe(false);

@@ -284,3 +284,66 @@ describe('closing summary', () => {
     expect(back.stdout).toMatch(/^done: pourtier rolled back in 1 commit, [\d.]+ s$/m);
   });
 });
+
+describe('pinned volume names do not depend on the checkout folder', () => {
+  it('without a root name: the pin reads ROOT_COMPOSE_PROJECT with the old folder name as default', () => {
+    const repo = cloneRepo(base);
+    expect(cli(repo.dir, ['apply', '--component', 'pourtier', '--yes']).code).toBe(0);
+    const dev = readText(repo.dir, 'pourtier/docker-compose.yaml');
+    expect(dev).toMatch(/^ {4}name: \$\{ROOT_COMPOSE_PROJECT:-lumiere\}_postgres_dev_data$/m);
+    const plan = cli(base.dir, ['plan', '--component', 'pourtier']).stdout;
+    expect(plan).toContain('sets ROOT_COMPOSE_PROJECT=<that folder');
+    expect(cli(repo.dir, ['verify']).code).toBe(0);
+
+    // The same commits checked out under another folder name.
+    const other = join(repo.dir, '..', 'elsewhere');
+    git(repo.dir, 'clone', '-q', repo.dir, other);
+    const moved = cli(other, ['verify']);
+    expect(moved.code).toBe(1);
+    expect(moved.stdout).toMatch(
+      /volumes\.postgres_dev_data\.name: original "elsewhere_postgres_dev_data", generated "lumiere_postgres_dev_data"/,
+    );
+    expect(moved.stdout).toContain('set ROOT_COMPOSE_PROJECT=<this folder');
+    const kept = cli(other, ['verify'], { env: { ROOT_COMPOSE_PROJECT: 'elsewhere' } });
+    expect(kept.stdout).toContain('no unexplained differences');
+    expect(kept.code).toBe(0);
+  });
+
+  it('with a root name: the pin is that name, the same in every clone', () => {
+    const repo = cloneRepo(base);
+    for (const f of [
+      'docker-compose.development.yaml',
+      'docker-compose.test.yaml',
+      'docker-compose.production.yaml',
+    ])
+      writeText(repo.dir, f, `name: lumiere\n${readText(repo.dir, f)}`);
+    git(repo.dir, 'commit', '-qam', 'explicit project name');
+    expect(cli(repo.dir, ['apply', '--component', 'pourtier', '--yes']).code).toBe(0);
+    const dev = readText(repo.dir, 'pourtier/docker-compose.yaml');
+    expect(dev).toMatch(/^ {4}name: lumiere_postgres_dev_data$/m);
+    expect(dev).not.toContain('ROOT_COMPOSE_PROJECT');
+    const other = join(repo.dir, '..', 'elsewhere2');
+    git(repo.dir, 'clone', '-q', repo.dir, other);
+    expect(cli(other, ['verify']).code).toBe(0);
+  });
+});
+
+describe('rewritten root targets keep the plan’s own rules', () => {
+  it('a root command that would start two stacks sharing a pinned volume is left to the user; down is still split', () => {
+    type Doc = {
+      changes: { path: string; diff?: string }[];
+      references: { file: string; line: number; action: string; note?: string }[];
+    };
+    const doc = JSON.parse(cli(base.dir, ['plan', '--json', '--diff']).stdout) as Doc;
+    const makefile = doc.changes.find((c) => c.path === 'Makefile')!.diff!;
+    expect(makefile).not.toMatch(/^\+.*-C passeur dev/m);
+    expect(makefile).not.toMatch(/^\+.*-C pourtier dev/m);
+    expect(makefile).toMatch(/^\+\t\$\(MAKE\) -C passeur down$/m);
+    expect(makefile).toMatch(/^\+\t\$\(MAKE\) -C pourtier down$/m);
+    const left = doc.references.find((r) => r.file === 'Makefile' && r.line === 4);
+    expect(left?.action).toBe('report');
+    expect(left?.note).toMatch(
+      /passeur and pourtier together.*share volume .*postgres_dev_data \(volume-shared\)/,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { originalSnapshot } from '../../git/original.js';
 import { verifyRepo } from '../../verify/run.js';
 import { MigrateError } from '../../errors.js';
+import { ROOT_PROJECT_VAR } from '../../analysis/conflicts.js';
 import { openRepoContext, type GlobalOptions } from '../context.js';
 
 interface VerifyFlags extends GlobalOptions {
@@ -40,6 +41,10 @@ export async function verifyCommand(opts: VerifyFlags): Promise<number> {
       );
     }
   }
+  if (verdicts.some((v) => v.differences.some((d) => /^volumes\.[^.]+\.name$/.test(d.path))))
+    io.out(
+      `a pinned volume resolves to another Docker volume than the original: in a checkout whose folder name differs from the one the migration was planned in, set ${ROOT_PROJECT_VAR}=<this folder's name> (shell or root .env) to keep this checkout's data\n`,
+    );
   io.out(
     total === 0
       ? 'verify: no unexplained differences\n'
