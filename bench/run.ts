@@ -30,7 +30,7 @@ import {
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateMonorepo } from './generate.js';
+import { generateMonorepo, type GeneratedRepo } from './generate.js';
 
 let CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
@@ -318,6 +318,7 @@ function main(): void {
   let lumiere: Row | undefined;
   const real: { name: string; row: Row; grep: Outcome | undefined; files: number }[] = [];
   const synth: { components: number; services: number; row: Row }[] = [];
+  const shapeProblems: string[] = [];
   try {
     help = measure(process.execPath, [CLI, '--help'], { runs });
     rows.push({ label: '-', command: '--help', size: '-', outcome: help, peers: [] });
@@ -327,6 +328,7 @@ function main(): void {
       const root = join(work, `mono-${size}`);
       const repo = generateMonorepo(root, { components: size });
       commitRepo(root);
+      shapeProblems.push(...checkShape(repo, ['plan', '-C', root, '--json']));
       const outcome = measure(process.execPath, [CLI, 'plan', '-C', root, '--json'], { runs });
       const dc = haveCompose
         ? measure(DOCKER_COMPOSE, ['-f', repo.files.base, 'config'], { runs: Math.min(runs, 3), cwd: root })
@@ -459,7 +461,12 @@ function main(): void {
     );
   };
   const ms = (o: Outcome | undefined): string =>
-    !o ? 'not run' : o.ok ? `${fmt(o.m.median)} ms (min ${fmt(o.m.min)})` : `failed, ${o.error}`;
+    !o
+      ? 'not run'
+      : o.ok
+        ? // CPU time (user + system, children included) is what a busy machine disturbs least.
+          `${fmt(o.m.median)} ms (min ${fmt(o.m.min)}, cpu ${fmt(o.m.cpuMs)})`
+        : `failed, ${o.error}`;
 
   for (const r of real) {
     const o = r.row.outcome;
@@ -544,6 +551,11 @@ function main(): void {
     linear,
     growth.join('; ') || 'needs two sizes',
   );
+  check(
+    'every synthetic component is a compose component holding its own database and cache',
+    synth.length === 0 ? undefined : shapeProblems.length === 0,
+    shapeProblems.length === 0 ? `${synth.length} sizes` : shapeProblems.slice(0, 5).join('; '),
+  );
   const realOk = real.filter((r) => r.row.outcome.ok).sort((a, b) => a.files - b.files);
   if (realOk.length >= 2) {
     const a = realOk[0]!;
@@ -563,6 +575,36 @@ function main(): void {
       'needs two real trees that plan',
     );
   }
+}
+
+/**
+ * The plan the timings are taken on must be the right plan: every component compose, with its own
+ * database and cache (and its group's broker) in every environment.
+ */
+function checkShape(repo: GeneratedRepo, planArgs: string[]): string[] {
+  const r = spawnSync(process.execPath, [CLI, ...planArgs], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  // Exit 3 is "decisions left" (the peer edges); anything else is a failure.
+  if (r.status !== 0 && r.status !== 3)
+    return [`plan exited ${r.status}: ${r.stderr.trim().split('\n')[0] ?? ''}`];
+  const plan = JSON.parse(r.stdout) as {
+    components: { name: string; kind: string; backing: Record<string, string[]> }[];
+  };
+  const problems: string[] = [];
+  const byName = new Map(plan.components.map((c) => [c.name, c]));
+  for (const name of repo.components) {
+    const c = byName.get(name);
+    if (!c) problems.push(`${name} is not a component`);
+    else if (c.kind !== 'compose') problems.push(`${name} is ${c.kind}`);
+    else
+      for (const [env, list] of Object.entries(c.backing))
+        for (const want of repo.expectedBacking[name] ?? [])
+          if (!list.includes(want)) problems.push(`${name} lacks ${want} in ${env}`);
+  }
+  return problems;
 }
 
 main();

@@ -46,6 +46,8 @@ export interface DependencyEdge {
   kind: EdgeKind;
   /** Human-readable origin: "docker-compose.test.yaml:14 environment.API_URL". */
   via: string;
+  /** The text that names the service, as written: "API_URL=http://api:8000" (hostname edges). */
+  evidence?: string;
   env: EnvName;
   pos?: SourcePos;
   role: EdgeRole;
@@ -53,14 +55,19 @@ export interface DependencyEdge {
   peerComponent?: string;
 }
 
-/** Strongest evidence first; the first that matches decides. */
-export type AttributionEvidence = 'config' | 'build' | 'image' | 'name' | 'mount' | 'registry-image' | 'none';
+/** Which row of the evidence table (analysis/evidence.ts) decided; strongest first. */
+export type AttributionEvidence =
+  'config' | 'backing-image' | 'build' | 'image' | 'name' | 'mount' | 'registry-image' | 'none';
 
 export interface Attribution {
   service: string;
   /** Owning component, or null for a backing service / undecided. */
   component: string | null;
   role: 'component' | 'backing' | 'undecided';
+  /** For a backing service built in or named for one component (`api-db`): that component. */
+  backingOf?: string;
+  /** With backingOf: why it is that component's, in a few words ("database named for it"). */
+  backingNote?: string;
   evidence: AttributionEvidence;
   reason: string;
 }
@@ -87,6 +94,8 @@ export interface Component {
   backing: Record<EnvName, string[]>;
   /** Peer services pulled into its files because the user chose to (per environment, transitive). */
   pulledPeers: Record<EnvName, string[]>;
+  /** Why each backing service is in its files: "database named for it", "api depends_on", "via milvus". */
+  backingWhy?: Record<string, string>;
   reasons: string[];
   manifests: string[];
   hasDockerfile: boolean;
@@ -126,6 +135,10 @@ export interface Decision {
   service?: string;
   /** Command-line flag that answers it, where one exists. */
   flag?: string;
+  /** One line per choice: what it does, and what breaks with it ("no": "API_URL=http://api:80 no longer resolves"). */
+  effects?: Record<string, string>;
+  /** The components whose files the answer changes, for a repo-wide decision; absent: every component. */
+  concerns?: string[];
 }
 
 /** Intentional edits to a service or top-level entry in a generated file; verify ignores exactly these. */
@@ -252,7 +265,7 @@ export interface MigrateConfig {
   components?: Record<string, string>;
   /** Directories that are never components (e.g. "docs", "postgres"). */
   ignoreDirs?: string[];
-  /** Service -> component name, or "backing". Strongest attribution evidence. */
+  /** Service -> component name, "backing" (shared) or "backing:<component>" (that component's backing service). Strongest attribution evidence. */
   services?: Record<string, string>;
   /** Component -> peer services to pull into its files; `true` pulls every peer. */
   peers?: Record<string, string[] | boolean>;

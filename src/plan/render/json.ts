@@ -21,6 +21,8 @@ export interface PlanJson {
       component?: string;
     }[];
     backing: Record<string, string[]>;
+    /** Per backing service, what brought it into the component's files. */
+    backingWhy: Record<string, string>;
     peers: Record<string, string[]>;
     reasons: string[];
     runner: string;
@@ -30,6 +32,8 @@ export interface PlanJson {
     service: string;
     component: string | null;
     role: string;
+    /** For a backing service built in or named for one component. */
+    backingOf?: string;
     evidence: string;
     reason: string;
   }[];
@@ -86,6 +90,7 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
         ...(e.peerComponent ? { component: e.peerComponent } : {}),
       })),
       backing: c.backing,
+      backingWhy: c.backingWhy ?? {},
       peers: c.pulledPeers,
       reasons: c.reasons,
       runner: c.runner.command,
@@ -95,6 +100,7 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
       service: a.service,
       component: a.component,
       role: a.role,
+      ...(a.backingOf ? { backingOf: a.backingOf } : {}),
       evidence: a.evidence,
       reason: a.reason,
     })),
