@@ -130,6 +130,13 @@ describe('apply --all killed at random moments', () => {
     for (let i = 0; i < TRIALS; i++) {
       const repo = copy('int');
       const run = await runAndSignal(['apply', '-C', repo, '--all', '--yes'], 'SIGINT', 400 + delay(i));
+      if (run.signal === 'SIGINT') {
+        // On a slow machine the signal can land while Node is still loading the command, before any
+        // handler exists: the process dies of it, and by then nothing may have been touched.
+        expect(expectTruthfulStatus(repo)).toBe(false);
+        expectExactly(repo, 'original');
+        continue;
+      }
       if (run.status !== 0) {
         expect(run.status, run.stderr).toBe(130);
         const lines = run.stderr.split('\n').filter((l) => l.trim() !== '');

@@ -58,7 +58,7 @@ describe('rollback --component', () => {
     const head = git(repo, 'rev-parse', 'HEAD');
     for (const [name, says] of [
       ['', /--component needs a component name/],
-      ['apx', /unknown component "apx" \(components: api\)/],
+      ['apx', /unknown component "apx"; did you mean api\?/],
     ] as const) {
       const r = cli(['rollback', '-C', repo, '--component', name, '--yes']);
       expect(r.status).toBe(2);
