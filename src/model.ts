@@ -20,6 +20,8 @@ export type EnvName = string;
 export interface Environment {
   name: EnvName;
   files: string[];
+  /** Why these files, in this order: "docker-compose.test.yml: run alone (-f docker-compose.test.yml) at ci.yml:12". */
+  evidence: string[];
 }
 
 export type ComponentKind = 'compose' | 'host';
@@ -44,6 +46,8 @@ export interface DependencyEdge {
   kind: EdgeKind;
   /** Human-readable origin: "docker-compose.test.yaml:14 environment.API_URL". */
   via: string;
+  /** The text that names the service, as written: "API_URL=http://api:8000" (hostname edges). */
+  evidence?: string;
   env: EnvName;
   pos?: SourcePos;
   role: EdgeRole;
@@ -116,17 +120,25 @@ export interface Finding {
 export interface Decision {
   /** Stable id, e.g. "environment:docker-compose.staging.yml", "peer:pourtier:courier". */
   id: string;
-  kind: 'environment' | 'attribution' | 'peer' | 'port' | 'container-name';
+  kind: 'environment' | 'layers' | 'attribution' | 'peer' | 'port' | 'container-name';
   question: string;
   choices: string[];
   /** The answer used when nobody is asked; undefined means there is no safe default. */
   default?: string;
   /** The answer actually in force (from config / prompt / default). */
   answer?: string;
-  /** Config key that answers it, e.g. "environments.docker-compose.staging.yml". */
+  /** Config key that answers it, as shown to people, e.g. `environments["docker-compose.staging.yml"]`. */
   configKey: string;
+  /** The same key as data: where the answer is written in the config (["environments", "x.yml"], ["ports"]). */
+  configPath: ConfigPath;
+  /** For a peer decision, the service it would pull in (the component is `configPath[1]`). */
+  service?: string;
   /** Command-line flag that answers it, where one exists. */
   flag?: string;
+  /** One line per choice: what it does, and what breaks with it ("no": "API_URL=http://api:80 no longer resolves"). */
+  effects?: Record<string, string>;
+  /** The components whose files the answer changes, for a repo-wide decision; absent: every component. */
+  concerns?: string[];
 }
 
 /** Intentional edits to a service or top-level entry in a generated file; verify ignores exactly these. */
@@ -204,11 +216,35 @@ export interface Plan {
   changes: Change[];
   findings: Finding[];
   references: Reference[];
+  /** What each orchestrator transform did to each file it ran on (absent with --skip-codemods). */
+  codemods?: { summary: CodemodSummary; files: FileOutcome[] };
   /** Every file whose content the plan depends on, with its hash; a saved plan is stale when any differs. */
   inputs: PlanInput[];
 }
 
+/**
+ * jscodeshift's four outcomes: rewritten (ok), nothing to do (nochange), could not rewrite and left
+ * the file as it was (skip, with why), or the transform failed (error).
+ */
+export type CodemodStatus = 'ok' | 'nochange' | 'skip' | 'error';
+
+export type CodemodSummary = Record<CodemodStatus, number>;
+
+/** Outcome of one transform on one file. */
+export interface FileOutcome {
+  file: string;
+  transform: string;
+  status: CodemodStatus;
+  /** Why a file was skipped or failed (the first place left to a human, or the error). */
+  why?: string;
+  /** "file:line: message" lines for sites left to a human (an ok file can have some too). */
+  messages: string[];
+}
+
 // ---- configuration: compose-migrate.config.{json,yaml} ----
+
+/** A key in the config file as data: `['environments', 'docker-compose.staging.yml']`. */
+export type ConfigPath = [keyof MigrateConfig & string, ...string[]];
 
 /**
  * compose-migrate.config.{json,yaml} at the repo root. Every field is optional; every decision the
@@ -219,6 +255,12 @@ export interface MigrateConfig {
   composeDirs?: string[];
   /** Environment for a root compose file that its name does not classify: { "docker-compose.staging.yml": "prod" }. */
   environments?: Record<string, EnvName>;
+  /**
+   * The compose files of an environment, in the order compose is given them; one file is that file
+   * alone, an empty list means no such environment: { prod: ["docker-compose.yml"], dev: ["docker-compose.yml", "docker-compose.dev.yml"] }.
+   * Overrides what the plan infers for the environments it names.
+   */
+  layers?: Record<EnvName, string[]>;
   /** Components listed explicitly (added to those discovered): { pourtier: "pourtier" } name -> dir. */
   components?: Record<string, string>;
   /** Directories that are never components (e.g. "docs", "postgres"). */

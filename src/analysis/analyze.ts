@@ -355,7 +355,13 @@ function peerFindings(components: Component[], config: MigrateConfig, withPeers:
         default: 'no',
         ...(answer ? { answer } : {}),
         configKey: `peers.${c.name}`,
+        configPath: ['peers', c.name],
+        service: e.service,
         flag: '--with-peers',
+        effects: {
+          yes: `${c.name}'s files get their own copy of ${e.service} (and what it needs), started with ${c.name}'s stack`,
+          no: `${c.name}'s stack has no ${e.service}: ${e.evidence ?? `${e.kind} ${e.service}`} (${e.via}) no longer resolves unless ${e.peerComponent ?? e.service}'s stack shares a network with it`,
+        },
       };
       out.push({
         level: 'decision',

@@ -146,6 +146,7 @@ function decisionFinding(
     question: `Which component owns service ${service}?`,
     choices: [...components.map((c) => c.name), 'backing'],
     configKey: `services.${service}`,
+    configPath: ['services', service],
   };
   return {
     level: 'decision',

@@ -1,6 +1,12 @@
 import { posix } from 'node:path';
 import type { YamlMap, YamlValue } from '../compose/types.js';
-import { parseShortPort } from '../compose/short-syntax.js';
+import {
+  isYamlMap as isMap,
+  keyValueEntries,
+  listOrMapKeys,
+  mountOf,
+  parseShortPort,
+} from '../compose/short-syntax.js';
 
 /**
  * Small readers over a service's merged config. The config keeps the user's syntax, so every reader
@@ -8,8 +14,6 @@ import { parseShortPort } from '../compose/short-syntax.js';
  * Paths in the config are repo-root-relative ("./pourtier/src") by the loader's contract.
  */
 
-const isMap = (v: YamlValue | undefined): v is YamlMap =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: YamlValue | undefined): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
@@ -74,22 +78,16 @@ export interface BindMount {
   repoPath: string | null;
 }
 
-/** Bind mounts in short ("./src:/app/src:ro") and long ({type: bind, source, target}) syntax. */
+/** Bind mounts in short ("./src:/app/src:ro") and long ({type: bind, source, target}) syntax, by the core's rule. */
 export function bindMounts(config: YamlMap): BindMount[] {
-  const out: BindMount[] = [];
   const volumes = config['volumes'];
-  if (!Array.isArray(volumes)) return out;
-  for (const v of volumes) {
-    if (typeof v === 'string') {
-      const parts = splitVolumeSpec(v);
-      if (!parts || !looksLikePath(parts.source)) continue;
-      out.push({ source: parts.source, target: parts.target, repoPath: repoRelative(parts.source) });
-    } else if (isMap(v) && str(v['type']) === 'bind') {
-      const source = str(v['source']) ?? '';
-      out.push({ source, target: str(v['target']) ?? '', repoPath: repoRelative(source) });
-    }
-  }
-  return out;
+  if (!Array.isArray(volumes)) return [];
+  return volumes.flatMap((v) => {
+    const m = mountOf(v);
+    if (m.kind !== 'bind') return [];
+    const source = m.source ?? '';
+    return [{ source, target: m.target ?? '', repoPath: repoRelative(source) }];
+  });
 }
 
 export interface NamedVolumeUse {
@@ -99,54 +97,17 @@ export interface NamedVolumeUse {
 
 /** Named volumes a service mounts. */
 export function namedVolumes(config: YamlMap): NamedVolumeUse[] {
-  const out: NamedVolumeUse[] = [];
   const volumes = config['volumes'];
-  if (!Array.isArray(volumes)) return out;
-  for (const v of volumes) {
-    if (typeof v === 'string') {
-      const parts = splitVolumeSpec(v);
-      if (parts && parts.source && !looksLikePath(parts.source))
-        out.push({ volume: parts.source, target: parts.target });
-    } else if (isMap(v) && (str(v['type']) ?? 'volume') === 'volume') {
-      const source = str(v['source']);
-      if (source) out.push({ volume: source, target: str(v['target']) ?? '' });
-    }
-  }
-  return out;
+  if (!Array.isArray(volumes)) return [];
+  return volumes.flatMap((v) => {
+    const m = mountOf(v);
+    return m.kind === 'volume' && m.source ? [{ volume: m.source, target: m.target ?? '' }] : [];
+  });
 }
 
-/** "src:dst[:mode]" -> parts; a lone "dst" is an anonymous volume (no source). */
-export function splitVolumeSpec(spec: string): { source: string; target: string } | undefined {
-  // Windows drive letters are not a concern for compose files in a Linux monorepo; split on ':' left to right.
-  const parts = spec.split(':');
-  if (parts.length === 1) return { source: '', target: parts[0] ?? '' };
-  return { source: parts[0] ?? '', target: parts[1] ?? '' };
-}
-
-export function looksLikePath(source: string): boolean {
-  return (
-    source.startsWith('.') ||
-    source.startsWith('/') ||
-    source.startsWith('~') ||
-    source.startsWith('$') ||
-    source.includes('/')
-  );
-}
-
-/** environment as [key, value] pairs whichever syntax was used. */
+/** environment as [key, value] pairs whichever syntax was used (a bare key has the value ""). */
 export function environmentEntries(config: YamlMap): [string, string][] {
-  const env = config['environment'];
-  if (Array.isArray(env)) {
-    return env.flatMap((e) => {
-      const s = str(e);
-      if (s === undefined) return [];
-      const eq = s.indexOf('=');
-      return [[eq < 0 ? s : s.slice(0, eq), eq < 0 ? '' : s.slice(eq + 1)] as [string, string]];
-    });
-  }
-  if (isMap(env))
-    return Object.entries(env).map(([k, v]) => [k, str(v) ?? (v === null ? '' : JSON.stringify(v))]);
-  return [];
+  return keyValueEntries(config['environment']).map(([k, v]) => [k, v ?? '']);
 }
 
 /** command / entrypoint words (a string is kept as one word; hostname scanning does not need shell splitting). */
@@ -159,10 +120,7 @@ export function commandWords(config: YamlMap, key: 'command' | 'entrypoint'): st
 
 /** depends_on targets in list or map syntax. */
 export function dependsOnTargets(config: YamlMap): string[] {
-  const d = config['depends_on'];
-  if (Array.isArray(d)) return d.map((x) => str(x)).filter((x): x is string => x !== undefined);
-  if (isMap(d)) return Object.keys(d);
-  return [];
+  return listOrMapKeys(config['depends_on']);
 }
 
 export function stringList(v: YamlValue | undefined): string[] {

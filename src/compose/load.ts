@@ -7,9 +7,9 @@ import { nodePos, parseComposeFile } from './parse.js';
 import {
   dirOf,
   isOutsideRepo,
-  mapFileEntries,
   mapIncludePaths,
   mapServicePaths,
+  mapTopLevelPaths,
   resolveRelative,
   toRepoPath,
   type PathMapper,
@@ -125,7 +125,8 @@ class Loader {
 
   /** Every relative path in a value declared in a file whose paths resolve against `baseDir`. */
   private rebase(baseDir: string): PathMapper {
-    return (p, id) => (id === 'build.dockerfile' ? p : resolveRelative(p, baseDir));
+    // A context-relative path (the dockerfile) moves with its context, which is resolved itself.
+    return (p, _id, base) => (base === 'context' ? p : resolveRelative(p, baseDir));
   }
 
   /**
@@ -249,7 +250,8 @@ class Loader {
       if (!entry) continue;
       let v = toValue(file, entry.valueNode);
       if (!isMap(v)) continue;
-      if (section === 'configs' || section === 'secrets') v = mapFileEntries(v, `${section}.file`, mapper);
+      if (section === 'configs' || section === 'secrets' || section === 'volumes')
+        v = mapTopLevelPaths(section, v, mapper);
       out.sections[section] = mergeTopLevel(out.sections[section], v);
     }
     for (const [k, entry] of top) {

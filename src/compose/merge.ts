@@ -1,5 +1,5 @@
 import { parseShortPort } from './short-syntax.js';
-import { splitShortVolume } from './paths.js';
+import { parseVolumeSpec } from './short-syntax.js';
 import type { YamlMap, YamlValue } from './types.js';
 import { tagOf, untag } from './value.js';
 
@@ -61,7 +61,7 @@ export function portKey(v: YamlValue): string {
 
 /** Container path of a volume or device entry. */
 export function mountTarget(v: YamlValue): string {
-  if (typeof v === 'string') return `t:${splitShortVolume(v).target}`;
+  if (typeof v === 'string') return `t:${parseVolumeSpec(v).target}`;
   if (isMap(v)) return `t:${str(v.target)}`;
   return itemKey(v);
 }

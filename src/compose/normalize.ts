@@ -1,7 +1,14 @@
-import { parseShortPort } from './short-syntax.js';
+import {
+  isYamlMap as isMap,
+  keyValueEntries,
+  mountOf,
+  parseShortPort,
+  parseVolumeSpec,
+  volumeSourceKind,
+} from './short-syntax.js';
 import { posix } from 'node:path';
 import { interpolateDeep } from './interpolate.js';
-import { isBindSource, isRemoteContext, splitShortVolume } from './paths.js';
+import { mapServicePaths } from './paths.js';
 import type { VarSource, YamlMap, YamlValue } from './types.js';
 
 /**
@@ -19,9 +26,6 @@ export interface NormalizeOptions {
   interpolate?: boolean;
 }
 
-const isMap = (v: YamlValue | undefined): v is YamlMap =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
-
 function hostPath(p: string, opts: NormalizeOptions): string {
   if (p.startsWith('~')) return opts.home !== undefined ? posix.join(opts.home, p.slice(1)) : p;
   if (p.startsWith('/')) return posix.normalize(p).replace(/(.)\/$/, '$1');
@@ -35,18 +39,13 @@ function scalarString(v: YamlValue): string | null {
 }
 
 /** "K=V" / "K" list or mapping -> mapping of strings; a bare "K" takes its value from `vars`, or null. */
-export function kvMap(v: YamlValue | undefined, vars: VarSource, sep = /=/): YamlMap {
+export function kvMap(v: YamlValue | undefined, vars: VarSource, separator: string | RegExp = '='): YamlMap {
   const out: YamlMap = {};
   if (isMap(v)) {
     for (const [k, x] of Object.entries(v)) out[k] = scalarString(x);
-  } else if (Array.isArray(v)) {
-    for (const item of v) {
-      if (typeof item !== 'string') continue;
-      const m = sep.exec(item);
-      if (m) out[item.slice(0, m.index)] = item.slice(m.index + 1);
-      else out[item] = vars(item) ?? null;
-    }
+    return out;
   }
+  for (const [k, x] of keyValueEntries(v, separator)) out[k] = x ?? vars(k) ?? null;
   return out;
 }
 
@@ -100,21 +99,20 @@ export function longPorts(v: YamlValue): YamlMap[] {
   return out;
 }
 
-/** A volume entry in long form with an absolute bind source. */
+/** A volume entry in long form (its bind source already made absolute through the path table). */
 export function longVolume(v: YamlValue, opts: NormalizeOptions): YamlMap {
   if (isMap(v)) {
     const out: YamlMap = { ...v };
-    if (out.type === 'bind' && typeof out.source === 'string') out.source = hostPath(out.source, opts);
     if (out.read_only === false) delete out.read_only;
     if (isMap(out.bind) && Object.keys(out.bind).length === 0) delete out.bind;
     if (isMap(out.volume) && Object.keys(out.volume).length === 0) delete out.volume;
     return out;
   }
-  const parts = splitShortVolume(String(v));
+  const parts = parseVolumeSpec(String(v));
   if (parts.source === undefined) return { type: 'volume', target: parts.target };
-  const bind = isBindSource(parts.source);
+  const bind = volumeSourceKind(parts.source, opts.vars) === 'bind';
   const out: YamlMap = bind
-    ? { type: 'bind', source: hostPath(parts.source, opts), target: parts.target }
+    ? { type: 'bind', source: parts.source, target: parts.target }
     : { type: 'volume', source: parts.source, target: parts.target };
   const modes = (parts.mode ?? '').split(',').filter((m) => m !== '');
   if (modes.includes('ro')) out.read_only = true;
@@ -138,17 +136,10 @@ function stringList(v: YamlValue): YamlValue[] {
 
 function normalizeBuild(v: YamlValue, opts: NormalizeOptions): YamlValue {
   const build: YamlMap = typeof v === 'string' ? { context: v } : isMap(v) ? { ...v } : {};
-  const context = typeof build.context === 'string' ? build.context : '.';
-  build.context = isRemoteContext(context) ? context : hostPath(context, opts);
   if (build.args !== undefined) build.args = kvMap(build.args, opts.vars);
   if (build.labels !== undefined) build.labels = kvMap(build.labels, opts.vars);
-  if (isMap(build.additional_contexts) || Array.isArray(build.additional_contexts)) {
-    const ac = kvMap(build.additional_contexts, opts.vars);
-    for (const [k, p] of Object.entries(ac)) {
-      if (typeof p === 'string' && !/^[a-z-]+:\/\//.test(p) && !isRemoteContext(p)) ac[k] = hostPath(p, opts);
-    }
-    build.additional_contexts = ac;
-  }
+  if (isMap(build.additional_contexts) || Array.isArray(build.additional_contexts))
+    build.additional_contexts = kvMap(build.additional_contexts, opts.vars);
   return build;
 }
 
@@ -179,28 +170,44 @@ const LIST_KEYS = [
 
 /** The canonical form of one service (see NormalizeOptions). Pure. */
 export function normalizeService(config: YamlMap, opts: NormalizeOptions): YamlMap {
-  const src = opts.interpolate === false ? config : (interpolateDeep(config, opts.vars) as YamlMap);
-  const out: YamlMap = { ...src };
+  const interpolated = opts.interpolate === false ? config : (interpolateDeep(config, opts.vars) as YamlMap);
+  // A build without a context builds the project directory: spelled out so it is made absolute too.
+  const build = interpolated.build;
+  const withContext =
+    isMap(build) && build.context === undefined
+      ? { ...interpolated, build: { ...build, context: '.' } }
+      : interpolated;
+  // Every host path absolute, through the one path table; a context-relative path stays as written.
+  const out = mapServicePaths(withContext, (p, _id, base) => (base === 'context' ? p : hostPath(p, opts)));
   delete out.extends;
   if (out.build !== undefined) out.build = normalizeBuild(out.build, opts);
   if (Array.isArray(out.ports)) out.ports = out.ports.flatMap(longPorts);
-  if (Array.isArray(out.volumes)) out.volumes = out.volumes.map((v) => longVolume(v, opts));
+  if (Array.isArray(out.volumes)) {
+    // A source whose variable has no value is neither a path nor a name yet: it is compared as written.
+    const raw = Array.isArray(config.volumes) && opts.interpolate !== false ? config.volumes : [];
+    out.volumes = out.volumes.map((v, i) => {
+      const m = raw[i] === undefined ? undefined : mountOf(raw[i], opts.vars);
+      return m?.kind === 'unknown'
+        ? { type: 'unknown', source: m.source ?? '', target: m.target ?? '' }
+        : longVolume(v, opts);
+    });
+  }
   if (out.environment !== undefined) out.environment = kvMap(out.environment, opts.vars);
   if (out.labels !== undefined) out.labels = kvMap(out.labels, opts.vars);
   if (out.annotations !== undefined) out.annotations = kvMap(out.annotations, opts.vars);
   if (out.sysctls !== undefined) out.sysctls = kvMap(out.sysctls, opts.vars);
   if (out.extra_hosts !== undefined) {
+    // "host=ip" or the older "host:ip"; the first separator splits, so an IPv6 address keeps its colons.
     const hosts = kvMap(out.extra_hosts, () => undefined, /[=:]/);
     out.extra_hosts = Object.entries(hosts).map(([h, ip]) => `${h}:${ip ?? ''}`);
   }
   if (out.depends_on !== undefined) out.depends_on = normalizeDependsOn(out.depends_on);
   if (out.env_file !== undefined) {
     out.env_file = stringList(Array.isArray(out.env_file) ? out.env_file : [out.env_file]).map((e) =>
-      isMap(e) ? { ...e, path: hostPath(String(e.path), opts) } : hostPath(String(e), opts),
+      isMap(e) ? { ...e, path: String(e.path) } : String(e),
     );
   }
-  if (out.label_file !== undefined)
-    out.label_file = stringList(out.label_file).map((p) => hostPath(String(p), opts));
+  if (out.label_file !== undefined) out.label_file = stringList(out.label_file).map(String);
   for (const key of LIST_KEYS) if (out[key] !== undefined) out[key] = stringList(out[key]);
   // `networks: [a]`, `networks: {a: null}` and `networks: {a: {}}` attach the service the same way.
   if (Array.isArray(out.networks)) {

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { formatVolumeSpec, isYamlMap as isMap, parseVolumeSpec, volumeSourceKind } from './short-syntax.js';
 import type { YamlMap, YamlValue } from './types.js';
 
 /**
@@ -82,47 +83,6 @@ export function toRepoPath(p: string): string {
   return n === '.' ? '' : n.replace(/^\.\//, '');
 }
 
-/**
- * Compose's rule for the source of a short-syntax volume ("src:target[:mode]"): a path when it starts
- * with '.', '/' or '~' (or is a Windows path); anything else, "data/x" included, is a named volume
- * (compose-go `isFilePath`; docker-compose 1.29 agrees and rejects "data/x" as an undeclared volume).
- */
-export function isBindSource(shortSyntaxSource: string): boolean {
-  if (shortSyntaxSource === '') return false;
-  const c = shortSyntaxSource[0];
-  if (c === '.' || c === '/' || c === '~') return true;
-  if (shortSyntaxSource.startsWith('$'))
-    return /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:?-[^}]*)?\}?\//.test(shortSyntaxSource);
-  return shortSyntaxSource.startsWith('\\\\') || /^[a-zA-Z]:[\\/]/.test(shortSyntaxSource);
-}
-
-/** Short volume syntax split into parts; a Windows drive letter stays with the source. */
-export interface ShortVolume {
-  source?: string;
-  target: string;
-  mode?: string;
-}
-
-export function splitShortVolume(spec: string): ShortVolume {
-  const drive = /^[a-zA-Z]:[\\/]/.test(spec) ? 2 : 0;
-  const parts: string[] = [];
-  let start = 0;
-  for (let i = drive; i <= spec.length; i++) {
-    if (i === spec.length || spec[i] === ':') {
-      parts.push(spec.slice(start, i));
-      start = i + 1;
-    }
-  }
-  if (parts.length === 1) return { target: parts[0] ?? '' };
-  const [source = '', target = '', ...rest] = parts;
-  return rest.length ? { source, target, mode: rest.join(':') } : { source, target };
-}
-
-export function joinShortVolume(v: ShortVolume): string {
-  if (v.source === undefined) return v.target;
-  return v.mode !== undefined ? `${v.source}:${v.target}:${v.mode}` : `${v.source}:${v.target}`;
-}
-
 /** build.context values that are not directories: URLs and git references. */
 export function isRemoteContext(context: string): boolean {
   return /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/.test(context) || /\.git(#.*)?$/.test(context);
@@ -133,81 +93,26 @@ function isContextReference(v: string): boolean {
   return /^(docker-image|service|oci-layout):\/\//.test(v) || /^[a-z-]+:\/\//.test(v) || isRemoteContext(v);
 }
 
-/**
- * Every key that holds a host path. `base` says what the path is relative to: the project (or the
- * file that declares it, for extends/include) or the service's build context.
- */
-export const PATH_KEYS = [
-  { id: 'build', scope: 'service', key: 'build', base: 'project', form: 'string: the context' },
-  {
-    id: 'build.context',
-    scope: 'service',
-    key: 'build.context',
-    base: 'project',
-    form: 'string; URLs and git refs are not paths',
-  },
-  {
-    id: 'build.dockerfile',
-    scope: 'service',
-    key: 'build.dockerfile',
-    base: 'context',
-    form: 'string; relative to the context, never rebased with the file',
-  },
-  {
-    id: 'build.additional_contexts',
-    scope: 'service',
-    key: 'build.additional_contexts',
-    base: 'project',
-    form: 'map name: path, or list "name=path"; docker-image:// and service: are not paths',
-  },
-  {
-    id: 'volumes.short',
-    scope: 'service',
-    key: 'volumes[]',
-    base: 'project',
-    form: '"src:target[:mode]" when src is a bind source (see isBindSource)',
-  },
-  {
-    id: 'volumes.long',
-    scope: 'service',
-    key: 'volumes[].source',
-    base: 'project',
-    form: 'long syntax with type: bind',
-  },
-  {
-    id: 'env_file',
-    scope: 'service',
-    key: 'env_file',
-    base: 'project',
-    form: 'string, list of strings, list of {path, required}',
-  },
-  { id: 'label_file', scope: 'service', key: 'label_file', base: 'project', form: 'string or list' },
-  { id: 'extends.file', scope: 'service', key: 'extends.file', base: 'project', form: 'string' },
-  {
-    id: 'develop.watch.path',
-    scope: 'service',
-    key: 'develop.watch[].path',
-    base: 'project',
-    form: 'string',
-  },
-  { id: 'configs.file', scope: 'top', key: 'configs.*.file', base: 'project', form: 'string' },
-  { id: 'secrets.file', scope: 'top', key: 'secrets.*.file', base: 'project', form: 'string' },
-  {
-    id: 'include',
-    scope: 'top',
-    key: 'include',
-    base: 'project',
-    form: 'string, list of strings, list of {path (string|list), env_file (string|list), project_directory}',
-  },
-] as const;
+/** What a path in a row is relative to: the project directory (or the declaring file's directory, for
+ * extends/include) or the service's build context. */
+export type PathBase = 'project' | 'context';
 
-export type PathKeyId = (typeof PATH_KEYS)[number]['id'];
+/** Rewrites one path; `id` says which row it came from and `base` what it is relative to. */
+export type PathMapper = (path: string, id: PathKeyId, base: PathBase) => string;
 
-/** Rewrites one path; `id` tells which key it came from. Return the value unchanged to keep it. */
-export type PathMapper = (path: string, id: PathKeyId) => string;
+/** A row of the path table: a tree path and the resolver that visits every host path under it. */
+interface PathRow<Id extends string> {
+  id: Id;
+  /** Where the key lives: in a service, in a top-level section entry, or the top-level include. */
+  scope: 'service' | 'configs' | 'secrets' | 'volumes' | 'include';
+  /** The tree path, compose-go style. */
+  key: string;
+  base: PathBase;
+  /** Returns a copy of `node` (a service config or a top-level entry) with each path passed through `fn`. */
+  map(node: YamlMap, fn: (path: string) => string): YamlMap;
+}
 
-const isMap = (v: YamlValue | undefined): v is YamlMap =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
+const row = <Id extends string>(r: PathRow<Id>): PathRow<Id> => r;
 
 function mapStrings(v: YamlValue | undefined, fn: (s: string) => string): YamlValue | undefined {
   if (typeof v === 'string') return fn(v);
@@ -215,103 +120,253 @@ function mapStrings(v: YamlValue | undefined, fn: (s: string) => string): YamlVa
   return v;
 }
 
-function mapBuild(build: YamlValue, fn: PathMapper): YamlValue {
-  if (typeof build === 'string') return isRemoteContext(build) ? build : fn(build, 'build');
-  if (!isMap(build)) return build;
-  const out: YamlMap = { ...build };
-  if (typeof out.context === 'string' && !isRemoteContext(out.context))
-    out.context = fn(out.context, 'build.context');
-  if (typeof out.dockerfile === 'string') out.dockerfile = fn(out.dockerfile, 'build.dockerfile');
-  const ac = out.additional_contexts;
-  if (isMap(ac)) {
-    const m: YamlMap = {};
-    for (const [k, v] of Object.entries(ac)) {
-      m[k] = typeof v === 'string' && !isContextReference(v) ? fn(v, 'build.additional_contexts') : v;
-    }
-    out.additional_contexts = m;
-  } else if (Array.isArray(ac)) {
-    out.additional_contexts = ac.map((item) => {
-      if (typeof item !== 'string') return item;
-      const eq = item.indexOf('=');
-      if (eq < 0) return item;
-      const v = item.slice(eq + 1);
-      return isContextReference(v) ? item : `${item.slice(0, eq)}=${fn(v, 'build.additional_contexts')}`;
-    });
-  }
-  return out;
+function withKey(node: YamlMap, key: string, value: YamlValue | undefined): YamlMap {
+  return value === undefined || value === node[key] ? node : { ...node, [key]: value };
 }
 
-function mapVolume(v: YamlValue, fn: PathMapper): YamlValue {
-  if (typeof v === 'string') {
-    const parts = splitShortVolume(v);
-    if (parts.source === undefined || !isBindSource(parts.source)) return v;
-    return joinShortVolume({ ...parts, source: fn(parts.source, 'volumes.short') });
-  }
-  if (isMap(v) && v.type === 'bind' && typeof v.source === 'string') {
-    return { ...v, source: fn(v.source, 'volumes.long') };
-  }
-  return v;
+/** The sub-map at `key` rewritten by `fn`, when it is a map. */
+function inMap(node: YamlMap, key: string, fn: (m: YamlMap) => YamlMap): YamlMap {
+  const m = node[key];
+  return isMap(m) ? withKey(node, key, fn(m)) : node;
 }
 
-function mapEnvFile(v: YamlValue, fn: PathMapper): YamlValue {
-  const one = (x: YamlValue): YamlValue => {
-    if (typeof x === 'string') return fn(x, 'env_file');
-    if (isMap(x) && typeof x.path === 'string') return { ...x, path: fn(x.path, 'env_file') };
-    return x;
-  };
-  return Array.isArray(v) ? v.map(one) : one(v);
-}
+/**
+ * Every key that holds a host path, made executable (as compose-go's `paths/resolve.go` maps tree
+ * paths to resolvers). The loader resolves with it, normalize makes paths absolute with it, the
+ * generated-file writer rebases with it, and attribution and the outside-the-repository check read
+ * through it: a new path key is one new row.
+ */
+export const PATH_KEYS = [
+  row({
+    id: 'build.context',
+    scope: 'service',
+    key: 'services.*.build.context (or a string build)',
+    base: 'project',
+    map: (svc, fn) => {
+      const b = svc.build;
+      if (typeof b === 'string') return isRemoteContext(b) ? svc : withKey(svc, 'build', fn(b));
+      return inMap(svc, 'build', (build) =>
+        typeof build.context === 'string' && !isRemoteContext(build.context)
+          ? withKey(build, 'context', fn(build.context))
+          : build,
+      );
+    },
+  }),
+  row({
+    id: 'build.dockerfile',
+    scope: 'service',
+    key: 'services.*.build.dockerfile',
+    base: 'context',
+    map: (svc, fn) =>
+      inMap(svc, 'build', (build) =>
+        typeof build.dockerfile === 'string' ? withKey(build, 'dockerfile', fn(build.dockerfile)) : build,
+      ),
+  }),
+  row({
+    id: 'build.additional_contexts',
+    scope: 'service',
+    key: 'services.*.build.additional_contexts.*',
+    base: 'project',
+    map: (svc, fn) =>
+      inMap(svc, 'build', (build) => {
+        const ac = build.additional_contexts;
+        if (isMap(ac)) {
+          const m: YamlMap = {};
+          for (const [k, v] of Object.entries(ac))
+            m[k] = typeof v === 'string' && !isContextReference(v) ? fn(v) : v;
+          return withKey(build, 'additional_contexts', m);
+        }
+        if (!Array.isArray(ac)) return build;
+        const list = ac.map((item) => {
+          if (typeof item !== 'string' || !item.includes('=')) return item;
+          const eq = item.indexOf('=');
+          const v = item.slice(eq + 1);
+          return isContextReference(v) ? item : `${item.slice(0, eq)}=${fn(v)}`;
+        });
+        return withKey(build, 'additional_contexts', list);
+      }),
+  }),
+  row({
+    id: 'volumes.short',
+    scope: 'service',
+    key: 'services.*.volumes[] "source:target[:mode]" with a host-path source',
+    base: 'project',
+    map: (svc, fn) =>
+      Array.isArray(svc.volumes)
+        ? withKey(
+            svc,
+            'volumes',
+            svc.volumes.map((v) => {
+              if (typeof v !== 'string') return v;
+              const spec = parseVolumeSpec(v);
+              if (spec.source === undefined || volumeSourceKind(spec.source) !== 'bind') return v;
+              return formatVolumeSpec({ ...spec, source: fn(spec.source) });
+            }),
+          )
+        : svc,
+  }),
+  row({
+    id: 'volumes.long',
+    scope: 'service',
+    key: 'services.*.volumes[].source with type: bind',
+    base: 'project',
+    map: (svc, fn) =>
+      Array.isArray(svc.volumes)
+        ? withKey(
+            svc,
+            'volumes',
+            svc.volumes.map((v) =>
+              isMap(v) && v.type === 'bind' && typeof v.source === 'string'
+                ? { ...v, source: fn(v.source) }
+                : v,
+            ),
+          )
+        : svc,
+  }),
+  row({
+    id: 'env_file',
+    scope: 'service',
+    key: 'services.*.env_file (string, list of strings, list of {path, required})',
+    base: 'project',
+    map: (svc, fn) => {
+      const one = (x: YamlValue): YamlValue => {
+        if (typeof x === 'string') return fn(x);
+        if (isMap(x) && typeof x.path === 'string') return { ...x, path: fn(x.path) };
+        return x;
+      };
+      const v = svc.env_file;
+      return v === undefined || v === null
+        ? svc
+        : withKey(svc, 'env_file', Array.isArray(v) ? v.map(one) : one(v));
+    },
+  }),
+  row({
+    id: 'label_file',
+    scope: 'service',
+    key: 'services.*.label_file (string or list)',
+    base: 'project',
+    map: (svc, fn) => withKey(svc, 'label_file', mapStrings(svc.label_file, fn)),
+  }),
+  row({
+    id: 'extends.file',
+    scope: 'service',
+    key: 'services.*.extends.file',
+    base: 'project',
+    map: (svc, fn) =>
+      inMap(svc, 'extends', (ext) =>
+        typeof ext.file === 'string' ? withKey(ext, 'file', fn(ext.file)) : ext,
+      ),
+  }),
+  row({
+    id: 'develop.watch.path',
+    scope: 'service',
+    key: 'services.*.develop.watch[].path',
+    base: 'project',
+    map: (svc, fn) =>
+      inMap(svc, 'develop', (develop) =>
+        Array.isArray(develop.watch)
+          ? withKey(
+              develop,
+              'watch',
+              develop.watch.map((w) =>
+                isMap(w) && typeof w.path === 'string' ? { ...w, path: fn(w.path) } : w,
+              ),
+            )
+          : develop,
+      ),
+  }),
+  row({
+    id: 'configs.file',
+    scope: 'configs',
+    key: 'configs.*.file',
+    base: 'project',
+    map: (def, fn) => (typeof def.file === 'string' ? withKey(def, 'file', fn(def.file)) : def),
+  }),
+  row({
+    id: 'secrets.file',
+    scope: 'secrets',
+    key: 'secrets.*.file',
+    base: 'project',
+    map: (def, fn) => (typeof def.file === 'string' ? withKey(def, 'file', fn(def.file)) : def),
+  }),
+  row({
+    id: 'volumes.device',
+    scope: 'volumes',
+    key: 'volumes.*.driver_opts.device of a local bind volume (o: bind)',
+    base: 'project',
+    map: (def, fn) => {
+      const opts = def.driver_opts;
+      if (!isMap(opts) || (def.driver ?? 'local') !== 'local' || typeof opts.device !== 'string') return def;
+      const o = typeof opts.o === 'string' ? opts.o.split(',') : [];
+      // Only a bind device is a host path; any relative one ("data" too) is the project directory's, as
+      // compose-go resolves it. Absolute, home and variable paths pass through the resolvers unchanged.
+      if (!o.includes('bind')) return def;
+      return withKey(def, 'driver_opts', { ...opts, device: fn(opts.device) });
+    },
+  }),
+  row({
+    id: 'include',
+    scope: 'include',
+    key: 'include[] (string, or {path (string|list), env_file (string|list), project_directory})',
+    base: 'project',
+    map: (entry, fn) => {
+      let out = entry;
+      out = withKey(out, 'path', mapStrings(out.path, fn));
+      out = withKey(out, 'env_file', mapStrings(out.env_file, fn));
+      if (typeof out.project_directory === 'string')
+        out = withKey(out, 'project_directory', fn(out.project_directory));
+      return out;
+    },
+  }),
+] as const;
+
+export type PathKeyId = (typeof PATH_KEYS)[number]['id'];
+
+const rowsFor = (scope: PathRow<string>['scope']): readonly PathRow<PathKeyId>[] =>
+  PATH_KEYS.filter((r) => r.scope === scope);
 
 /**
  * A copy of a service config with every host path passed through `fn`. Keys the config does not
  * have are not added; tagged values (!reset/!override markers) are left to the caller.
  */
 export function mapServicePaths(config: YamlMap, fn: PathMapper): YamlMap {
-  const out: YamlMap = { ...config };
-  if (out.build !== undefined) out.build = mapBuild(out.build, fn);
-  if (Array.isArray(out.volumes)) out.volumes = out.volumes.map((v) => mapVolume(v, fn));
-  if (out.env_file !== undefined) out.env_file = mapEnvFile(out.env_file, fn);
-  if (out.label_file !== undefined)
-    out.label_file = mapStrings(out.label_file, (s) => fn(s, 'label_file')) ?? null;
-  if (isMap(out.extends) && typeof out.extends.file === 'string') {
-    out.extends = { ...out.extends, file: fn(out.extends.file, 'extends.file') };
-  }
-  const develop = out.develop;
-  if (isMap(develop) && Array.isArray(develop.watch)) {
-    out.develop = {
-      ...develop,
-      watch: develop.watch.map((w) =>
-        isMap(w) && typeof w.path === 'string' ? { ...w, path: fn(w.path, 'develop.watch.path') } : w,
-      ),
-    };
-  }
+  let out: YamlMap = { ...config };
+  for (const r of rowsFor('service')) out = r.map(out, (p) => fn(p, r.id, r.base));
   return out;
 }
 
-/** `configs` / `secrets` top-level entries: only `file` is a path. */
-export function mapFileEntries(
-  section: YamlMap,
-  id: 'configs.file' | 'secrets.file',
+/** Every host path of a service config, with its row: the read-only walk of the same table. */
+export function servicePaths(config: YamlMap): { path: string; id: PathKeyId; base: PathBase }[] {
+  const out: { path: string; id: PathKeyId; base: PathBase }[] = [];
+  mapServicePaths(config, (path, id, base) => {
+    out.push({ path, id, base });
+    return path;
+  });
+  return out;
+}
+
+/** Entries of a top-level `configs`, `secrets` or `volumes` section with their host paths passed through `fn`. */
+export function mapTopLevelPaths(
+  section: 'configs' | 'secrets' | 'volumes',
+  entries: YamlMap,
   fn: PathMapper,
 ): YamlMap {
+  const rows = rowsFor(section);
   const out: YamlMap = {};
-  for (const [name, def] of Object.entries(section)) {
-    out[name] = isMap(def) && typeof def.file === 'string' ? { ...def, file: fn(def.file, id) } : def;
+  for (const [name, def] of Object.entries(entries)) {
+    let v = def;
+    for (const r of rows) if (isMap(v)) v = r.map(v, (p) => fn(p, r.id, r.base));
+    out[name] = v;
   }
   return out;
 }
 
 /** Top-level `include` in any of its forms. */
 export function mapIncludePaths(include: YamlValue, fn: PathMapper): YamlValue {
+  const [r] = rowsFor('include');
   const one = (x: YamlValue): YamlValue => {
-    if (typeof x === 'string') return fn(x, 'include');
-    if (!isMap(x)) return x;
-    const out: YamlMap = { ...x };
-    if (out.path !== undefined) out.path = mapStrings(out.path, (s) => fn(s, 'include')) ?? null;
-    if (out.env_file !== undefined) out.env_file = mapStrings(out.env_file, (s) => fn(s, 'include')) ?? null;
-    if (typeof out.project_directory === 'string')
-      out.project_directory = fn(out.project_directory, 'include');
-    return out;
+    if (typeof x === 'string') return fn(x, 'include', 'project');
+    return isMap(x) && r ? r.map(x, (p) => fn(p, r.id, r.base)) : x;
   };
   return Array.isArray(include) ? include.map(one) : one(include);
 }

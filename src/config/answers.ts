@@ -1,9 +1,9 @@
 import type { Decision, Finding } from '../analysis/types.js';
-import type { MigrateConfig } from './types.js';
+import type { ConfigPath, MigrateConfig } from './types.js';
 
 /** One key set in the config: `['environments', 'docker-compose.staging.yml']` = `'prod'`. */
 export interface ConfigEdit {
-  path: [keyof MigrateConfig & string, ...string[]];
+  path: ConfigPath;
   value: string | string[];
 }
 
@@ -19,11 +19,12 @@ export interface AnswerFlags {
 export function isSettled(decision: Decision, config: MigrateConfig, flags: AnswerFlags = {}): boolean {
   switch (decision.kind) {
     case 'environment':
+    case 'layers':
     case 'attribution':
       // The analysis raises these only when the config says nothing about the file or service.
       return false;
     case 'peer':
-      return config.peers?.[peerComponent(decision)] !== undefined || flags.withPeers === true;
+      return config.peers?.[decision.configPath[1] ?? ''] !== undefined || flags.withPeers === true;
     case 'port':
       return config.ports !== undefined;
     case 'container-name':
@@ -50,10 +51,17 @@ export function openDecisions(
 
 /**
  * Decisions that matter for migrating `selected`: those about one of them, and the repo-wide ones
- * (environments, attribution, container names) that change every component's files.
+ * (environments, attribution) that change every component's files, or the components they concern
+ * (a container name repeated in two components' files).
  */
 export function relevantFindings(findings: Finding[], selected: readonly string[]): Finding[] {
-  return findings.filter((f) => f.decision && (f.component === undefined || selected.includes(f.component)));
+  return findings.filter(
+    (f) =>
+      f.decision &&
+      (f.component === undefined
+        ? (f.decision.concerns ?? selected).some((c) => selected.includes(c))
+        : selected.includes(f.component)),
+  );
 }
 
 /**
@@ -76,7 +84,7 @@ export interface Answer {
  */
 export function answersToEdits(answers: Answer[]): ConfigEdit[] {
   const edits: ConfigEdit[] = [];
-  const peers = new Map<string, string[]>();
+  const peers = new Map<string, { path: ConfigPath; services: string[] }>();
   const set = (edit: ConfigEdit) => {
     const at = edits.findIndex((e) => e.path.join('\0') === edit.path.join('\0'));
     if (at >= 0) edits.splice(at, 1);
@@ -84,30 +92,16 @@ export function answersToEdits(answers: Answer[]): ConfigEdit[] {
   };
   for (const { decision, answer } of answers) {
     if (!decision.choices.includes(answer)) throw new Error(`"${answer}" is not a choice for ${decision.id}`);
-    switch (decision.kind) {
-      case 'environment':
-        set({ path: ['environments', decisionSubject(decision)], value: answer });
-        break;
-      case 'attribution':
-        set({ path: ['services', decisionSubject(decision)], value: answer });
-        break;
-      case 'peer': {
-        const component = peerComponent(decision);
-        const list = peers.get(component) ?? [];
-        if (answer === 'yes') list.push(peerService(decision));
-        peers.set(component, list);
-        break;
-      }
-      case 'port':
-        set({ path: ['ports'], value: answer });
-        break;
-      case 'container-name':
-        set({ path: ['containerNames'], value: answer });
-        break;
-    }
+    if (decision.kind === 'peer') {
+      // One list per component: the key is ["peers", component], the answer adds the decision's service.
+      const key = decision.configPath.join('\0');
+      const list = peers.get(key) ?? { path: decision.configPath, services: [] };
+      if (answer === 'yes' && decision.service !== undefined) list.services.push(decision.service);
+      peers.set(key, list);
+    } else if (decision.kind === 'layers') set(layersEdit(decision, answer));
+    else set({ path: decision.configPath, value: answer });
   }
-  for (const [component, list] of peers)
-    set({ path: ['peers', component], value: [...new Set(list)].sort() });
+  for (const { path, services } of peers.values()) set({ path, value: [...new Set(services)].sort() });
   return edits;
 }
 
@@ -126,18 +120,21 @@ export function applyEdits(config: MigrateConfig, edits: ConfigEdit[]): MigrateC
   return out as MigrateConfig;
 }
 
+/**
+ * "layers:<env>" is answered with one of its choices, the files joined by " + "; "alone:<files>" with the
+ * environment the files run alone as ("skip": none, written as an empty list under the proposed name).
+ */
+function layersEdit(decision: Decision, answer: string): ConfigEdit {
+  const subject = decisionSubject(decision);
+  if (decision.id.startsWith('layers:')) return { path: ['layers', subject], value: answer.split(' + ') };
+  const proposed = decision.configKey.slice('layers.'.length);
+  if (answer === 'skip') return { path: ['layers', proposed], value: [] };
+  return { path: ['layers', answer], value: subject.split('+') };
+}
+
 /** "environment:docker-compose.staging.yml" -> "docker-compose.staging.yml" (file names may hold colons). */
 function decisionSubject(decision: Decision): string {
   return decision.id.slice(decision.id.indexOf(':') + 1);
-}
-
-/** "peer:<component>:<service>"; component names never hold a colon, service names never do either. */
-function peerComponent(decision: Decision): string {
-  return decision.id.split(':')[1] ?? '';
-}
-
-function peerService(decision: Decision): string {
-  return decision.id.split(':').slice(2).join(':');
 }
 
 /** How a person answers this without a prompt: the flag when there is one, and the config key. */
@@ -149,6 +146,10 @@ export function howToAnswer(decision: Decision): string {
   const config =
     decision.kind === 'peer'
       ? `${decision.configKey}: [services] | true | false`
-      : `${decision.configKey}: ${choices}`;
+      : decision.kind === 'layers' && decision.id.startsWith('layers:')
+        ? `${decision.configKey}: ${decision.choices.map((c) => `[${c.split(' + ').join(', ')}]`).join(' | ')}`
+        : decision.kind === 'layers'
+          ? `layers.<env>: [${decisionSubject(decision).split('+').join(', ')}] (env: ${choices.replace(/ \| skip$/, '')}), or ${decision.configKey}: [] for none`
+          : `${decision.configKey}: ${choices}`;
   return decision.flag ? `${decision.flag} or config ${config}` : `config ${config}`;
 }

@@ -1,2 +1,2 @@
 /** The configuration file's shape (src/model.ts). */
-export type { MigrateConfig, LoadedConfig } from '../model.js';
+export type { ConfigPath, MigrateConfig, LoadedConfig } from '../model.js';

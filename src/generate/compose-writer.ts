@@ -1,17 +1,17 @@
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import type { Adjustment, Component, EnvName } from '../analysis/types.js';
 import { randomBytes } from 'node:crypto';
-import type { EffectiveProject, SourcePos, YamlMap, YamlValue } from '../compose/types.js';
+import type { EffectiveProject, SourcePos, VarSource, YamlMap, YamlValue } from '../compose/types.js';
+import { cloneValue } from '../compose/clone.js';
 import { joinPath } from '../compose/value.js';
 import { rawScalarFor } from '../compose/yaml11.js';
-import { cloneValue } from '../compose/clone.js';
 import { MigrateError } from '../errors.js';
 import { applyComments } from './comments.js';
 import { shiftHostPort } from './ports.js';
 import { implicitProfiles, profileMembers, profilesToDrop } from './profiles.js';
 import { collectTopLevelUse, dropDanglingReferences } from './references.js';
 import { rebaseServicePaths, rebaseTopLevel } from './service-paths.js';
-import { isMap } from './syntax.js';
+import { isYamlMap as isMap } from '../compose/short-syntax.js';
 import { dataOnTmpfs, dependOnHealthy, ensureHealthcheck, hasHealthcheck } from './test-tweaks.js';
 import { knownImage } from './known-images.js';
 
@@ -24,6 +24,8 @@ export interface RenderComposeInput {
   /** Cross-component adjustments from analysis (any env; only this env's are used). */
   adjustments: Adjustment[];
   isTest: boolean;
+  /** Variables known at plan time (root .env, the plan's environment): volume sources written with one. */
+  vars?: VarSource;
 }
 
 export interface RenderedCompose {
@@ -124,7 +126,7 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
       applied.push(...dependOnHealthy(name, config, healthyBacking, env));
   }
 
-  const top = pruneTopLevel(project, [...services.values()], component.path);
+  const top = pruneTopLevel(project, [...services.values()], component.path, input.vars);
   for (const adj of adjustments) {
     if (adj.kind !== 'volume-name') continue;
     const vols = top.volumes;
@@ -180,13 +182,15 @@ function pruneTopLevel(
   project: EffectiveProject,
   services: YamlMap[],
   dir: string,
+  vars: VarSource | undefined,
 ): Partial<Record<(typeof TOP_LEVEL)[number], YamlMap>> {
-  const use = collectTopLevelUse(services);
+  const use = collectTopLevelUse(services, vars);
   const out: Partial<Record<(typeof TOP_LEVEL)[number], YamlMap>> = {};
   for (const key of TOP_LEVEL) {
     const declared = project[key];
     const kept: YamlMap = {};
-    for (const name of use[key]) if (name in declared) kept[name] = cloneValue(declared[name] ?? null);
+    const names = key === 'volumes' && use.anyVolume ? Object.keys(declared) : use[key];
+    for (const name of names) if (name in declared) kept[name] = cloneValue(declared[name] ?? null);
     out[key] = rebaseTopLevel(key, kept, dir);
   }
   return out;

@@ -1,6 +1,5 @@
 import type { YamlMap, YamlValue } from '../compose/types.js';
-import { splitOutside } from '../compose/short-syntax.js';
-import { isMap } from './syntax.js';
+import { isYamlMap as isMap, splitOutside } from '../compose/short-syntax.js';
 
 /** `${VAR:-5432}` / `${VAR-5432}`: the only interpolated form whose default we may shift. */
 const DEFAULTED_VAR = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^}]*)\}$/;

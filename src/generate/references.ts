@@ -1,7 +1,8 @@
 import { MigrateError } from '../errors.js';
 import type { Adjustment, EnvName } from '../analysis/types.js';
-import type { YamlMap } from '../compose/types.js';
-import { isMap, listOrMapKeys, mountInfo, sourceNames } from './syntax.js';
+import type { VarSource, YamlMap } from '../compose/types.js';
+import { interpolate } from '../compose/interpolate.js';
+import { grantSources, isYamlMap as isMap, listOrMapKeys, mountOf } from '../compose/short-syntax.js';
 
 /** The service a volumes_from entry names, or undefined for "container:x". */
 function volumesFromService(entry: string): string | undefined {
@@ -84,14 +85,17 @@ export function dropDanglingReferences(
 export interface TopLevelUse {
   networks: Set<string>;
   volumes: Set<string>;
+  /** A volume source whose variable has no value may name any declared volume: keep them all. */
+  anyVolume: boolean;
   configs: Set<string>;
   secrets: Set<string>;
 }
 
-export function collectTopLevelUse(services: Iterable<YamlMap>): TopLevelUse {
+export function collectTopLevelUse(services: Iterable<YamlMap>, vars?: VarSource): TopLevelUse {
   const use: TopLevelUse = {
     networks: new Set(),
     volumes: new Set(),
+    anyVolume: false,
     configs: new Set(),
     secrets: new Set(),
   };
@@ -101,14 +105,15 @@ export function collectTopLevelUse(services: Iterable<YamlMap>): TopLevelUse {
     else if (s.network_mode === undefined) use.networks.add('default');
     if (Array.isArray(s.volumes)) {
       for (const v of s.volumes) {
-        const m = mountInfo(v);
-        if (m.kind === 'volume' && m.volume !== undefined) use.volumes.add(m.volume);
+        const m = mountOf(v, vars);
+        if (m.kind === 'volume' && m.source !== undefined) use.volumes.add(interpolated(m.source, vars));
+        if (m.kind === 'unknown') use.anyVolume = true;
       }
     }
-    for (const c of sourceNames(s.configs)) use.configs.add(c);
-    for (const c of sourceNames(s.secrets)) use.secrets.add(c);
+    for (const c of grantSources(s.configs)) use.configs.add(c);
+    for (const c of grantSources(s.secrets)) use.secrets.add(c);
     const build = s.build;
-    if (isMap(build)) for (const c of sourceNames(build.secrets)) use.secrets.add(c);
+    if (isMap(build)) for (const c of grantSources(build.secrets)) use.secrets.add(c);
   }
   return use;
 }
@@ -128,4 +133,14 @@ export function serviceReferences(config: YamlMap): string[] {
     out.add(config.network_mode.slice('service:'.length));
   }
   return [...out];
+}
+
+/** A volume name written with a variable ("${STACK}_data") under the value `vars` gives it, when it can. */
+function interpolated(name: string, vars: VarSource | undefined): string {
+  if (!name.includes('$') || vars === undefined) return name;
+  try {
+    return interpolate(name, vars);
+  } catch {
+    return name;
+  }
 }

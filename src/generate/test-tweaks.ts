@@ -1,7 +1,7 @@
 import type { Adjustment, EnvName } from '../analysis/types.js';
 import type { YamlMap, YamlValue } from '../compose/types.js';
 import { knownImage } from './known-images.js';
-import { isMap, listOrMapKeys, mountInfo } from './syntax.js';
+import { isYamlMap as isMap, listOrMapKeys, mountOf } from '../compose/short-syntax.js';
 
 /**
  * Test data is throwaway: put a known backing image's data directory on tmpfs. A named or anonymous
@@ -18,7 +18,7 @@ export function dataOnTmpfs(service: string, config: YamlMap, env: EnvName): Adj
     if (Array.isArray(config.volumes)) {
       const keep: YamlValue[] = [];
       for (const v of config.volumes) {
-        const m = mountInfo(v);
+        const m = mountOf(v);
         if (m.target === dir && (m.kind === 'volume' || m.kind === 'anonymous')) continue;
         if (m.target === dir) boundByUser = true;
         keep.push(v);

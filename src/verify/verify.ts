@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Adjustment, EnvName } from '../analysis/types.js';
 import { shiftHostPort } from '../generate/ports.js';
-import { isMap, mountInfo } from '../generate/syntax.js';
+import { isYamlMap as isMap, mountOf } from '../compose/short-syntax.js';
 import { posix } from 'node:path';
 import { collectTopLevelUse } from '../generate/references.js';
 import { interpolate, loadDotEnv, varSource } from '../compose/interpolate.js';
@@ -91,7 +91,7 @@ function explain(adj: Adjustment, original: YamlMap, generated: YamlMap): void {
     case 'tmpfs-data': {
       if (Array.isArray(original.volumes)) {
         original.volumes = original.volumes.filter((v) => {
-          const m = mountInfo(v);
+          const m = mountOf(v);
           return !(m.target === adj.target && (m.kind === 'volume' || m.kind === 'anonymous'));
         });
         if (original.volumes.length === 0) delete original.volumes;
@@ -224,6 +224,7 @@ export function compareProjects(
   }
   const used = collectTopLevelUse(
     names.map((n) => generated.services.get(n)?.config).filter((c): c is YamlMap => c !== undefined),
+    normalize.vars,
   );
   for (const volume of [...used.volumes].sort()) {
     const o = realVolumeName(original, volume);

@@ -11,6 +11,7 @@ const env: Decision = {
   question: '?',
   choices: ['base', 'dev', 'test', 'prod', 'ignore'],
   configKey: 'environments["deploy/docker-compose.staging.yml"]',
+  configPath: ['environments', 'deploy/docker-compose.staging.yml'],
 };
 const owner: Decision = {
   id: 'attribution:worker',
@@ -18,6 +19,7 @@ const owner: Decision = {
   question: '?',
   choices: ['api', 'backing'],
   configKey: 'services.worker',
+  configPath: ['services', 'worker'],
 };
 const peer = (component: string, service: string): Decision => ({
   id: `peer:${component}:${service}`,
@@ -26,6 +28,8 @@ const peer = (component: string, service: string): Decision => ({
   choices: ['no', 'yes'],
   default: 'no',
   configKey: `peers.${component}`,
+  configPath: ['peers', component],
+  service,
   flag: '--with-peers',
 });
 const port: Decision = {
@@ -36,6 +40,7 @@ const port: Decision = {
   default: 'shift',
   answer: 'shift',
   configKey: 'ports',
+  configPath: ['ports'],
 };
 const names: Decision = {
   id: 'container-name:db',
@@ -45,6 +50,7 @@ const names: Decision = {
   default: 'scope',
   answer: 'scope',
   configKey: 'containerNames',
+  configPath: ['containerNames'],
 };
 
 describe('answers', () => {

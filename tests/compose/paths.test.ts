@@ -3,13 +3,13 @@ import { posix } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
   PATH_KEYS,
-  isBindSource,
   isOutsideRepo,
   mapIncludePaths,
   mapServicePaths,
   rebasePath,
   resolveRelative,
 } from '../../src/compose/paths.js';
+import { isHostPath } from '../../src/compose/short-syntax.js';
 
 describe('resolveRelative', () => {
   const table: Array<[string, string, string]> = [
@@ -72,9 +72,9 @@ describe('rebasePath', () => {
   });
 });
 
-test('isBindSource follows compose (and docker-compose 1.29): only ., / and ~ start a path', () => {
-  expect(['./a', '.', '../b', '/abs', '~/x', '~'].every(isBindSource)).toBe(true);
-  expect(['data', 'data/x', 'pg_data', ''].some(isBindSource)).toBe(false);
+test('isHostPath follows compose (and docker-compose 1.29): only ., / and ~ start a path', () => {
+  expect(['./a', '.', '../b', '/abs', '~/x', '~', 'C:\\x', '\\\\srv\\share'].every(isHostPath)).toBe(true);
+  expect(['data', 'data/x', 'pg_data', ''].some(isHostPath)).toBe(false);
 });
 
 test('isOutsideRepo', () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyChanges } from '../../src/apply/transaction.js';
 import { commitApplies } from '../../src/git/commit.js';
-import { quotePath } from '../../src/git/fast-import.js';
+import { needsPerCommitPath, quotePath } from '../../src/git/fast-import.js';
+import { openRepo } from '../../src/git/repo.js';
 import { rollback } from '../../src/git/rollback.js';
 import type { Change } from '../../src/plan/types.js';
 import {
@@ -109,6 +110,25 @@ describe('commitApplies', () => {
     ]);
     expect(results.map((r) => r.kind)).toEqual(['committed', 'no-op']);
     expect(git(dir, 'log', '--format=%s').split('\n')[0]).toBe('compose-migrate: migrate pourtier');
+  });
+});
+
+describe('needsPerCommitPath', () => {
+  it('is true for signing, a hooks path or a non-UTF-8 commit encoding, false otherwise', async () => {
+    const dir = makeRepo();
+    const repo = await openRepo(dir);
+    expect(await needsPerCommitPath(repo)).toBe(false);
+    git(dir, 'config', 'commit.gpgSign', 'false');
+    git(dir, 'config', 'i18n.commitEncoding', 'UTF-8');
+    expect(await needsPerCommitPath(repo)).toBe(false);
+    git(dir, 'config', 'commit.gpgSign', 'true');
+    expect(await needsPerCommitPath(repo)).toBe(true);
+    git(dir, 'config', 'commit.gpgSign', 'false');
+    git(dir, 'config', 'core.hooksPath', '.githooks');
+    expect(await needsPerCommitPath(repo)).toBe(true);
+    git(dir, 'config', '--unset', 'core.hooksPath');
+    git(dir, 'config', 'i18n.commitEncoding', 'ISO-8859-1');
+    expect(await needsPerCommitPath(repo)).toBe(true);
   });
 });
 

@@ -27,7 +27,7 @@ export interface PlanJson {
     reasons: string[];
     runner: string;
   }[];
-  environments: { name: string; files: string[] }[];
+  environments: { name: string; files: string[]; evidence: string[] }[];
   attributions: {
     service: string;
     component: string | null;
@@ -41,6 +41,7 @@ export interface PlanJson {
   changes: { op: string; path: string; to?: string; component: string; reason: string; diff?: string }[];
   findings: Plan['findings'];
   references: Plan['references'];
+  codemods?: Plan['codemods'];
   inputs: Plan['inputs'];
   totals: Totals;
 }
@@ -94,7 +95,7 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
       reasons: c.reasons,
       runner: c.runner.command,
     })),
-    environments: plan.environments.map((e) => ({ name: e.name, files: e.files })),
+    environments: plan.environments.map((e) => ({ name: e.name, files: e.files, evidence: e.evidence })),
     attributions: plan.analysis.attributions.map((a) => ({
       service: a.service,
       component: a.component,
@@ -113,6 +114,7 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
     })),
     findings: plan.findings,
     references: plan.references,
+    ...(plan.codemods ? { codemods: plan.codemods } : {}),
     inputs: plan.inputs,
     totals: totals(plan),
   };

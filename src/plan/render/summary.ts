@@ -150,7 +150,7 @@ function decisionsByComponent(plan: Plan): Map<string, Taken[]> {
   for (const f of relevantFindings(plan.findings, plan.selected) as Finding[]) {
     const d = f.decision;
     if (!d || d.answer === undefined) continue;
-    const key = d.kind === 'peer' ? `pull ${d.id.split(':').slice(2).join(':')}` : d.configKey;
+    const key = d.kind === 'peer' ? `pull ${d.service ?? ''}` : d.configKey;
     const owner = f.component ?? '';
     if (seen.has(`${owner}\0${key}`)) continue;
     seen.add(`${owner}\0${key}`);

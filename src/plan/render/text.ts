@@ -24,7 +24,10 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
   const s = opts.style;
   const out: string[] = [];
   out.push(s.bold('Environments'));
-  for (const e of plan.environments) out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
+  for (const e of plan.environments) {
+    out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
+    for (const why of e.evidence) out.push(s.dim(`           ${why}`));
+  }
   out.push('');
   out.push(s.bold('Components'));
   out.push(
@@ -65,6 +68,23 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
             ? s.cyan('move  ')
             : s.red('delete');
     out.push(`  ${op} ${c.path}${c.to ? ` -> ${c.to}` : ''}  ${s.dim(c.reason)}`);
+  }
+  if (plan.codemods && plan.codemods.files.length > 0) {
+    out.push('');
+    out.push(s.bold('Codemods'));
+    for (const o of plan.codemods.files) {
+      const tag =
+        o.status === 'ok'
+          ? s.green('ok      ')
+          : o.status === 'nochange'
+            ? s.dim('nochange')
+            : o.status === 'skip'
+              ? s.yellow('skip    ')
+              : s.red('error   ');
+      out.push(`  ${tag} ${o.file} ${s.dim(`(${o.transform})`)}${o.why ? `: ${o.why}` : ''}`);
+    }
+    const c = plan.codemods.summary;
+    out.push(`  Results: ${c.ok} ok, ${c.nochange} nochange, ${c.skip} skip, ${c.error} error`);
   }
   if (plan.references.some((r) => r.action === 'report')) {
     out.push('');
