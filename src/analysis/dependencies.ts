@@ -72,7 +72,8 @@ function evaluate(value: string, vars: VarSource): string {
  */
 export function hostsIn(value: string, bareAllowed: boolean): string[] {
   const hosts = new Set<string>();
-  const urlRe = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([^/:?#\s,;]+)/gi;
+  // A scheme starts where a run of scheme characters starts, so each run is scanned once (linear).
+  const urlRe = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([^/:?#\s,;]+)/gi;
   for (const m of value.matchAll(urlRe)) hosts.add((m[1] ?? '').toLowerCase());
   const hostPortRe = /(?:^|[\s,;=@(])([a-zA-Z][a-zA-Z0-9_.-]*):(\d{2,5})\b/g;
   for (const m of value.matchAll(hostPortRe)) hosts.add(m[1] ?? '');

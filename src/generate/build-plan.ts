@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { analyzeRepo, type LoadedRepo, type Progress } from '../analysis/load-repo.js';
 import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
+import { CONFIG_NAMES } from '../config/load.js';
 import { checkComponentNames } from '../plan/component-names.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { renderComponentCompose } from './compose-writer.js';
@@ -354,7 +355,8 @@ function hashInputs(
   loaded: LoadedConfig,
   changes: Change[],
 ): PlanInput[] {
-  const paths = new Set<string>([...repo.sources, repo.envFile]);
+  // Every config name is an input, present or not: a config written after the plan makes it stale.
+  const paths = new Set<string>([...repo.sources, repo.envFile, ...CONFIG_NAMES]);
   if (loaded.path) paths.add(loaded.path);
   for (const c of changes) {
     paths.add(c.path);

@@ -1,16 +1,17 @@
-import { MigrateError } from '../errors.js';
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { MigrateError, isMigrateError } from '../errors.js';
 import { importCommits, needsPerCommitPath, type SeriesCommit } from './fast-import.js';
 import { assertNotBusy } from './preflight.js';
 import { openRepo, type Repo } from './repo.js';
 import { applySubject, formatMessage, scopeTrailers, type MigrationScope } from './trailers.js';
 import {
-  advanceHead,
-  commitTree,
   indexEntries,
   sameEntry,
   treeEntries,
   treeOf,
-  treeWith,
+  updateIndex,
+  withTempIndex,
   type EntryMap,
 } from './tree.js';
 
@@ -27,6 +28,8 @@ export interface CommitApplyOptions {
    * of the commit. Without it, everything staged is committed, as `git commit` would.
    */
   paths?: readonly string[];
+  /** Skip the repository's commit hooks (`git commit --no-verify`), only when the user asked. */
+  noVerify?: boolean;
 }
 
 export type CommitResult =
@@ -57,25 +60,56 @@ async function stagedPaths(repo: Repo, head: string | undefined): Promise<string
   return out.split('\0').filter((p) => p !== '');
 }
 
+export interface CommitOptions {
+  /** Pass `--no-verify` to git: the user asked to skip the repository's pre-commit and commit-msg hooks. */
+  noVerify?: boolean;
+  /** Commit even when the tree does not change (a rollback that records an undo). */
+  allowEmpty?: boolean;
+}
+
 /**
- * Record a commit on HEAD whose tree is HEAD's with `entries` applied. Built with plumbing on a
- * temporary index so that nothing the user staged elsewhere leaks in, no editor or hook runs, and
- * HEAD moves only if it still points where it did (compare-and-swap). Returns undefined when the
- * tree would not change.
+ * The one place a migration commit is made. The tree is HEAD's with `entries` applied, built on a
+ * temporary index so nothing the user staged elsewhere leaks in; the commit itself is made by
+ * `git commit` on that index, so the repository's hooks (pre-commit, commit-msg, post-commit) and
+ * `commit.gpgsign` apply exactly as to the user's own commits. A hook or signing failure is an
+ * error carrying git's message, and nothing is committed. Returns undefined when the tree would not
+ * change (unless allowEmpty).
  */
 export async function commitEntries(
   repo: Repo,
   head: string | undefined,
   entries: EntryMap,
   message: string,
-  reflog: string,
+  opts: CommitOptions = {},
 ): Promise<string | undefined> {
-  const tree = await treeWith(repo, head, entries);
-  if (head && tree === (await treeOf(repo, head))) return undefined;
-  const env = await repo.identityEnv();
-  const sha = await commitTree(repo, tree, head ? [head] : [], message, env);
-  await advanceHead(repo, sha, head, reflog, env);
-  return sha;
+  const identity = await repo.identityEnv();
+  return withTempIndex(async (env) => {
+    await repo.run(head ? ['read-tree', head] : ['read-tree', '--empty'], { env });
+    await updateIndex(repo, entries, env);
+    const tree = (await repo.run(['write-tree'], { env })).trim();
+    if (!opts.allowEmpty && head && tree === (await treeOf(repo, head))) return undefined;
+    const file = join(dirname(env['GIT_INDEX_FILE']!), 'MSG');
+    writeFileSync(file, message.endsWith('\n') ? message : `${message}\n`);
+    const args = ['commit', '-q', '--cleanup=verbatim', '-F', file];
+    if (opts.allowEmpty) args.push('--allow-empty');
+    if (opts.noVerify) args.push('--no-verify');
+    try {
+      await repo.run(args, { env: { ...env, ...identity } });
+    } catch (e) {
+      const detail = isMigrateError(e) ? e.message.replace(/^git commit failed: /u, '') : String(e);
+      throw new MigrateError(
+        'commit-refused',
+        `git commit did not commit (${await commitGuards(repo)}); nothing was committed: ${detail}`,
+      );
+    }
+    const sha = await repo.resolveRev('HEAD');
+    if (!sha || (head && (await repo.resolveRev(`${sha}^1`)) !== head))
+      throw new MigrateError(
+        'git-failed',
+        'HEAD moved while compose-migrate was committing; check `git log`',
+      );
+    return sha;
+  });
 }
 
 /**
@@ -96,7 +130,7 @@ export async function commitSeries(
   const shas: string[] = [];
   let parent = head;
   for (const commit of commits) {
-    const sha = await commitEntries(repo, parent, commit.entries, commit.message, commit.reflog);
+    const sha = await commitEntries(repo, parent, commit.entries, commit.message);
     if (!sha) throw new MigrateError('git-failed', `commit "${commit.reflog}" would not change the tree`);
     shas.push(sha);
     parent = sha;
@@ -182,8 +216,24 @@ export async function commitApply(root: string, opts: CommitApplyOptions): Promi
 
   const subject = opts.subject ?? applySubject(scope);
   const message = formatMessage(subject, opts.body, scopeTrailers('apply', scope));
-  const sha = await commitEntries(repo, head, changed, message, subject);
+  const sha = await commitEntries(repo, head, changed, message, opts.noVerify ? { noVerify: true } : {});
   if (!sha) return { kind: 'no-op' };
   const rel = [...changed.keys()].map((p) => repo.fromTop(p) ?? p).sort();
   return { kind: 'committed', sha, subject, paths: rel };
+}
+
+/** The hooks and signing setting that take part in `git commit` here, named for an error message. */
+async function commitGuards(repo: Repo): Promise<string> {
+  const dir = await repo.gitPath('hooks').catch(() => undefined);
+  const hooks = ['pre-commit', 'prepare-commit-msg', 'commit-msg'].filter((h) => {
+    try {
+      return dir !== undefined && (statSync(join(dir, h)).mode & 0o111) !== 0;
+    } catch {
+      return false;
+    }
+  });
+  const sign = (await repo.run(['config', '--bool', '--get', 'commit.gpgsign']).catch(() => '')).trim();
+  const parts = hooks.map((h) => `${h} hook ${join(dir ?? '', h)}`);
+  if (sign === 'true') parts.push('commit.gpgsign=true');
+  return parts.length ? `refused by ${parts.join(', ')}` : 'git refused it';
 }
