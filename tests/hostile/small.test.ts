@@ -2,7 +2,8 @@
  * Smaller wrong outcomes: names that are JavaScript object properties, huge environment values,
  * rollback's component argument.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STACK_LINE, buildOnce, cli, git, porcelain, repoFor } from './helpers.js';
@@ -58,7 +59,7 @@ describe('rollback --component', () => {
     const head = git(repo, 'rev-parse', 'HEAD');
     for (const [name, says] of [
       ['', /--component needs a component name/],
-      ['apx', /unknown component "apx" \(components: api\)/],
+      ['apx', /unknown component "apx"; did you mean api\?/],
     ] as const) {
       const r = cli(['rollback', '-C', repo, '--component', name, '--yes']);
       expect(r.status).toBe(2);
@@ -67,5 +68,30 @@ describe('rollback --component', () => {
       expect(git(repo, 'rev-parse', 'HEAD')).toBe(head);
       expect(porcelain(repo)).toBe('');
     }
+  }, 120_000);
+});
+
+describe('the project name compose really uses pins volume names', () => {
+  const pinned = (repo: string): string | undefined => {
+    const r = cli(['apply', '-C', repo, '--all', '--yes']);
+    expect(r.status, r.stderr).toBe(0);
+    const file = parse(readFileSync(join(repo, 'api/docker-compose.yml'), 'utf8')) as {
+      volumes?: Record<string, { name?: string }>;
+    };
+    return file.volumes?.['pgdata']?.name;
+  };
+
+  it('COMPOSE_PROJECT_NAME in the root .env', () => {
+    const { repo } = repoFor('compose-project-name');
+    expect(pinned(repo)).toBe('shop_front_pgdata');
+  }, 120_000);
+
+  it('an interpolated top-level name: with its default', () => {
+    const { repo } = repoFor('compose-project-name', ({ repo }) => {
+      writeFileSync(join(repo, '.env'), 'PG_TAG=16\n');
+      const path = join(repo, 'docker-compose.development.yml');
+      writeFileSync(path, `name: \${STACK:-storefront}\n${readFileSync(path, 'utf8')}`);
+    });
+    expect(pinned(repo)).toBe('storefront_pgdata');
   }, 120_000);
 });
