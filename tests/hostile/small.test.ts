@@ -95,3 +95,24 @@ describe('the project name compose really uses pins volume names', () => {
     expect(pinned(repo)).toBe('storefront_pgdata');
   }, 120_000);
 });
+
+describe('a hand-written compose.mk', () => {
+  it('is never replaced: apply warns, naming it, and leaves it and the Makefile as they were', () => {
+    const { repo } = repoFor('hand-written-compose-mk');
+    const mk = readFileSync(join(repo, 'api/compose.mk'), 'utf8');
+    const makefile = readFileSync(join(repo, 'api/Makefile'), 'utf8');
+    const plan = cli(['plan', '-C', repo, '--json']);
+    expect(plan.status, plan.stderr).toBe(0);
+    const json = JSON.parse(plan.stdout) as {
+      findings: { level: string; file?: string; message: string }[];
+      changes: { path: string }[];
+    };
+    const warning = json.findings.find((f) => f.file === 'api/compose.mk');
+    expect(warning?.level).toBe('warning');
+    expect(warning?.message).toMatch(/not written by compose-migrate/);
+    expect(json.changes.map((c) => c.path)).not.toContain('api/compose.mk');
+    expect(cli(['apply', '-C', repo, '--all', '--yes']).status).toBe(0);
+    expect(readFileSync(join(repo, 'api/compose.mk'), 'utf8')).toBe(mk);
+    expect(readFileSync(join(repo, 'api/Makefile'), 'utf8')).toBe(makefile);
+  }, 120_000);
+});
