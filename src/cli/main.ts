@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { GlobalOptions } from './context.js';
+import { installSignalHandlers } from '../apply/interrupt.js';
 
 // Only commander loads at start-up; each command's module (and its heavy dependencies) loads when run.
 const version = (
@@ -11,6 +12,7 @@ const version = (
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 async function run(argv: string[]): Promise<number> {
+  installSignalHandlers();
   const program = new Command();
   const json = argv.includes('--json');
   // terraform's convention: with --detailed-exitcode, 2 means "changes pending", so every failure is 1.
