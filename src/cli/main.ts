@@ -13,6 +13,8 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 async function run(argv: string[]): Promise<number> {
   installSignalHandlers();
+  // Internal errors name a place in the TypeScript sources, not in the built JavaScript.
+  process.setSourceMapsEnabled(true);
   const program = new Command();
   const json = argv.includes('--json');
   // terraform's convention: with --detailed-exitcode, 2 means "changes pending", so every failure is 1.
