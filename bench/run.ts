@@ -461,7 +461,12 @@ function main(): void {
     );
   };
   const ms = (o: Outcome | undefined): string =>
-    !o ? 'not run' : o.ok ? `${fmt(o.m.median)} ms (min ${fmt(o.m.min)})` : `failed, ${o.error}`;
+    !o
+      ? 'not run'
+      : o.ok
+        ? // CPU time (user + system, children included) is what a busy machine disturbs least.
+          `${fmt(o.m.median)} ms (min ${fmt(o.m.min)}, cpu ${fmt(o.m.cpuMs)})`
+        : `failed, ${o.error}`;
 
   for (const r of real) {
     const o = r.row.outcome;
