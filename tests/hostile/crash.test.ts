@@ -145,11 +145,18 @@ describe('apply --all killed at random moments', () => {
 });
 
 describe('rollback killed at random moments', () => {
-  it(`SIGKILL, ${TRIALS} trials: never HEAD moved with files still migrated unnoticed`, async () => {
+  it(`SIGKILL, ${TRIALS} trials: never HEAD moved with files still migrated unnoticed; --resume or --abort settles it`, async () => {
     for (let i = 0; i < TRIALS; i++) {
       const repo = copy('rbkill', migrated);
       await runAndSignal(['rollback', '-C', repo, '--yes'], 'SIGKILL', delay(i));
       const unfinished = expectTruthfulStatus(repo);
+      if (unfinished && i % 2 === 1) {
+        // --abort: back to exactly where the rollback started, the migrated tree.
+        const r = cli(['rollback', '-C', repo, '--abort']);
+        expect(r.status, r.stderr).toBe(0);
+        expectExactly(repo, 'migrated');
+        continue;
+      }
       const r = cli(unfinished ? ['rollback', '-C', repo, '--resume'] : ['rollback', '-C', repo, '--yes']);
       expect(r.status, r.stderr).toBe(0);
       expectExactly(repo, 'original');

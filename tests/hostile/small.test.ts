@@ -2,7 +2,7 @@
  * Smaller wrong outcomes: names that are JavaScript object properties, huge environment values,
  * rollback's component argument.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -114,5 +114,27 @@ describe('a hand-written compose.mk', () => {
     expect(cli(['apply', '-C', repo, '--all', '--yes']).status).toBe(0);
     expect(readFileSync(join(repo, 'api/compose.mk'), 'utf8')).toBe(mk);
     expect(readFileSync(join(repo, 'api/Makefile'), 'utf8')).toBe(makefile);
+  }, 120_000);
+});
+
+describe('a component name git cannot record', () => {
+  it('is refused before the first write (exit 2), naming it; tree, index and HEAD unchanged', () => {
+    const { repo } = repoFor('hostile-names', ({ repo }) => {
+      mkdirSync(join(repo, 'with space'));
+      writeFileSync(join(repo, 'with space', 'Dockerfile'), 'FROM python:3.12-slim\n');
+      writeFileSync(join(repo, 'with space', 'pyproject.toml'), '[project]\nname = "x"\nversion = "0.1.0"\n');
+      writeFileSync(
+        join(repo, 'docker-compose.yml'),
+        'services:\n  postgres:\n    image: postgres:16\n  spaced:\n    build: "./with space"\n    depends_on: [postgres]\n',
+      );
+    });
+    const head = git(repo, 'rev-parse', 'HEAD');
+    const index = git(repo, 'ls-files', '-s');
+    const r = cli(['apply', '-C', repo, '--all', '--yes']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('compose-migrate: component name "with space" cannot be recorded in git');
+    expect(git(repo, 'rev-parse', 'HEAD')).toBe(head);
+    expect(git(repo, 'ls-files', '-s')).toBe(index);
+    expect(porcelain(repo)).toBe('');
   }, 120_000);
 });
