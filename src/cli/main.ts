@@ -1,8 +1,11 @@
 #!/usr/bin/env node
+// First, before anything else loads: from here on no signal ends the process without a word.
+import { installSignalHandlers } from '../apply/interrupt.js';
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { GlobalOptions } from './context.js';
-import { installSignalHandlers } from '../apply/interrupt.js';
+
+installSignalHandlers();
 
 // Only commander loads at start-up; each command's module (and its heavy dependencies) loads when run.
 const version = (

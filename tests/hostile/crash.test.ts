@@ -23,6 +23,8 @@ let migratedTree = '';
 let migrated = '';
 /** How long an uninterrupted apply --all takes here, to spread the kills over it. */
 let applyMs = 0;
+/** How long node takes to start the CLI here: a signal before that meets node's default handling. */
+let startMs = 0;
 
 beforeAll(() => {
   buildOnce();
@@ -34,6 +36,9 @@ beforeAll(() => {
   git(base, 'add', '-A');
   git(base, 'commit', '-q', '-m', 'lumiere');
   startTree = tree(base);
+  const s0 = Date.now();
+  spawnSync(process.execPath, [CLI, '--version']);
+  startMs = Date.now() - s0;
   migrated = copy('migrated');
   const t0 = Date.now();
   const r = cli(['apply', '-C', migrated, '--all', '--yes']);
@@ -129,7 +134,11 @@ describe('apply --all killed at random moments', () => {
   it(`SIGINT, ${TRIALS} trials: one-line message and exit 130, or done; --abort restores exactly`, async () => {
     for (let i = 0; i < TRIALS; i++) {
       const repo = copy('int');
-      const run = await runAndSignal(['apply', '-C', repo, '--all', '--yes'], 'SIGINT', 400 + delay(i));
+      const run = await runAndSignal(
+        ['apply', '-C', repo, '--all', '--yes'],
+        'SIGINT',
+        2 * startMs + delay(i),
+      );
       if (run.status !== 0) {
         expect(run.status, run.stderr).toBe(130);
         const lines = run.stderr.split('\n').filter((l) => l.trim() !== '');
