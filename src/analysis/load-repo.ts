@@ -1,5 +1,5 @@
 import type { ComposeFile, EffectiveProject, VarSource } from '../compose/types.js';
-import { loadProject } from '../compose/load.js';
+import { loadProject, normalizeProjectName } from '../compose/load.js';
 import { loadDotEnv } from '../compose/interpolate.js';
 import type { Analysis, EnvName, MigrateConfig } from '../model.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
@@ -49,7 +49,14 @@ export function loadRepo(
   const sources = new Set<string>(rootFiles);
   for (const [i, env] of layout.environments.entries()) {
     progress?.(`loading compose files (${env.name})`, i, layout.environments.length);
-    const project = loadProject(snapshot, env.files, env.name, { cache });
+    // Compose names the project from COMPOSE_PROJECT_NAME (shell, then .env) before `name:` (which
+    // may itself be interpolated) and the folder: volume names pinned from it must agree.
+    const named = vars('COMPOSE_PROJECT_NAME');
+    const project = loadProject(snapshot, env.files, env.name, {
+      cache,
+      vars,
+      ...(named ? { projectName: normalizeProjectName(named) } : {}),
+    });
     projects.set(env.name, project);
     for (const svc of project.services.values()) for (const s of svc.sources) sources.add(s);
   }

@@ -1,4 +1,28 @@
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isMigrateError } from '../errors.js';
+
+/** The package root (this file is src/cli/errors.ts, built to dist/src/cli/errors.js). */
+const PACKAGE_ROOT = fileURLToPath(
+  new URL(import.meta.url.includes('/dist/') ? '../../../' : '../../', import.meta.url),
+);
+
+/**
+ * Where an internal error was raised: the first stack frame in this package's own code, as
+ * `src/x.ts:line` (source maps are enabled at start-up), so that a bug report names a place.
+ */
+export function placeOf(e: Error): string | undefined {
+  for (const line of (e.stack ?? '').split('\n').slice(1)) {
+    const m = /((?:file:\/\/)?\/[^()\s]*):(\d+):(\d+)\)?\s*$/u.exec(line);
+    if (!m) continue;
+    const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
+    if (file.includes('/node_modules/')) continue;
+    const rel = relative(PACKAGE_ROOT, file);
+    if (rel.startsWith('..')) continue;
+    return `${rel}:${m[2]}`;
+  }
+  return undefined;
+}
 
 export interface ReportOptions {
   verbose: boolean;
@@ -40,8 +64,9 @@ export function reportError(e: unknown, opts: ReportOptions): number {
     return e.exitCode;
   }
   const message = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+  const place = e instanceof Error ? placeOf(e) : undefined;
   write(
-    `internal error: ${message}${opts.verbose || opts.json ? '' : ' (run with --verbose for details)'}`,
+    `internal error${place ? ` at ${place}` : ''}: ${message}${opts.verbose || opts.json ? '' : ' (run with --verbose for details)'}`,
     'internal',
   );
   if (opts.verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
+// First, before anything else loads: from here on no signal ends the process without a word.
+import { installSignalHandlers } from '../apply/interrupt.js';
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { GlobalOptions } from './context.js';
+
+installSignalHandlers();
 
 // Only commander loads at start-up; each command's module (and its heavy dependencies) loads when run.
 const version = (
@@ -11,6 +15,9 @@ const version = (
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 async function run(argv: string[]): Promise<number> {
+  installSignalHandlers();
+  // Internal errors name a place in the TypeScript sources, not in the built JavaScript.
+  process.setSourceMapsEnabled(true);
   const program = new Command();
   const json = argv.includes('--json');
   // terraform's convention: with --detailed-exitcode, 2 means "changes pending", so every failure is 1.

@@ -473,7 +473,12 @@ export function loadProject(
   }
   let projectName = opts.projectName;
   if (projectName === undefined && merged.name !== undefined) {
-    const raw = merged.name.includes('$') && opts.vars ? interpolate(merged.name, opts.vars) : merged.name;
+    let raw = merged.name;
+    try {
+      if (raw.includes('$') && opts.vars) raw = interpolate(raw, opts.vars);
+    } catch {
+      // A required variable is unset: compose would refuse; the folder name stands in.
+    }
     if (!raw.includes('$')) projectName = normalizeProjectName(raw);
   }
   const fromFolder = projectName === undefined;

@@ -287,6 +287,19 @@ function componentChanges(
   // A Makefile an earlier apply generated belongs to the user now (it may have been edited): a
   // re-apply leaves it as it is.
   if (existing !== undefined && isGeneratedMakefile(existing)) return out;
+  // With a Makefile of the user's own the targets go to compose.mk: one the user wrote is theirs.
+  const composeMkPath = `${component.path}/compose.mk`;
+  const composeMk = snapshot.read(composeMkPath);
+  if (existing !== undefined && composeMk !== undefined && !isGeneratedMakefile(composeMk)) {
+    findings.push({
+      level: 'warning',
+      code: 'makefile-clash',
+      message: `${composeMkPath} exists and was not written by compose-migrate: it is left as it is, and ${component.name} gets no generated make targets (move it away and plan again to get them)`,
+      file: composeMkPath,
+      component: component.name,
+    });
+    return out;
+  }
   const testCommand = config.testCommands?.[component.name];
   const envVars = analysis.rootEnvVars[component.name];
   const envFile =
