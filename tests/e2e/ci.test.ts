@@ -127,7 +127,7 @@ describe('apply --plan', () => {
     writeText(repo.dir, '../other.json', '{"schemaVersion":1}');
     const foreign = cli(repo.dir, ['apply', '--plan', '../other.json']);
     expect(foreign.code).toBe(2);
-    expect(expectOneLineError(foreign)).toContain('not a saved plan');
+    expect(expectOneLineError(foreign)).toMatch(/not a (usable )?saved plan/);
 
     const saved = join(repo.dir, '..', 'p.json');
     expect(cli(repo.dir, ['plan', '--component', 'pourtier', '--out', saved]).code).toBe(0);
