@@ -2,9 +2,11 @@
  * Conservation on every fixture (fixtures/hostile excepted): after `apply --all --yes`, each
  * (environment, service) of the root layout, as the referee reads it, is in a generated file of that
  * environment or named by a `not-carried` finding of the plan; and every generated file is one the
- * referee accepts.
+ * referee accepts. A fixture built to ask a decision with no safe default (exit 3) is answered with
+ * each decision's first choice in its config, as a user would, and then checked the same way: nothing
+ * may be lost whatever the answer.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +19,10 @@ import {
   type Side,
 } from '../../bench/corpus/conservation.js';
 import { skipReferee } from '../compose/referee.js';
-import { cleanupRepos, cliAsync, ensureBuilt, makeRepo, PROJECT_ROOT } from '../helpers/cli.js';
+import { answersToEdits } from '../../src/config/answers.js';
+import { DEFAULT_CONFIG_NAME, mergeConfigText } from '../../src/config/write.js';
+import type { Decision } from '../../src/model.js';
+import { cleanupRepos, cliAsync, ensureBuilt, git, makeRepo, PROJECT_ROOT } from '../helpers/cli.js';
 
 const FIXTURE_NAMES = readdirSync(join(PROJECT_ROOT, 'fixtures'))
   .filter((n) => n !== 'hostile' && statSync(join(PROJECT_ROOT, 'fixtures', n)).isDirectory())
@@ -34,13 +39,37 @@ interface Outcome {
 
 const outcomes = new Map<string, Outcome>();
 
+/**
+ * Answers every decision that has no safe default with its first choice, through the same config
+ * edits the interactive prompt saves; false when there was none to answer.
+ */
+function answerOpenDecisions(dir: string, plan: PlanJson): boolean {
+  const open = (plan.findings as unknown as { decision?: Decision }[])
+    .map((f) => f.decision)
+    .filter((d): d is Decision => d !== undefined && d.default === undefined && d.choices.length > 0);
+  if (open.length === 0) return false;
+  const edits = answersToEdits(open.map((decision) => ({ decision, answer: decision.choices[0] as string })));
+  const path = ['compose-migrate.config.yaml', 'compose-migrate.config.json'].find((p) =>
+    existsSync(join(dir, p)),
+  );
+  const name = path ?? DEFAULT_CONFIG_NAME;
+  const existing = path ? readFileSync(join(dir, path), 'utf8') : undefined;
+  writeFileSync(join(dir, name), mergeConfigText(name, existing, edits));
+  // Committed, so that apply's clean-tree check and the rollback comparison see it as part of the repository.
+  git(dir, 'add', name);
+  git(dir, 'commit', '-q', '--no-verify', '-m', 'answer the decisions');
+  return true;
+}
+
 beforeAll(async () => {
   if (skipReferee) return;
   ensureBuilt();
   await Promise.all(
     FIXTURE_NAMES.map(async (name) => {
       const repo = makeRepo(name);
-      const plan = JSON.parse((await cliAsync(repo.dir, ['plan', '--json'])).stdout) as PlanJson;
+      let plan = JSON.parse((await cliAsync(repo.dir, ['plan', '--json'])).stdout) as PlanJson;
+      if (answerOpenDecisions(repo.dir, plan))
+        plan = JSON.parse((await cliAsync(repo.dir, ['plan', '--json'])).stdout) as PlanJson;
       const root = await rootSide(repo.dir, plan);
       const apply = await cliAsync(repo.dir, ['apply', '--all', '--yes']);
       const outcome: Outcome = { applyStatus: apply.code, applyStderr: apply.stderr, plan, root };
