@@ -118,6 +118,6 @@ async function ask(group: { decision: Decision; finding: Finding }[], io: Io): P
       : d.kind === 'port'
         ? `${group.length} host ports collide between files that can run at the same time. Shift them or keep them?`
         : `${group.length} container_name values would repeat. Scope, keep or drop them?`;
-  if (d.kind === 'peer') return (await confirm(question, d.default === 'yes')) ? 'yes' : 'no';
-  return choose(question, d.choices, d.default);
+  if (d.kind === 'peer') return (await confirm(io.run, question, d.default === 'yes')) ? 'yes' : 'no';
+  return choose(io.run, question, d.choices, d.default);
 }

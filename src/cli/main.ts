@@ -1,34 +1,41 @@
-#!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import type { GlobalOptions } from './context.js';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { VERSION } from '../version.js';
+import { processIo, type GlobalOptions, type RunIo } from './context.js';
+
+export { processIo, type RunIo } from './context.js';
 
 // Only commander loads at start-up; each command's module (and its heavy dependencies) loads when run.
-const version = (
-  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-async function run(argv: string[]): Promise<number> {
+/**
+ * The whole command line as a library call: `argv` without the node and script names, `io` the
+ * streams, environment and directory to run in. Returns the exit code; never exits the process.
+ */
+export async function run(argv: readonly string[], io: RunIo): Promise<number> {
   const program = new Command();
   const json = argv.includes('--json');
   // terraform's convention: with --detailed-exitcode, 2 means "changes pending", so every failure is 1.
   const detailed = argv.includes('--detailed-exitcode');
   let exitCode = 0;
-  if (json) {
-    const { errorJson } = await import('./errors.js');
-    program.configureOutput({
-      outputError: (text, write) => write(errorJson(text.replace(/^error: /, '').trim(), 'usage')),
-    });
-  }
+  const errorJson = json ? (await import('./errors.js')).errorJson : undefined;
+  program.configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+    getOutHelpWidth: () => io.stdout.columns ?? 80,
+    getErrHelpWidth: () => io.stderr.columns ?? 80,
+    outputError: (text, write) =>
+      write(errorJson ? errorJson(text.replace(/^error: /, '').trim(), 'usage') : text),
+  });
   const action =
     <A extends unknown[]>(
       load: () => Promise<(opts: GlobalOptions & Record<string, unknown>, ...args: A) => Promise<number>>,
     ) =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
-      const opts = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+      const opts = { ...command.optsWithGlobals(), io } as GlobalOptions & Record<string, unknown>;
       const fn = await load();
       exitCode = await fn(opts, ...(args.slice(0, -2) as A));
     };
@@ -38,7 +45,7 @@ async function run(argv: string[]): Promise<number> {
     .description(
       "Move a monorepo's root Docker Compose files into per-component compose files, reversibly through git.",
     )
-    .version(version, '--version')
+    .version(VERSION, '--version')
     .option('-C, --cwd <dir>', 'repository root (default: current directory)')
     .option('--config <file>', 'config file (default: compose-migrate.config.{json,yaml} at the root)')
     .option('--no-color', 'no colour (also NO_COLOR)')
@@ -109,7 +116,7 @@ async function run(argv: string[]): Promise<number> {
     .action(action(async () => (await import('./commands/verify.js')).verifyCommand));
 
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -122,16 +129,25 @@ async function run(argv: string[]): Promise<number> {
       return detailed ? 1 : 2;
     }
     const { reportError } = await import('./errors.js');
-    const code = reportError(e, { verbose: argv.includes('--verbose'), json });
+    const code = reportError(e, { verbose: argv.includes('--verbose'), json, stderr: io.stderr });
     return detailed && code !== 130 ? 1 : code;
   }
 }
 
-run(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  () => {
-    process.exitCode = 1;
-  },
-);
+/** `node dist/src/cli/main.js ...` still runs the command, as bin.js does. */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  run(process.argv.slice(2), processIo()).then(
+    (code) => (process.exitCode = code),
+    () => (process.exitCode = 1),
+  );
+}

@@ -73,7 +73,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   let saved: SavedPlan | undefined;
   let baseConfig = loaded.config;
   if (opts.plan) {
-    saved = readSavedPlan(opts.plan, readPlanFile(opts.plan));
+    saved = readSavedPlan(opts.plan, readPlanFile(opts.io.cwd, opts.plan));
     const stale = staleInputs(saved, snapshot);
     if (stale.length) {
       throw new MigrateError(
@@ -94,7 +94,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   }
 
   const flags = { withPeers };
-  const progress = progressLine(process.stderr);
+  const progress = progressLine(opts.io.stderr);
   const rebuild = async (config: MigrateConfig): Promise<Plan> => {
     try {
       return await buildPlan(
@@ -137,7 +137,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   // A saved plan was reviewed as it is: its questions were answered when it was made, not here.
   let config = baseConfig;
   let answers: Answer[] = [];
-  if (!opts.yes && !opts.plan && interactive()) {
+  if (!opts.yes && !opts.plan && interactive(opts.io)) {
     ({ plan, config, answers } = await askDecisions(plan, baseConfig, flags, rebuild, io));
   }
   const open = openFindings(plan, config, flags);
@@ -167,7 +167,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   const dotenv = disk.read('.env');
   await validateGenerated(
     plan.changes,
-    varSource(process.env, dotenv === undefined ? new Map() : loadDotEnv(dotenv)),
+    varSource(opts.io.env, dotenv === undefined ? new Map() : loadDotEnv(dotenv)),
   );
   const touched = plan.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path]));
   await preflight(root, touched);
@@ -175,7 +175,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   let save = false;
   // A saved plan was reviewed when it was made: applying it is the confirmation.
   if (!opts.yes && !saved) {
-    if (!interactive()) {
+    if (!interactive(opts.io)) {
       const taken = defaultsTaken(open);
       throw new MigrateError(
         'usage',
@@ -191,6 +191,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
     io.out('\n' + renderSummary(plan, { style: io.style }));
     for (;;) {
       const choice = await pressKey(
+        opts.io,
         `Apply ${plan.changes.length} changes and commit?`,
         [
           { key: 'y', value: 'yes', label: 'apply and commit' },
@@ -205,10 +206,14 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
         io.out('nothing was written\n');
         return 0;
       }
-      await page(diffOf(plan) + '\n', io.out);
+      await page(diffOf(plan) + '\n', io.out, opts.io.env);
     }
     if (answers.length)
-      save = await confirm(`Save these answers to ${configPath} so the next run asks nothing?`, true);
+      save = await confirm(
+        opts.io,
+        `Save these answers to ${configPath} so the next run asks nothing?`,
+        true,
+      );
   }
   if (save) {
     // Its own write, before the migration commit and outside it: the answers are the user's config.
@@ -217,10 +222,9 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
     io.out(`answers saved to ${configPath} (not committed)\n`);
   }
 
-  const failAfter = process.env['COMPOSE_MIGRATE_FAIL_AFTER'];
   const outcome = await executePlan(root, plan, {
     noCommit: opts.commit === false,
-    ...(failAfter !== undefined && failAfter !== '' ? { failAfter: Number(failAfter) } : {}),
+    ...(opts.io.failAfter !== undefined ? { failAfter: opts.io.failAfter } : {}),
   });
   for (const c of outcome.commits)
     io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);

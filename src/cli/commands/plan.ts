@@ -23,7 +23,7 @@ interface PlanFlags extends GlobalOptions {
 export async function planCommand(opts: PlanFlags): Promise<number> {
   const { io, root, disk, loaded } = openRepoContext(opts);
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
-  const progress = progressLine(process.stderr);
+  const progress = progressLine(opts.io.stderr);
   let plan;
   try {
     plan = await buildPlan(
@@ -47,7 +47,7 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
     );
   }
   if (opts.out) {
-    const target = resolve(process.cwd(), opts.out);
+    const target = resolve(opts.io.cwd, opts.out);
     writeFileSync(
       target,
       savePlan(plan, { components: opts.component ?? [], withPeers: opts.withPeers === true }),

@@ -51,7 +51,7 @@ export async function rollbackCommand(opts: RollbackFlags): Promise<number> {
     return 0;
   }
   if (!opts.yes) {
-    if (!interactive()) {
+    if (!interactive(opts.io)) {
       throw new MigrateError(
         'usage',
         'rollback makes new commits; without a terminal to confirm on, pass --yes (or review with --dry-run)',
@@ -61,6 +61,7 @@ export async function rollbackCommand(opts: RollbackFlags): Promise<number> {
     }
     if (
       !(await confirm(
+        opts.io,
         `Revert ${plan.steps.length} migration step${plan.steps.length === 1 ? '' : 's'}?`,
         false,
       ))
