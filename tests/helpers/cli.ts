@@ -167,9 +167,7 @@ export function treeHashes(dir: string): Record<string, string> {
       const abs = join(dir, path);
       const st = lstatSync(abs);
       if (st.isDirectory()) walk(path);
-      else
-        out[path] =
-          `${(st.mode & 0o777).toString(8)}:${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
+      else out[path] = `${gitMode(st.mode)}:${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
     }
   };
   walk('');
@@ -182,4 +180,12 @@ export function expectOneLineError(r: RunResult): string {
   if (lines.length !== 1) throw new Error(`expected one stderr line, got ${lines.length}:\n${r.stderr}`);
   if (/^\s+at /m.test(r.stderr)) throw new Error(`stack trace on stderr:\n${r.stderr}`);
   return lines[0]!;
+}
+
+/**
+ * The mode as git records it (644 or 755): what a checkout reproduces. The group and other write bits
+ * follow the umask of whoever runs the tests (002 gives 664), so they are no part of byte identity.
+ */
+function gitMode(mode: number): string {
+  return (mode & 0o100) !== 0 ? '755' : '644';
 }
