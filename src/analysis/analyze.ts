@@ -208,10 +208,8 @@ export function analyze(input: AnalysisInput): Analysis {
         message:
           `${component} uses ${list.join(', ')} from the root .env, which compose would no longer read from ${component}/; ` +
           (mode === 'makefile'
-            ? `its Makefile passes --env-file to the root .env (envFile: makefile | copy | ignore)`
-            : mode === 'copy'
-              ? `those variables are copied to ${component}/.env`
-              : 'left as is (envFile: ignore): set them in the shell'),
+            ? `its Makefile passes --env-file to the root .env (envFile: makefile | ignore)`
+            : 'left as is (envFile: ignore): set them in the shell'),
         component,
       });
     }

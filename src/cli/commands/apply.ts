@@ -4,7 +4,7 @@ import { loadDotEnv, varSource } from '../../compose/interpolate.js';
 import { planDrift, readSavedPlan, savedAnswers, staleInputs, type SavedPlan } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
-import { planningSnapshot } from '../../git/original.js';
+import { planningSnapshot } from '../../git/original-snapshot.js';
 import { validateGenerated } from '../../generate/validate-generated.js';
 import { executePlan } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';

@@ -6,7 +6,7 @@ import { toPlanJson } from '../../plan/render/json.js';
 import { renderMermaid } from '../../plan/render/mermaid.js';
 import { renderText } from '../../plan/render/text.js';
 import { savePlan } from '../../plan/saved.js';
-import { planningSnapshot } from '../../git/original.js';
+import { planningSnapshot } from '../../git/original-snapshot.js';
 import { openRepoContext, type GlobalOptions } from '../context.js';
 import { progressLine } from '../progress.js';
 
