@@ -3,16 +3,19 @@ import { join } from 'node:path';
 
 /**
  * Synthetic monorepos shaped like the real ones in the seeds: a root `docker-compose.yml` base with
- * `docker-compose.dev.yml` and `docker-compose.test.yml` layers, components in groups that share a
- * postgres and a redis, peer calls through environment URLs, bind mounts and named volumes. Every
- * component owns `servicesPerComponent` services, so attribution, edge finding and conflict
- * resolution all have real work to do. Output is deterministic for a given size.
+ * `docker-compose.dev.yml` and `docker-compose.test.yml` layers, every component with its own
+ * database and cache (`<component>-db` on postgres, `<component>-cache` on redis), components in
+ * groups that share a message broker, peer calls through environment URLs, bind mounts and named
+ * volumes. Every fourth component reaches its cache only through a variable (no edge), so only its
+ * name ties the cache to it. Every component owns `servicesPerComponent` services, so attribution,
+ * edge finding and conflict resolution all have real work to do. Every component must come out as
+ * a compose component. Output is deterministic for a given size.
  */
 export interface GenerateOptions {
   components: number;
   /** Services each component owns (the api, its worker, ...). Default 5. */
   servicesPerComponent?: number;
-  /** Components sharing one postgres and one redis. Default 10. */
+  /** Components sharing one message broker. Default 10. */
   groupSize?: number;
 }
 
@@ -22,6 +25,8 @@ export interface GeneratedRepo {
   /** Services owned by components (backing services not counted). */
   serviceCount: number;
   backingServices: string[];
+  /** Per component, the backing services its files must hold: its own database and cache, and its group's broker. */
+  expectedBacking: Record<string, string[]>;
   files: { base: string; dev: string; test: string };
 }
 
@@ -69,9 +74,26 @@ export function generateMonorepo(root: string, opts: GenerateOptions): Generated
   const backing: string[] = [];
 
   for (let g = 0; g < groups; g++) {
-    const pg = `pg-g${pad(g, 2)}`;
-    const redis = `redis-g${pad(g, 2)}`;
+    const broker = `mq-g${pad(g, 2)}`;
+    backing.push(broker);
+    base.push(`  ${broker}:`, `    image: rabbitmq:3-management`);
+    dev.push(`  ${broker}:`, `    ports:`, `      - "${17000 + g}:5672"`);
+  }
+
+  const components: string[] = [];
+  const expectedBacking: Record<string, string[]> = {};
+  let serviceCount = 0;
+  for (let i = 0; i < opts.components; i++) {
+    const { name, path } = componentPath(i);
+    components.push(name);
+    const g = Math.floor(i / groupSize);
+    const broker = `mq-g${pad(g, 2)}`;
+    const pg = `${name}-db`;
+    const redis = `${name}-cache`;
+    // Every fourth component finds its cache through a variable: no edge, only the name ties it.
+    const cacheByName = i % 4 === 3;
     backing.push(pg, redis);
+    expectedBacking[name] = [broker, redis, pg].sort();
     base.push(
       `  ${pg}:`,
       `    image: postgres:16-alpine`,
@@ -90,29 +112,19 @@ export function generateMonorepo(root: string, opts: GenerateOptions): Generated
     dev.push(
       `  ${pg}:`,
       `    ports:`,
-      `      - "${15000 + g}:5432"`,
+      `      - "${15000 + i}:5432"`,
       `  ${redis}:`,
       `    ports:`,
-      `      - "${16000 + g}:6379"`,
+      `      - "${16000 + i}:6379"`,
     );
     test.push(
       `  ${pg}:`,
       `    ports:`,
-      `      - "${25000 + g}:5432"`,
+      `      - "${25000 + i}:5432"`,
       `    tmpfs:`,
       `      - /var/lib/postgresql/data`,
     );
     volumes.push(`  ${pg}-data:`);
-  }
-
-  const components: string[] = [];
-  let serviceCount = 0;
-  for (let i = 0; i < opts.components; i++) {
-    const { name, path } = componentPath(i);
-    components.push(name);
-    const g = Math.floor(i / groupSize);
-    const pg = `pg-g${pad(g, 2)}`;
-    const redis = `redis-g${pad(g, 2)}`;
     // Every third component calls the previous one: a peer edge found only in `environment`.
     const peer = i % 3 === 2 ? componentPath(i - 1).name : undefined;
     const manifest = MANIFESTS[i % MANIFESTS.length] ?? MANIFESTS[0];
@@ -143,12 +155,15 @@ export function generateMonorepo(root: string, opts: GenerateOptions): Generated
       base.push(
         `    environment:`,
         `      DATABASE_URL: postgres://app:app@${pg}:5432/${name}`,
-        `      REDIS_URL: redis://${redis}:6379/${r}`,
+        cacheByName
+          ? `      REDIS_URL: \${${name.toUpperCase()}_REDIS_URL:-redis://localhost:6379/${r}}`
+          : `      REDIS_URL: redis://${redis}:6379/${r}`,
+        `      AMQP_URL: amqp://guest:guest@${broker}:5672/`,
         `      LOG_LEVEL: \${LOG_LEVEL:-info}`,
       );
       if (peer && r === 0) base.push(`      PEER_URL: http://${peer}:8080`);
       base.push(`    depends_on:`, `      - ${pg}`);
-      if (r % 2 === 0) base.push(`      - ${redis}`);
+      if (r % 2 === 0 && !cacheByName) base.push(`      - ${redis}`);
       if (r === 0) {
         base.push(`    volumes:`, `      - ${name}-cache:/var/cache/${name}`);
         volumes.push(`  ${name}-cache:`);
@@ -188,5 +203,5 @@ export function generateMonorepo(root: string, opts: GenerateOptions): Generated
     join(root, 'README.md'),
     `Synthetic monorepo: ${opts.components} components x ${perComponent} services.\n`,
   );
-  return { root, components, serviceCount, backingServices: backing, files };
+  return { root, components, serviceCount, backingServices: backing, expectedBacking, files };
 }

@@ -33,7 +33,15 @@ export type ErrorCode =
   /** Files a rollback would revert were edited since the migration. */
   | 'edited-since'
   /** A --no-commit apply of the same component is already pending. */
-  | 'pending-exists';
+  | 'pending-exists'
+  /** Another apply or rollback holds the repository lock. */
+  | 'locked'
+  /** An earlier apply or rollback did not finish; --resume or --abort first. */
+  | 'unfinished-run'
+  /** A signal stopped the run between two steps. */
+  | 'interrupted'
+  /** A commit hook or signing refused or failed the commit. */
+  | 'commit-refused';
 
 export interface Location {
   /** Repo-relative POSIX path. */
@@ -46,9 +54,9 @@ export class MigrateError extends Error {
   readonly code: ErrorCode;
   readonly location: Location | undefined;
   /** 1 = error, 2 = usage, 3 = refused for safety / decision needed. */
-  readonly exitCode: 1 | 2 | 3;
+  readonly exitCode: 1 | 2 | 3 | 130 | 143;
 
-  constructor(code: ErrorCode, message: string, location?: Location, exitCode: 1 | 2 | 3 = 1) {
+  constructor(code: ErrorCode, message: string, location?: Location, exitCode: 1 | 2 | 3 | 130 | 143 = 1) {
     super(message);
     this.name = 'MigrateError';
     this.code = code;

@@ -20,6 +20,8 @@ export type EnvName = string;
 export interface Environment {
   name: EnvName;
   files: string[];
+  /** Why these files, in this order: "docker-compose.test.yml: run alone (-f docker-compose.test.yml) at ci.yml:12". */
+  evidence: string[];
 }
 
 export type ComponentKind = 'compose' | 'host';
@@ -44,6 +46,8 @@ export interface DependencyEdge {
   kind: EdgeKind;
   /** Human-readable origin: "docker-compose.test.yaml:14 environment.API_URL". */
   via: string;
+  /** The text that names the service, as written: "API_URL=http://api:8000" (hostname edges). */
+  evidence?: string;
   env: EnvName;
   pos?: SourcePos;
   role: EdgeRole;
@@ -51,14 +55,19 @@ export interface DependencyEdge {
   peerComponent?: string;
 }
 
-/** Strongest evidence first; the first that matches decides. */
-export type AttributionEvidence = 'config' | 'build' | 'image' | 'name' | 'mount' | 'registry-image' | 'none';
+/** Which row of the evidence table (analysis/evidence.ts) decided; strongest first. */
+export type AttributionEvidence =
+  'config' | 'backing-image' | 'build' | 'image' | 'name' | 'mount' | 'registry-image' | 'none';
 
 export interface Attribution {
   service: string;
   /** Owning component, or null for a backing service / undecided. */
   component: string | null;
   role: 'component' | 'backing' | 'undecided';
+  /** For a backing service built in or named for one component (`api-db`): that component. */
+  backingOf?: string;
+  /** With backingOf: why it is that component's, in a few words ("database named for it"). */
+  backingNote?: string;
   evidence: AttributionEvidence;
   reason: string;
 }
@@ -85,6 +94,8 @@ export interface Component {
   backing: Record<EnvName, string[]>;
   /** Peer services pulled into its files because the user chose to (per environment, transitive). */
   pulledPeers: Record<EnvName, string[]>;
+  /** Why each backing service is in its files: "database named for it", "api depends_on", "via milvus". */
+  backingWhy?: Record<string, string>;
   reasons: string[];
   manifests: string[];
   hasDockerfile: boolean;
@@ -109,7 +120,7 @@ export interface Finding {
 export interface Decision {
   /** Stable id, e.g. "environment:docker-compose.staging.yml", "peer:pourtier:courier". */
   id: string;
-  kind: 'environment' | 'attribution' | 'peer' | 'port' | 'container-name';
+  kind: 'environment' | 'layers' | 'attribution' | 'peer' | 'port' | 'container-name';
   question: string;
   choices: string[];
   /** The answer used when nobody is asked; undefined means there is no safe default. */
@@ -124,6 +135,10 @@ export interface Decision {
   service?: string;
   /** Command-line flag that answers it, where one exists. */
   flag?: string;
+  /** One line per choice: what it does, and what breaks with it ("no": "API_URL=http://api:80 no longer resolves"). */
+  effects?: Record<string, string>;
+  /** The components whose files the answer changes, for a repo-wide decision; absent: every component. */
+  concerns?: string[];
 }
 
 /** Intentional edits to a service or top-level entry in a generated file; verify ignores exactly these. */
@@ -201,8 +216,29 @@ export interface Plan {
   changes: Change[];
   findings: Finding[];
   references: Reference[];
+  /** What each orchestrator transform did to each file it ran on (absent with --skip-codemods). */
+  codemods?: { summary: CodemodSummary; files: FileOutcome[] };
   /** Every file whose content the plan depends on, with its hash; a saved plan is stale when any differs. */
   inputs: PlanInput[];
+}
+
+/**
+ * jscodeshift's four outcomes: rewritten (ok), nothing to do (nochange), could not rewrite and left
+ * the file as it was (skip, with why), or the transform failed (error).
+ */
+export type CodemodStatus = 'ok' | 'nochange' | 'skip' | 'error';
+
+export type CodemodSummary = Record<CodemodStatus, number>;
+
+/** Outcome of one transform on one file. */
+export interface FileOutcome {
+  file: string;
+  transform: string;
+  status: CodemodStatus;
+  /** Why a file was skipped or failed (the first place left to a human, or the error). */
+  why?: string;
+  /** "file:line: message" lines for sites left to a human (an ok file can have some too). */
+  messages: string[];
 }
 
 // ---- configuration: compose-migrate.config.{json,yaml} ----
@@ -219,11 +255,17 @@ export interface MigrateConfig {
   composeDirs?: string[];
   /** Environment for a root compose file that its name does not classify: { "docker-compose.staging.yml": "prod" }. */
   environments?: Record<string, EnvName>;
+  /**
+   * The compose files of an environment, in the order compose is given them; one file is that file
+   * alone, an empty list means no such environment: { prod: ["docker-compose.yml"], dev: ["docker-compose.yml", "docker-compose.dev.yml"] }.
+   * Overrides what the plan infers for the environments it names.
+   */
+  layers?: Record<EnvName, string[]>;
   /** Components listed explicitly (added to those discovered): { pourtier: "pourtier" } name -> dir. */
   components?: Record<string, string>;
   /** Directories that are never components (e.g. "docs", "postgres"). */
   ignoreDirs?: string[];
-  /** Service -> component name, or "backing". Strongest attribution evidence. */
+  /** Service -> component name, "backing" (shared) or "backing:<component>" (that component's backing service). Strongest attribution evidence. */
   services?: Record<string, string>;
   /** Component -> peer services to pull into its files; `true` pulls every peer. */
   peers?: Record<string, string[] | boolean>;

@@ -20,6 +20,7 @@ import {
   enclosingFunction,
   functionName,
   hasImport,
+  hasErrorNode,
   hasSyntaxErrors,
   importInsertIndex,
   indentUnit,
@@ -64,7 +65,8 @@ export default async function transform(
   const names = new Set(options.rootFiles.map((r) => r.name));
   if (![...names].some((n) => source.includes(n))) return undefined;
   const root = await parsePython(source);
-  if (hasSyntaxErrors(root)) {
+  // An ERROR node is the cheap check; a rewrite is fully checked (missing tokens too) when re-parsed.
+  if (hasErrorNode(root)) {
     api.report({ line: 1, message: 'not valid Python; left unchanged' });
     return null;
   }
@@ -76,7 +78,9 @@ export default async function transform(
   problems.push(...variantProblems(root, variants, options));
   const inVariantList = new Set([...variants.keys()].map((l) => l.range().start.index));
 
-  for (const str of root.findAll({ rule: { kind: 'string' } })) {
+  // Only strings naming a root file matter; the native search filters them before any JS sees a node.
+  const mentionsName = [...names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  for (const str of root.findAll({ rule: { kind: 'string', regex: mentionsName } })) {
     const fn = enclosingFunction(str);
     if (fn && functionName(fn) === HELPER) continue;
     if (inVariantList.has(str.parent()?.range().start.index ?? -1)) continue;
@@ -317,7 +321,7 @@ function variantProblems(
     for (const l of group)
       for (const c of l.children()) {
         const v = plainStringValue(c);
-        if (v !== undefined) files.add(stripDotSlash(v));
+        if (v !== undefined && COMPOSE_NAME.test(stripDotSlash(v))) files.add(stripDotSlash(v));
       }
     const mapping = [...files]
       .map((f) => {

@@ -17,6 +17,7 @@ import {
 import {
   bodyInsertPoint,
   hasImport,
+  hasErrorNode,
   hasSyntaxErrors,
   importInsertIndex,
   indentUnit,
@@ -42,7 +43,11 @@ export default async function transform(
   const componentFile = options.rootFiles[0]?.componentFile;
   if (!componentFile) return undefined;
   const root = await parsePython(source);
-  if (hasSyntaxErrors(root)) return undefined;
+  // An ERROR node is the cheap check; a rewrite is fully checked (missing tokens too) when re-parsed.
+  if (hasErrorNode(root)) {
+    api.report({ line: 1, message: 'not valid Python; left unchanged' });
+    return null;
+  }
 
   const edits: TextEdit[] = [];
   const quote = preferredQuote(source);

@@ -9,8 +9,11 @@ import { discoverComponents } from './components.js';
 import { resolveConflicts, type PlannedFile } from './conflicts.js';
 import { findEdges, findStartOrderCycle, type RawEdge } from './dependencies.js';
 import { MigrateError } from '../errors.js';
-import { runnerFor } from './manifests.js';
+import { isDockerfileName, MANIFEST_NAMES, runnerFor } from './manifests.js';
 import { buildFacts } from './service-facts.js';
+import { DockerfileReader } from './dockerfiles.js';
+import { variableHostFindings } from './variable-hosts.js';
+import { dockerfileOf } from './evidence.js';
 import type {
   Analysis,
   Attribution,
@@ -54,12 +57,43 @@ export function analyze(input: AnalysisInput): Analysis {
       if (ctx) contexts.add(ctx);
     }
   }
-  const discovery = discoverComponents(snapshot, config, contexts);
+  const dockerfiles = new DockerfileReader(snapshot);
+  // With the repository root as context, the directories a Dockerfile copies whole are what it builds.
+  const copied = new Map<string, string>();
+  for (const list of variants.values()) {
+    for (const svc of list) {
+      if (buildFacts(svc.config)?.context !== '') continue;
+      const df = dockerfileOf(svc, dockerfiles);
+      if (!df) continue;
+      for (const dir of dockerfiles.copiedDirs(df.path)) if (!copied.has(dir)) copied.set(dir, df.path);
+    }
+  }
+  const discovery = discoverComponents(snapshot, config, contexts, dockerfiles, copied);
   findings.push(...discovery.findings);
 
-  const attr = attributeServices(variants, discovery.dirs, config);
+  const attr = attributeServices(variants, discovery.dirs, config, dockerfiles);
   findings.push(...attr.findings);
   const attributions = attr.attributions;
+  findings.push(...oneApplicationFindings(attributions, variants, snapshot));
+
+  // A directory is a component when some service belongs to it (its own, or a backing service built
+  // in it or named for it) or the config lists it; the rest (libraries, tooling) get no files.
+  const listed = new Set(
+    Object.values(config.components ?? {}).map((d) => d.replace(/^\.\//, '').replace(/\/+$/, '')),
+  );
+  const owners = new Set<string>();
+  for (const a of attributions.values()) {
+    if (a.component) owners.add(a.component);
+    if (a.backingOf) owners.add(a.backingOf);
+  }
+  const dirs = discovery.dirs.filter((d) => owners.has(d.name) || listed.has(d.path));
+  const idle = discovery.dirs.filter((d) => !dirs.includes(d));
+  if (idle.length)
+    findings.push({
+      level: 'info',
+      code: 'not-a-component',
+      message: `no service is built in, named for or mounted from ${idle.map((d) => `${d.path}/`).join(', ')}: ${idle.length === 1 ? 'it is a library or tool' : 'they are libraries or tools'}, not ${idle.length === 1 ? 'a component' : 'components'}, and get${idle.length === 1 ? 's' : ''} no Makefile (config components.<name>: <dir> makes one a component)`,
+    });
 
   const rawEdges: RawEdge[] = environments.flatMap((env) => {
     const project = projects.get(env.name);
@@ -81,11 +115,14 @@ export function analyze(input: AnalysisInput): Analysis {
 
   // Indexes built once: the per-component work below must stay linear in services and edges.
   const ownBy = new Map<string, string[]>();
+  const backingBy = new Map<string, string[]>();
   for (const a of attributions.values()) {
-    if (a.component === null) continue;
-    const list = ownBy.get(a.component) ?? [];
+    const owner = a.component ?? a.backingOf;
+    if (!owner) continue;
+    const index = a.component ? ownBy : backingBy;
+    const list = index.get(owner) ?? [];
     list.push(a.service);
-    ownBy.set(a.component, list);
+    index.set(owner, list);
   }
   const edgeIndex = new Map<DependencyEdge, number>(edges.map((e, i) => [e, i]));
   const edgesFrom = new Map<string, DependencyEdge[]>();
@@ -103,8 +140,10 @@ export function analyze(input: AnalysisInput): Analysis {
     adjacency.set(e.env, byFrom);
   }
 
-  const components: Component[] = discovery.dirs.map((dir) => {
+  const components: Component[] = dirs.map((dir) => {
     const own = (ownBy.get(dir.name) ?? []).sort();
+    const ownBacking = (backingBy.get(dir.name) ?? []).sort();
+    const backingWhy: Record<string, string> = {};
     // Edges keep their global order (environment by environment), as the plan lists them.
     const dependsOn = own
       .flatMap((s) => edgesFrom.get(s) ?? [])
@@ -115,24 +154,29 @@ export function analyze(input: AnalysisInput): Analysis {
       const project = projects.get(env.name);
       if (!project) continue;
       const ownHere = own.filter((s) => project.services.has(s));
-      if (ownHere.length === 0) continue;
+      const ownBackingHere = ownBacking.filter((s) => project.services.has(s));
+      if (ownHere.length === 0 && ownBackingHere.length === 0) continue;
       const envAdjacency = adjacency.get(env.name) ?? new Map<string, DependencyEdge[]>();
       const peerCandidates = ownHere
         .flatMap((s) => envAdjacency.get(s) ?? [])
         .filter((e) => isPeerOf(e, dir.name, attributions));
       const chosen = choosePeers(dir.name, peerCandidates, config, input.withPeers === true);
-      const closure = closeOver(ownHere, chosen, envAdjacency, attributions);
+      const closure = closeOver(ownHere, ownBackingHere, chosen, envAdjacency, attributions);
       backing[env.name] = closure.backing;
       pulledPeers[env.name] = closure.peers;
+      for (const [s, why] of closure.why) backingWhy[s] ??= why;
     }
     const needsInfra =
       Object.values(backing).some((b) => b.length > 0) ||
       Object.values(pulledPeers).some((p) => p.length > 0);
     const reasons = [...dir.reasons];
     for (const s of own) reasons.push(`owns ${s}: ${attributions.get(s)?.reason ?? ''}`);
+    for (const s of ownBacking)
+      reasons.push(`its backing service ${s}: ${attributions.get(s)?.reason ?? ''}`);
     if (needsInfra) {
       for (const [env, list] of Object.entries(backing))
-        if (list.length) reasons.push(`${env} needs ${list.join(', ')}`);
+        if (list.length)
+          reasons.push(`${env} needs ${list.map((s) => `${s} (${backingWhy[s] ?? 'backing'})`).join(', ')}`);
     } else {
       reasons.push(
         own.length
@@ -148,6 +192,7 @@ export function analyze(input: AnalysisInput): Analysis {
       dependsOn,
       backing,
       pulledPeers,
+      backingWhy,
       reasons,
       manifests: dir.manifests,
       hasDockerfile: dir.hasDockerfile,
@@ -156,6 +201,7 @@ export function analyze(input: AnalysisInput): Analysis {
   });
 
   findings.push(...outsideRepoFindings(variants));
+  findings.push(...variableHostFindings(components, variants, attributions, vars));
   findings.push(...peerFindings(components, config, input.withPeers === true));
   findings.push(...unownedFindings(variants, attributions, components));
   for (const c of components) {
@@ -226,6 +272,33 @@ export function analyze(input: AnalysisInput): Analysis {
   };
 }
 
+/**
+ * Several services built from the repository root itself (a root Dockerfile or manifest) and claimed
+ * by no component are most likely one application, not a set of components: say so once, beside the
+ * attribution decisions that ask where each goes.
+ */
+function oneApplicationFindings(
+  attributions: Map<string, Attribution>,
+  variants: ServiceVariants,
+  snapshot: RepoSnapshot,
+): Finding[] {
+  const fromRoot: string[] = [];
+  for (const [service, list] of variants) {
+    if (attributions.get(service)?.role !== 'undecided') continue;
+    if (list.some((v) => buildFacts(v.config)?.context === '')) fromRoot.push(service);
+  }
+  if (fromRoot.length < 2) return [];
+  const rootFiles = snapshot.files().filter((f) => !f.includes('/'));
+  const marks = rootFiles.filter((f) => isDockerfileName(f) || MANIFEST_NAMES.has(f));
+  return [
+    {
+      level: 'info',
+      code: 'one-application',
+      message: `${fromRoot.sort().join(', ')} all build from the repository root${marks.length ? ` (${marks.join(', ')})` : ''}: this is one application rather than a set of components; each is an attribution decision below (config services.<name>: <component> | backing)`,
+    },
+  ];
+}
+
 /** The compose project name a directory gets by default: its basename, lowercased, [a-z0-9_-] only. */
 export function projectNameOf(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1);
@@ -283,6 +356,10 @@ function peerFindings(components: Component[], config: MigrateConfig, withPeers:
         configPath: ['peers', c.name],
         service: e.service,
         flag: '--with-peers',
+        effects: {
+          yes: `${c.name}'s files get their own copy of ${e.service} (and what it needs), started with ${c.name}'s stack`,
+          no: `${c.name}'s stack has no ${e.service}: ${e.evidence ?? `${e.kind} ${e.service}`} (${e.via}) no longer resolves unless ${e.peerComponent ?? e.service}'s stack shares a network with it`,
+        },
       };
       out.push({
         level: 'decision',

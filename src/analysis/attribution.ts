@@ -2,7 +2,9 @@ import type { EffectiveService } from '../compose/types.js';
 import type { MigrateConfig } from '../model.js';
 import type { ComponentDir } from './components.js';
 import type { Attribution, Decision, Finding } from './types.js';
-import { bindMounts, buildFacts, imageRepository, isInside } from './service-facts.js';
+import type { DockerfileReader } from './dockerfiles.js';
+import { EVIDENCE, type Claim } from './evidence.js';
+import { buildFacts } from './service-facts.js';
 
 /** Every variant of one service name across environments (a service may exist in dev only). */
 export type ServiceVariants = Map<string, EffectiveService[]>;
@@ -12,18 +14,16 @@ export interface AttributionResult {
   findings: Finding[];
 }
 
-type Match = { component: string; reason: string };
-
 /**
- * Decides which component owns each service, strongest evidence first: config, build context or
- * dockerfile inside the component, image repository named like it, service name, bind mounts of its
- * paths. A service none of these claims and that runs a registry image is a backing service;
- * anything else is a decision.
+ * Decides which component owns each service: config mapping first, then the rows of the evidence
+ * table (evidence.ts) in order; the first row that claims the service decides, and a row pointing at
+ * two components is a decision. Nothing claiming it is a decision too.
  */
 export function attributeServices(
   services: ServiceVariants,
   components: ComponentDir[],
   config: MigrateConfig,
+  dockerfiles: DockerfileReader,
 ): AttributionResult {
   const attributions = new Map<string, Attribution>();
   const findings: Finding[] = [];
@@ -40,7 +40,20 @@ export function attributeServices(
           component: null,
           role: 'backing',
           evidence: 'config',
-          reason: 'config services says backing',
+          reason: `config services.${service} says backing`,
+        });
+        continue;
+      }
+      const backingOf = configured.startsWith('backing:') ? configured.slice('backing:'.length) : undefined;
+      if (backingOf !== undefined && names.has(backingOf)) {
+        attributions.set(service, {
+          service,
+          component: null,
+          role: 'backing',
+          backingOf,
+          backingNote: 'config',
+          evidence: 'config',
+          reason: `config services.${service} says backing:${backingOf}: a backing service of ${backingOf}`,
         });
         continue;
       }
@@ -50,7 +63,7 @@ export function attributeServices(
           component: configured,
           role: 'component',
           evidence: 'config',
-          reason: `config services maps it to ${configured}`,
+          reason: `config services.${service} maps it to ${configured}`,
         });
         continue;
       }
@@ -61,67 +74,59 @@ export function attributeServices(
       });
     }
 
-    const evidence: [Attribution['evidence'], Match[]][] = [
-      ['build', byBuild(variants, byDepth)],
-      ['image', byImage(variants, components)],
-      ['name', byName(service, components)],
-      ['mount', byMount(variants, byDepth)],
-    ];
+    const input = { service, variants, components, byDepth, dockerfiles };
     let decided = false;
-    for (const [kind, matches] of evidence) {
-      const distinct = uniqueByComponent(matches);
-      if (distinct.length === 0) continue;
-      if (distinct.length === 1) {
-        const m = distinct[0] as Match;
-        attributions.set(service, {
-          service,
-          component: m.component,
-          role: 'component',
-          evidence: kind,
-          reason: m.reason,
-        });
-      } else {
+    for (const row of EVIDENCE) {
+      const claims = uniqueByComponent(row.claims(input));
+      if (claims.length === 0) continue;
+      decided = true;
+      if (claims.length === 1) {
+        const c = claims[0] as Claim;
         attributions.set(
           service,
-          undecided(service, `${kind} evidence points at ${distinct.map((d) => d.component).join(' and ')}`),
+          c.role === 'backing'
+            ? {
+                service,
+                component: null,
+                role: 'backing',
+                ...(c.component ? { backingOf: c.component, backingNote: c.short ?? 'its own' } : {}),
+                evidence: row.evidence,
+                reason: c.reason,
+              }
+            : {
+                service,
+                component: c.component,
+                role: 'component',
+                evidence: row.evidence,
+                reason: c.reason,
+              },
         );
-        findings.push(
-          decisionFinding(service, variants, components, `${distinct.map((m) => m.reason).join('; ')}`),
-        );
+        break;
       }
-      decided = true;
+      const pointed = claims.map((d) => d.component ?? 'shared').join(' and ');
+      attributions.set(service, undecided(service, `${row.evidence} evidence points at ${pointed}`));
+      findings.push(decisionFinding(service, variants, components, claims.map((m) => m.reason).join('; ')));
       break;
     }
     if (decided) continue;
 
-    const registryImage = variants.every(
-      (v) => v.config['build'] === undefined && v.config['image'] !== undefined,
-    );
-    if (registryImage) {
-      const image = String(variants[0]?.config['image'] ?? '');
-      attributions.set(service, {
-        service,
-        component: null,
-        role: 'backing',
-        evidence: 'registry-image',
-        reason: `runs registry image ${image} and no component claims it`,
-      });
-      continue;
-    }
     attributions.set(
       service,
       undecided(service, 'no build context, image, name or mount ties it to a component'),
     );
-    findings.push(
-      decisionFinding(
-        service,
-        variants,
-        components,
-        'it is built from outside every component and no name, image or mount ties it to one',
-      ),
-    );
+    findings.push(decisionFinding(service, variants, components, unclaimedWhy(variants)));
   }
   return { attributions, findings };
+}
+
+/** Why nothing claimed a service, in the terms of its build. */
+function unclaimedWhy(variants: EffectiveService[]): string {
+  for (const v of variants) {
+    const build = buildFacts(v.config);
+    if (build && (build.context === '' || build.context === null))
+      return `it builds from the repository root (context ${build.context === '' ? '.' : 'not a local path'}, dockerfile ${build.dockerfile ?? '?'}) and no Dockerfile name, service name, image or mount ties it to a component`;
+  }
+  return 'it is built from outside every component and no name, image or mount ties it to one';
 }
 
 function undecided(service: string, reason: string): Attribution {
@@ -152,86 +157,11 @@ function decisionFinding(
   };
 }
 
-function uniqueByComponent(matches: Match[]): Match[] {
-  const seen = new Map<string, Match>();
-  for (const m of matches) if (!seen.has(m.component)) seen.set(m.component, m);
+function uniqueByComponent(claims: Claim[]): Claim[] {
+  const seen = new Map<string, Claim>();
+  for (const c of claims) {
+    const key = `${c.role}:${c.component ?? ''}`;
+    if (!seen.has(key)) seen.set(key, c);
+  }
   return [...seen.values()];
-}
-
-function byBuild(variants: EffectiveService[], byDepth: ComponentDir[]): Match[] {
-  const out: Match[] = [];
-  for (const v of variants) {
-    const build = buildFacts(v.config);
-    if (!build) continue;
-    for (const c of byDepth) {
-      if (build.context !== null && build.context !== '' && isInside(build.context, c.path)) {
-        out.push({ component: c.name, reason: `build context ${build.context} is inside ${c.path}/` });
-        break;
-      }
-      if (build.dockerfile !== null && isInside(build.dockerfile, c.path)) {
-        out.push({ component: c.name, reason: `dockerfile ${build.dockerfile} is inside ${c.path}/` });
-        break;
-      }
-      // "Dockerfile.search-api" or "search-api.Dockerfile" beside the context names the component.
-      const base = build.dockerfile?.slice(build.dockerfile.lastIndexOf('/') + 1) ?? '';
-      if (base === `Dockerfile.${c.name}` || base === `${c.name}.Dockerfile`) {
-        out.push({ component: c.name, reason: `dockerfile ${build.dockerfile} is named for ${c.name}` });
-        break;
-      }
-    }
-  }
-  return out;
-}
-
-function byImage(variants: EffectiveService[], components: ComponentDir[]): Match[] {
-  const out: Match[] = [];
-  for (const v of variants) {
-    const repo = imageRepository(v.config);
-    if (!repo) continue;
-    const last = repo.slice(repo.lastIndexOf('/') + 1);
-    for (const c of components) {
-      if (last === c.name)
-        out.push({
-          component: c.name,
-          reason: `image ${String(v.config['image'])} is named like the component`,
-        });
-    }
-  }
-  return out;
-}
-
-function byName(service: string, components: ComponentDir[]): Match[] {
-  const matches = components.filter((c) => nameMatches(service, c.name));
-  if (matches.length === 0) return [];
-  // The longest name is the most specific (api-gateway over api for "api-gateway-test").
-  const longest = Math.max(...matches.map((c) => c.name.length));
-  return matches
-    .filter((c) => c.name.length === longest)
-    .map((c) => ({
-      component: c.name,
-      reason:
-        service === c.name
-          ? 'service name equals the component name'
-          : `service name ${service} is prefixed or suffixed by ${c.name}`,
-    }));
-}
-
-export function nameMatches(service: string, component: string): boolean {
-  if (service === component) return true;
-  for (const sep of ['-', '_']) {
-    if (service.startsWith(component + sep) || service.endsWith(sep + component)) return true;
-  }
-  return false;
-}
-
-function byMount(variants: EffectiveService[], byDepth: ComponentDir[]): Match[] {
-  const out: Match[] = [];
-  for (const v of variants) {
-    for (const m of bindMounts(v.config)) {
-      if (m.repoPath === null || m.repoPath === '') continue;
-      const c = byDepth.find((d) => isInside(m.repoPath as string, d.path));
-      if (c) out.push({ component: c.name, reason: `mounts ${m.source} from ${c.path}/` });
-    }
-  }
-  return out;
 }

@@ -122,6 +122,10 @@ function resolvePorts(
         answer: policy,
         configKey: 'ports',
         configPath: ['ports'],
+        effects: {
+          shift: `${e.file.component} publishes the next free port, so both stacks run together; what used ${e.port} for it must change`,
+          keep: `both publish ${e.port}: the two stacks cannot run at the same time`,
+        },
       };
       if (policy === 'keep') {
         findings.push({
@@ -192,6 +196,12 @@ function resolveContainerNames(
       answer: policy,
       configKey: 'containerNames',
       configPath: ['containerNames'],
+      effects: {
+        scope: `named <component>-<service>-<env>; scripts using ${name} must change`,
+        keep: `only one stack using ${name} can run at a time`,
+        drop: `compose names them <project>-<service>-<n>; scripts using ${name} must change`,
+      },
+      concerns: [...new Set(list.map((u) => u.file.component))].sort(),
     };
     const files = list.map((u) => `${u.file.component}/${u.file.env}`).join(', ');
     if (policy === 'keep') {

@@ -4,7 +4,7 @@ import type { DependencyEdge, EdgeKind } from './types.js';
 import { commandWords, dependsOnTargets, environmentEntries, stringList, str } from './service-facts.js';
 
 /** Keys whose bare value (no scheme, no port) is read as a hostname: REDIS_HOST=redis. */
-const HOST_KEY = /(HOST|ADDR|SERVER|URL|URI|DSN|ENDPOINT|BROKER|NODES?)$/i;
+export const HOST_KEY = /(HOST|ADDR|SERVER|URL|URI|DSN|ENDPOINT|BROKER|NODES?)$/i;
 
 /** An edge before roles are known. */
 export type RawEdge = Omit<DependencyEdge, 'role' | 'peerComponent'>;
@@ -23,10 +23,18 @@ export function findEdges(project: EffectiveProject, vars: VarSource): RawEdge[]
 
 function edgesOf(svc: EffectiveService, names: Set<string>, env: string, vars: VarSource): RawEdge[] {
   const out: RawEdge[] = [];
-  const edge = (service: string, kind: EdgeKind, key: string) => {
+  const edge = (service: string, kind: EdgeKind, key: string, evidence?: string) => {
     if (service === svc.name || !names.has(service)) return;
     const pos = svc.positions.get(key) ?? svc.positions.get(key.split('.')[0] ?? key) ?? svc.origin;
-    out.push({ from: svc.name, service, kind, env, via: `${pos.file}:${pos.line} ${key}`, pos });
+    out.push({
+      from: svc.name,
+      service,
+      kind,
+      env,
+      via: `${pos.file}:${pos.line} ${key}`,
+      pos,
+      ...(evidence !== undefined ? { evidence } : {}),
+    });
   };
   const c = svc.config;
   for (const t of dependsOnTargets(c)) edge(t, 'depends_on', `depends_on.${t}`);
@@ -38,11 +46,11 @@ function edgesOf(svc: EffectiveService, names: Set<string>, env: string, vars: V
   }
   for (const [key, raw] of environmentEntries(c)) {
     for (const host of hostsIn(evaluate(raw, vars), HOST_KEY.test(key)))
-      edge(host, 'hostname', `environment.${key}`);
+      edge(host, 'hostname', `environment.${key}`, `${key}=${raw}`);
   }
   for (const key of ['command', 'entrypoint'] as const) {
     for (const word of commandWords(c, key)) {
-      for (const host of hostsIn(evaluate(word, vars), false)) edge(host, 'hostname', key);
+      for (const host of hostsIn(evaluate(word, vars), false)) edge(host, 'hostname', key, word);
     }
   }
   return out;
@@ -64,7 +72,8 @@ function evaluate(value: string, vars: VarSource): string {
  */
 export function hostsIn(value: string, bareAllowed: boolean): string[] {
   const hosts = new Set<string>();
-  const urlRe = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([^/:?#\s,;]+)/gi;
+  // A scheme starts where a run of scheme characters starts, so each run is scanned once (linear).
+  const urlRe = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([^/:?#\s,;]+)/gi;
   for (const m of value.matchAll(urlRe)) hosts.add((m[1] ?? '').toLowerCase());
   const hostPortRe = /(?:^|[\s,;=@(])([a-zA-Z][a-zA-Z0-9_.-]*):(\d{2,5})\b/g;
   for (const m of value.matchAll(hostPortRe)) hosts.add(m[1] ?? '');

@@ -4,7 +4,8 @@ import { loadDotEnv } from '../compose/interpolate.js';
 import type { Analysis, EnvName, MigrateConfig } from '../model.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { analyze } from './analyze.js';
-import { discoverRootComposeFiles, layoutEnvironments } from './environments.js';
+import { discoverComposeFiles, dotEnvPath, projectDirOf } from './discovery.js';
+import { layoutEnvironments } from './environments.js';
 
 /** `step` names the long step; `done` of `total` units are finished. */
 export type Progress = (step: string, done: number, total: number) => void;
@@ -22,6 +23,8 @@ export interface LoadedRepo {
   projects: Map<EnvName, EffectiveProject>;
   vars: VarSource;
   rootEnvKeys: Set<string>;
+  /** The .env compose reads for these files: the project directory's (the first file's folder). */
+  envFile: string;
   /** Files the projects were read from (root files plus extends/include sources). */
   sources: Set<string>;
 }
@@ -33,12 +36,15 @@ export function loadRepo(
   shellEnv: Record<string, string | undefined> = {},
   progress?: Progress,
 ): LoadedRepo {
-  const rootFiles = discoverRootComposeFiles(snapshot, config);
-  const layout = layoutEnvironments(rootFiles, config);
-  const dotenvText = snapshot.read('.env');
+  const discovery = discoverComposeFiles(snapshot, config);
+  const rootFiles = discovery.files;
+  const cache = new Map<string, ComposeFile>();
+  const layout = layoutEnvironments({ snapshot, files: rootFiles, config, cache });
+  layout.findings.unshift(...discovery.findings);
+  const envFile = dotEnvPath(projectDirOf(layout.environments[0]?.files ?? rootFiles));
+  const dotenvText = snapshot.read(envFile);
   const dotenv = dotenvText === undefined ? new Map<string, string>() : loadDotEnv(dotenvText);
   const vars: VarSource = (name) => shellEnv[name] ?? dotenv.get(name);
-  const cache = new Map<string, ComposeFile>();
   const projects = new Map<EnvName, EffectiveProject>();
   const sources = new Set<string>(rootFiles);
   for (const [i, env] of layout.environments.entries()) {
@@ -48,7 +54,7 @@ export function loadRepo(
     for (const svc of project.services.values()) for (const s of svc.sources) sources.add(s);
   }
   for (const f of cache.keys()) sources.add(f);
-  return { rootFiles, layout, projects, vars, rootEnvKeys: new Set(dotenv.keys()), sources };
+  return { rootFiles, layout, projects, vars, rootEnvKeys: new Set(dotenv.keys()), envFile, sources };
 }
 
 /** Load and analyse: everything `plan`, `status` and `verify` need to know about the repository. */

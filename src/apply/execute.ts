@@ -1,5 +1,12 @@
-import { applyChanges } from './transaction.js';
-import { commitApply } from '../git/commit.js';
+import { applyChanges, validateChanges } from './transaction.js';
+import { signalExitCode, type StopFlag } from './interrupt.js';
+import { MigrateError } from '../errors.js';
+import { commitApplies, commitApply, toScope, type CommitResult } from '../git/commit.js';
+import { needsPerCommitPath } from '../git/fast-import.js';
+import { clearJournal, describeJournal, writeJournal, type ApplyJournal } from '../git/journal.js';
+import { preflight } from '../git/preflight.js';
+import { openRepo, type Repo } from '../git/repo.js';
+import { assertIndexFree, restorePaths } from '../git/restore.js';
 import { recordBackup } from '../git/backup.js';
 import type { Change, Plan } from '../plan/types.js';
 
@@ -7,6 +14,16 @@ export interface ExecuteOptions {
   noCommit: boolean;
   /** Test hook: fail after this many changes, to prove the transaction undoes itself. */
   failAfter?: number;
+  /** Pass --no-verify to git commit (the user asked to skip the repository's hooks). */
+  noVerify?: boolean;
+  /** Set by SIGINT/SIGTERM: stop between steps. */
+  stop?: StopFlag;
+  /** Called after each commit group (a commit, or a no-op), for progress on long applies. */
+  onCommit?: (
+    step: { components: string[]; archive: boolean; commit?: CommitMade },
+    done: number,
+    total: number,
+  ) => void;
 }
 
 export interface CommitMade {
@@ -51,31 +68,288 @@ export function commitGroups(plan: Plan): CommitGroup[] {
   return groups;
 }
 
-/** Writes the plan's changes in one transaction, then commits them group by group (or stages them). */
+/** Writes the plan's changes and commits them group by group (or stages them all with --no-commit). */
 export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions): Promise<ExecuteOutcome> {
   const groups = commitGroups(plan);
-  const ordered = groups.flatMap((g) => g.changes);
-  const applied = await applyChanges(
-    root,
-    ordered,
-    opts.failAfter !== undefined ? { failAfter: opts.failAfter } : {},
-  );
-  const outcome: ExecuteOutcome = { commits: [], backupRefs: [], touched: applied.touched, noops: [] };
   if (opts.noCommit) {
+    const ordered = groups.flatMap((g) => g.changes);
+    const applied = await applyChanges(
+      root,
+      ordered,
+      opts.failAfter !== undefined ? { failAfter: opts.failAfter } : {},
+    );
     const components = groups.flatMap((g) => g.components);
     const backup = await recordBackup(root, {
       component: components,
       archive: groups.some((g) => g.archive),
       touched: applied.touched,
     });
-    outcome.backupRefs = backup.refs;
-    return outcome;
+    return { commits: [], backupRefs: backup.refs, touched: applied.touched, noops: [] };
   }
-  for (const group of groups) {
-    const paths = group.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path]));
-    const result = await commitApply(root, { component: group.components, archive: group.archive, paths });
-    if (result.kind === 'committed') outcome.commits.push({ sha: result.sha, subject: result.subject });
-    else outcome.noops.push(...group.components);
+  const repo = await openRepo(root);
+  // Everything that can be checked is checked before the first write.
+  for (const g of groups) toScope(g.components, g.archive);
+  await validateChanges(
+    root,
+    groups.flatMap((g) => g.changes),
+  );
+  const startHead = await repo.resolveRev('HEAD');
+  const journal: ApplyJournal = {
+    version: 1,
+    kind: 'apply',
+    pid: process.pid,
+    started: new Date().toISOString(),
+    startHead,
+    noVerify: opts.noVerify === true,
+    steps: groups.map((g) => ({
+      components: g.components,
+      archive: g.archive,
+      changes: g.changes,
+      paths: [...new Set(g.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path])))],
+    })),
+    current: 0,
+    phase: 'writing',
+    parent: startHead,
+  };
+  // Without hooks or signing to honour, the whole series is written at once and committed in one
+  // HEAD move (all or nothing); otherwise step by step, each committed by `git commit`.
+  if (groups.length > 1 && !(await needsPerCommitPath(repo))) {
+    journal.batch = true;
+    await writeJournal(repo, journal);
+    return runBatch(repo, journal, opts);
   }
+  await writeJournal(repo, journal);
+  return runSteps(repo, journal, opts);
+}
+
+/**
+ * Every step written, then every commit made in one HEAD move. A failure or a stop signal before
+ * that move puts every written path back (nothing was committed); after it, the run is complete.
+ */
+async function runBatch(
+  repo: Repo,
+  journal: ApplyJournal,
+  opts: Pick<ExecuteOptions, 'failAfter' | 'stop' | 'onCommit'>,
+): Promise<ExecuteOutcome> {
+  const outcome: ExecuteOutcome = { commits: [], backupRefs: [], touched: [], noops: [] };
+  let results: CommitResult[];
+  try {
+    const applied = await applyChanges(
+      repo.root,
+      journal.steps.flatMap((s) => s.changes),
+      opts.failAfter !== undefined ? { failAfter: opts.failAfter } : {},
+    );
+    outcome.touched = applied.touched;
+    if (opts.stop?.signal) throw new MigrateError('interrupted', 'stopped before committing');
+    journal.phase = 'committing';
+    await writeJournal(repo, journal);
+    results = await commitApplies(
+      repo.root,
+      journal.steps.map((s) => ({ component: s.components, archive: s.archive, paths: s.paths })),
+    );
+  } catch (error) {
+    await abortRun(repo, journal).catch(() => undefined);
+    if (opts.stop?.signal)
+      throw new MigrateError(
+        'interrupted',
+        `interrupted by ${opts.stop.signal}: nothing was committed and every file written was put back`,
+        undefined,
+        signalExitCode(opts.stop.signal),
+      );
+    throw error;
+  }
+  await clearJournal(repo);
+  results.forEach((result, i) => {
+    const step = journal.steps[i]!;
+    const commit = result.kind === 'committed' ? { sha: result.sha, subject: result.subject } : undefined;
+    if (commit) outcome.commits.push(commit);
+    else outcome.noops.push(...step.components);
+    opts.onCommit?.(
+      { components: step.components, archive: step.archive, ...(commit ? { commit } : {}) },
+      i + 1,
+      journal.steps.length,
+    );
+  });
   return outcome;
+}
+
+/**
+ * Carry out the journal's steps from `current` on, each written, committed and journalled before the
+ * next starts. A failure undoes the whole run (HEAD and every touched path back to the start) and
+ * rethrows; a stop signal ends the run between steps, the journal kept for --resume / --abort.
+ */
+async function runSteps(
+  repo: Repo,
+  journal: ApplyJournal,
+  opts: Pick<ExecuteOptions, 'failAfter' | 'stop' | 'onCommit'>,
+): Promise<ExecuteOutcome> {
+  const outcome: ExecuteOutcome = { commits: [], backupRefs: [], touched: [], noops: [] };
+  let changesDone = 0;
+  for (let i = journal.current; i < journal.steps.length; i++) {
+    const step = journal.steps[i]!;
+    if (opts.stop?.signal) throw interrupted(journal, opts.stop.signal);
+    const head = await repo.resolveRev('HEAD');
+    Object.assign(journal, { current: i, phase: 'writing', parent: head });
+    await writeJournal(repo, journal);
+    try {
+      const failAfter = opts.failAfter !== undefined ? opts.failAfter - changesDone : undefined;
+      const applied = await applyChanges(
+        repo.root,
+        step.changes,
+        failAfter !== undefined && failAfter >= 0 && failAfter <= step.changes.length ? { failAfter } : {},
+      );
+      changesDone += step.changes.length;
+      outcome.touched.push(...applied.touched);
+      journal.phase = 'committing';
+      await writeJournal(repo, journal);
+      const result = await commitApply(repo.root, {
+        component: step.components,
+        archive: step.archive,
+        paths: step.paths,
+        ...(journal.noVerify ? { noVerify: true } : {}),
+      });
+      step.commit = result.kind === 'committed' ? result.sha : '';
+      const commit = result.kind === 'committed' ? { sha: result.sha, subject: result.subject } : undefined;
+      if (commit) outcome.commits.push(commit);
+      else outcome.noops.push(...step.components);
+      opts.onCommit?.(
+        { components: step.components, archive: step.archive, ...(commit ? { commit } : {}) },
+        i + 1,
+        journal.steps.length,
+      );
+    } catch (error) {
+      if (opts.stop?.signal) {
+        // The signal reached git too: undo this step only; the journal says how to go on.
+        await restorePaths(
+          repo,
+          await repo.resolveRev('HEAD'),
+          step.paths.map((p) => repo.toTop(p)),
+        );
+        Object.assign(journal, { phase: 'writing', parent: await repo.resolveRev('HEAD') });
+        await writeJournal(repo, journal);
+        throw interrupted(journal, opts.stop.signal);
+      }
+      await abortRun(repo, journal).catch(() => undefined);
+      throw error;
+    }
+    journal.current = i + 1;
+    await writeJournal(repo, journal);
+  }
+  await clearJournal(repo);
+  outcome.touched = [...new Set(outcome.touched)].sort();
+  return outcome;
+}
+
+function interrupted(journal: ApplyJournal, signal: NodeJS.Signals): MigrateError {
+  return new MigrateError(
+    'interrupted',
+    `interrupted by ${signal}: ${describeJournal(journal).replace(/^an apply did not finish \([^)]*\): /u, '')}; run \`compose-migrate apply --resume\` to finish or \`compose-migrate apply --abort\` to undo`,
+    undefined,
+    signalExitCode(signal),
+  );
+}
+
+/** The commits this run made on top of its start, oldest first; refuses when anything else is there. */
+async function runCommits(repo: Repo, journal: ApplyJournal): Promise<string[]> {
+  const head = await repo.resolveRev('HEAD');
+  if (head === journal.startHead) return [];
+  const range = journal.startHead ? [`${journal.startHead}..HEAD`] : ['HEAD'];
+  const list = await repo.run(['rev-list', '--first-parent', '--reverse', ...range]);
+  const shas = list.split('\n').filter((l) => l !== '');
+  for (const sha of shas) {
+    const kind = await repo.run(['log', '-1', '--format=%(trailers:key=Compose-Migrate,valueonly)', sha]);
+    if (kind.trim() !== 'apply')
+      throw new MigrateError(
+        'unfinished-run',
+        `HEAD has commits made after the interrupted apply (${sha.slice(0, 12)} is not one of its steps); move them away or roll back by hand`,
+        undefined,
+        3,
+      );
+  }
+  if (journal.startHead && !(await isAncestor(repo, journal.startHead, 'HEAD')))
+    throw new MigrateError(
+      'unfinished-run',
+      `HEAD no longer descends from ${journal.startHead.slice(0, 12)}, where the interrupted apply started`,
+      undefined,
+      3,
+    );
+  return shas;
+}
+
+async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
+  return repo
+    .run(['merge-base', '--is-ancestor', a, b])
+    .then(() => true)
+    .catch(() => false);
+}
+
+/**
+ * Settle the step a kill left half done: its commit either exists (HEAD moved past `parent`) or it
+ * does not, in which case its files go back to HEAD. Returns the journal with steps marked.
+ */
+async function settleCurrent(repo: Repo, journal: ApplyJournal): Promise<void> {
+  await assertIndexFree(repo);
+  const commits = await runCommits(repo, journal);
+  if (journal.batch) {
+    // The series moved HEAD once: either every commit exists, or none does and every path goes back.
+    if (commits.length > 0) {
+      for (const step of journal.steps) step.commit ??= '';
+      journal.current = journal.steps.length;
+    } else {
+      await restorePaths(
+        repo,
+        await repo.resolveRev('HEAD'),
+        journal.steps.flatMap((s) => s.paths.map((p) => repo.toTop(p))),
+      );
+      journal.current = 0;
+    }
+    Object.assign(journal, { batch: false, phase: 'writing', parent: await repo.resolveRev('HEAD') });
+    await writeJournal(repo, journal);
+    return;
+  }
+  const committedSteps = journal.steps.filter((s) => s.commit !== undefined && s.commit !== '').length;
+  const step = journal.steps[journal.current];
+  if (step && step.commit === undefined) {
+    if (commits.length > committedSteps) step.commit = commits[commits.length - 1]!;
+    else
+      await restorePaths(
+        repo,
+        await repo.resolveRev('HEAD'),
+        step.paths.map((p) => repo.toTop(p)),
+      );
+  }
+  if (step?.commit !== undefined) journal.current += 1;
+  Object.assign(journal, { phase: 'writing', parent: await repo.resolveRev('HEAD') });
+  await writeJournal(repo, journal);
+}
+
+/** Undo a run completely: every path it touched back to the start, then HEAD back to the start. */
+async function abortRun(repo: Repo, journal: ApplyJournal): Promise<void> {
+  await assertIndexFree(repo);
+  await runCommits(repo, journal);
+  const paths = journal.steps.flatMap((s) => s.paths.map((p) => repo.toTop(p)));
+  await restorePaths(repo, journal.startHead, paths);
+  const head = await repo.resolveRev('HEAD');
+  if (journal.startHead && head && head !== journal.startHead)
+    await repo.run(['update-ref', '-m', 'compose-migrate: apply aborted', 'HEAD', journal.startHead, head]);
+  await clearJournal(repo);
+}
+
+export type Recovery = 'resume' | 'abort';
+
+/** `apply --resume` / `apply --abort` for the journal an interrupted run left. */
+export async function recoverApply(
+  repo: Repo,
+  journal: ApplyJournal,
+  how: Recovery,
+  opts: Pick<ExecuteOptions, 'stop'> = {},
+): Promise<ExecuteOutcome> {
+  if (how === 'abort') {
+    await abortRun(repo, journal);
+    return { commits: [], backupRefs: [], touched: [], noops: [] };
+  }
+  await settleCurrent(repo, journal);
+  const remaining = journal.steps.slice(journal.current).flatMap((s) => s.paths);
+  await preflight(repo.root, remaining);
+  return runSteps(repo, journal, opts);
 }

@@ -132,6 +132,10 @@ interface Step {
 }
 
 /** Refuse a change list that cannot be carried out, before anything is touched. */
+export async function validateChanges(root: string, changes: readonly Change[]): Promise<void> {
+  await validate(await openRepo(root), changes);
+}
+
 async function validate(repo: Repo, changes: readonly Change[]): Promise<Step[]> {
   const steps: Step[] = [];
   for (const change of changes) {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { MigrateError } from '../errors.js';
 import { makeStyle, type Style } from '../plan/render/style.js';
@@ -85,12 +85,21 @@ export function interactive(io: RunIo): boolean {
   return io.stdin.isTTY === true && io.stdout.isTTY === true && io.env['CI'] !== 'true';
 }
 
+/**
+ * The repository root: `-C dir` names it; run without it from a subfolder, it is the top of the git
+ * work tree holding the current directory (the current directory itself outside git).
+ */
 export function repoRoot(opts: GlobalOptions): string {
-  const root = resolve(opts.io.cwd, opts.cwd ?? '.');
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  const start = resolve(opts.io.cwd, opts.cwd ?? '.');
+  if (!existsSync(start) || !statSync(start).isDirectory()) {
     throw new MigrateError('usage', `-C ${opts.cwd ?? ''}: not a directory`, undefined, 2);
   }
-  return root;
+  if (opts.cwd !== undefined) return start;
+  for (let dir = start; ; dir = dirname(dir)) {
+    // `.git` is a directory in a clone and a file in a worktree or submodule.
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
 }
 
 /** What every command that reads the repository starts from. */

@@ -92,8 +92,18 @@ export async function askDecisions(
   for (let round = 0; round < 10; round++) {
     const open = openFindings(plan, config, flags).filter((o) => !asked.has(questionKey(o.decision)));
     if (open.length === 0) break;
-    for (const group of groupByQuestion(open)) {
-      const answer = await ask(group, io);
+    const groups = groupByQuestion(open);
+    // Several peer questions are one question first: all, none, or one at a time.
+    const peers = groups.filter((g) => g[0]?.decision.kind === 'peer');
+    const peerAnswer = peers.length > 1 ? await askPeers(peers, io) : 'choose';
+    for (const group of groups) {
+      const isPeer = group[0]?.decision.kind === 'peer';
+      const answer =
+        isPeer && peerAnswer === 'all'
+          ? 'yes'
+          : isPeer && peerAnswer === 'none'
+            ? 'no'
+            : await ask(group, io);
       for (const { decision } of group) {
         answers.push({ decision, answer });
         asked.add(questionKey(decision));
@@ -105,13 +115,61 @@ export async function askDecisions(
   return { plan, config, answers };
 }
 
+/** Findings shown before a question: a few, then a count, so one question never follows a screenful. */
+const MAX_SHOWN = 3;
+
+function showFindings(findings: Finding[], io: Io): void {
+  const where = (f: Finding) => (f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '');
+  io.out('\n');
+  for (const f of findings.slice(0, MAX_SHOWN))
+    io.out(`${io.style.magenta('decision')} ${io.style.dim(where(f))}${f.message}\n`);
+  if (findings.length > MAX_SHOWN)
+    io.out(
+      io.style.dim(
+        `... and ${findings.length - MAX_SHOWN} more like these (compose-migrate plan lists them)\n`,
+      ),
+    );
+}
+
+/** One line per choice: what it does and what it breaks. */
+function showEffects(d: Decision, io: Io): void {
+  for (const choice of d.choices) {
+    const effect = d.effects?.[choice];
+    if (effect) io.out(`  ${io.style.bold(choice)}: ${io.style.dim(effect)}\n`);
+  }
+}
+
+async function askPeers(
+  groups: { decision: Decision; finding: Finding }[][],
+  io: Io,
+): Promise<'all' | 'none' | 'choose'> {
+  showFindings(
+    groups.map((g) => (g[0] as { finding: Finding }).finding),
+    io,
+  );
+  io.out(
+    `  ${io.style.bold('all')}: ${io.style.dim('each component gets its own copy of every peer service it uses')}\n`,
+  );
+  io.out(
+    `  ${io.style.bold('none')}: ${io.style.dim('no copies; the addresses that name a peer no longer resolve unless the stacks share a network')}\n`,
+  );
+  io.out(`  ${io.style.bold('choose')}: ${io.style.dim('ask for each peer')}\n`);
+  return (await choose(
+    io.run,
+    `${groups.length} peer dependencies. Pull every peer service into the components that use it?`,
+    ['none', 'all', 'choose'],
+    'none',
+  )) as 'all' | 'none' | 'choose';
+}
+
 async function ask(group: { decision: Decision; finding: Finding }[], io: Io): Promise<string> {
   const first = group[0] as { decision: Decision; finding: Finding };
   const d = first.decision;
-  const where = (f: Finding) => (f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '');
-  io.out('\n');
-  for (const { finding } of group)
-    io.out(`${io.style.magenta('decision')} ${io.style.dim(where(finding))}${finding.message}\n`);
+  showFindings(
+    group.map((g) => g.finding),
+    io,
+  );
+  showEffects(d, io);
   const question =
     group.length === 1
       ? d.question

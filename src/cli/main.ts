@@ -89,6 +89,12 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
     .addOption(new Option('--no-archive', 'never archive the root compose files in this apply'))
     .option('--skip-codemods', 'do not rewrite orchestrator code')
     .option('--with-peers', 'pull peer services into the components that depend on them')
+    .option(
+      '--no-verify',
+      "pass --no-verify to git commit: skip the repository's pre-commit and commit-msg hooks",
+    )
+    .option('--resume', 'finish an apply that was interrupted (killed, Ctrl-C)')
+    .option('--abort', 'undo an apply that was interrupted, back to exactly where it started')
     .action(action(async () => (await import('./commands/apply.js')).applyCommand));
 
   program
@@ -98,6 +104,12 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
     .option('--yes', 'do not ask')
     .option('--dry-run', 'show what would be reverted')
     .option('--force', 'revert even files edited since the migration')
+    .option(
+      '--no-verify',
+      "pass --no-verify to git commit: skip the repository's pre-commit and commit-msg hooks",
+    )
+    .option('--resume', 'finish a rollback that was interrupted')
+    .option('--abort', 'undo a rollback that was interrupted, back to exactly where it started')
     .action(action(async () => (await import('./commands/rollback.js')).rollbackCommand));
 
   program

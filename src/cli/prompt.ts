@@ -81,11 +81,10 @@ export async function pressKey<T extends string>(
   const { stdin, stdout } = io;
   const keys = choices.map((c) => (c.value === fallback ? c.key.toUpperCase() : c.key)).join('/');
   const labels = choices.map((c) => `${c.key} ${c.label}`).join(', ');
-  stdout.write(`${style.cyan('?')} ${style.bold(message)} [${keys}] ${style.dim(`(${labels})`)} `);
   emitKeypressEvents(stdin);
   const raw = stdin.isTTY === true && !stdin.isRaw;
+  // Raw mode and the listener first, then the question: a key pressed as soon as it shows is not lost.
   if (raw) stdin.setRawMode?.(true);
-  stdin.resume();
   return new Promise<T>((resolve, reject) => {
     const finish = (done: () => void) => {
       stdin.off('keypress', onKey);
@@ -108,5 +107,7 @@ export async function pressKey<T extends string>(
       finish(() => resolve(chosen.value));
     };
     stdin.on('keypress', onKey);
+    stdin.resume();
+    stdout.write(`${style.cyan('?')} ${style.bold(message)} [${keys}] ${style.dim(`(${labels})`)} `);
   });
 }

@@ -52,7 +52,10 @@ interface ComposeCommand {
   args: string[];
 }
 
-const COMMAND = /(docker[ \t]+compose|docker-compose)((?:[ \t]+[^\s;&|"'`)]+)*)/g;
+// `docker-compose` only as a command word, never as the start of a file name (`docker-compose.yml`).
+const COMMAND = /(docker[ \t]+compose|docker-compose)(?![\w.-])((?:[ \t]+[^\s;&|"'`)]+)*)/g;
+/** `COMPOSE_FILE=a.yml:b.yml docker compose ...`: the variable names the files for that one command. */
+const INLINE_COMPOSE_FILE = /(^|[\s;&|("'])COMPOSE_FILE=("[^"]*"|'[^']*'|[^\s;&|"']+)[ \t]+$/;
 
 /** `docker compose -f a.yml -f b.yml --profile x up -d`, up to the end of that shell command. */
 export function parseComposeCommands(line: string): ComposeCommand[] {
@@ -79,8 +82,19 @@ export function parseComposeCommands(line: string): ComposeCommand[] {
         break;
       }
     }
+    let start = m.index;
+    const inline = INLINE_COMPOSE_FILE.exec(line.slice(0, m.index));
+    if (inline && files.length === 0) {
+      files.push(
+        ...inline[2]!
+          .replace(/^["']|["']$/g, '')
+          .split(/[:]/)
+          .filter(Boolean),
+      );
+      start = m.index - inline[0].length + inline[1]!.length;
+    }
     out.push({
-      start: m.index,
+      start,
       end: m.index + m[0].length,
       binary: m[1]!.replace(/[ \t]+/, ' '),
       files,
@@ -103,30 +117,62 @@ interface Target {
   file: string;
 }
 
-/** The component files that replace a set of root files, or a reason they cannot. */
-function targetsFor(files: string[], ctx: CodemodContext): Target[] | string {
+/** The component's file for an environment (older contexts only name the test file). */
+function fileFor(
+  c: CodemodContext['components'][number],
+  env: string,
+  ctx: CodemodContext,
+): string | undefined {
+  if (c.composeFiles) return c.composeFiles[env];
+  if (!c.testComposeFile) return undefined;
+  const dir = c.testComposeFile.includes('/')
+    ? c.testComposeFile.slice(0, c.testComposeFile.lastIndexOf('/'))
+    : c.path;
+  const name = ctx.fileNames[env];
+  return name ? `${dir}/${name}` : undefined;
+}
+
+/**
+ * The component files that replace a set of root files, or a reason they cannot. Commands that
+ * name services go to the one component whose file runs them all.
+ */
+function targetsFor(files: string[], ctx: CodemodContext, services: string[] = []): Target[] | string {
   const envs = new Set<string>();
   for (const f of files) {
     const root = ctx.rootComposeFiles.find((r) => r.path === f.replace(/^\.\//, ''));
     if (!root) return `${f} is not a root compose file`;
     envs.add(root.env);
   }
-  const named = [...envs].filter((e) => e in ctx.fileNames);
-  const others = [...envs].filter((e) => !(e in ctx.fileNames) && e !== 'base');
-  if (others.length > 0 || named.length !== 1)
-    return `cannot tell which environment ${files.join(' + ')} selects`;
-  const env = named[0] as keyof CodemodContext['fileNames'];
-  const fileName = ctx.fileNames[env];
-  if (!fileName) return `no component file name for ${env}`;
-  const out: Target[] = [];
-  for (const c of ctx.components) {
-    if (!c.testComposeFile) continue;
-    const dir = c.testComposeFile.includes('/')
-      ? c.testComposeFile.slice(0, c.testComposeFile.lastIndexOf('/'))
-      : c.path;
-    out.push({ component: c.name, dir, file: `${dir}/${fileName}` });
+  const named = [...envs].filter((e) => e !== 'base');
+  if (named.length !== 1) return `cannot tell which environment ${files.join(' + ')} selects`;
+  const env = named[0]!;
+  let owners = ctx.components.filter((c) => fileFor(c, env, ctx) !== undefined);
+  if (services.length > 0) {
+    if (ctx.components.every((c) => c.services === undefined))
+      return 'command names services or has no subcommand; split it by hand';
+    const homeless = services.filter((sv) => !owners.some((c) => c.services?.[env]?.includes(sv)));
+    if (homeless.length > 0) {
+      const onHost = homeless.filter((sv) => ctx.components.some((c) => c.services?.[env]?.includes(sv)));
+      return onHost.length === homeless.length
+        ? `${homeless.join(', ')} ${homeless.length === 1 ? 'runs' : 'run'} on the host after the migration (no ${env} compose file); rewrite by hand`
+        : `${homeless.join(', ')} ${homeless.length === 1 ? 'is' : 'are'} in no component's ${env} file; rewrite by hand`;
+    }
+    owners = owners.filter((c) => services.every((sv) => c.services?.[env]?.includes(sv)));
+    if (owners.length !== 1)
+      return owners.length === 0
+        ? `${services.join(', ')} run in different components' ${env} files; split the command by hand`
+        : `${services.join(', ')} run in the ${env} files of ${owners.map((o) => o.name).join(', ')}; pick one by hand`;
   }
-  return out.length > 0 ? out : 'no component has compose files';
+  const out: Target[] = [];
+  for (const c of owners) {
+    const file = fileFor(c, env, ctx)!;
+    out.push({
+      component: c.name,
+      dir: file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : c.path,
+      file,
+    });
+  }
+  return out.length > 0 ? out : `no component has a ${env} compose file`;
 }
 
 const MAKE_TARGETS: Record<string, Record<string, string>> = {
@@ -168,6 +214,25 @@ function quoterFor(kind: ReferenceKind, line: string): WordQuoter {
   };
 }
 
+/** Flags of compose subcommands that take a value (so the value is not a service name). */
+const VALUE_FLAGS =
+  /^(--tail|-n|-t|--timeout|--scale|--index|-u|--user|-w|--workdir|-e|--env|--entrypoint|--name|-p|--publish|-l|--label|--pull|--exit-code-from|--attach|--no-attach|--signal|-s)$/;
+
+/** Service names a subcommand's arguments select (exec/run: the first one; the rest is its command). */
+function serviceArgs(subcommand: string, args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith('-')) {
+      if (VALUE_FLAGS.test(a)) i++;
+      continue;
+    }
+    out.push(a);
+    if (subcommand === 'exec' || subcommand === 'run') break;
+  }
+  return out;
+}
+
 function rewriteCommand(
   cmd: ComposeCommand,
   kind: ReferenceKind,
@@ -176,15 +241,14 @@ function rewriteCommand(
   word: WordQuoter,
 ): LineRewrite | string {
   if (cmd.files.length === 0) return 'compose command without -f; it reads the root files implicitly';
-  const targets = targetsFor(cmd.files, ctx);
+  if (!cmd.subcommand) return 'compose command with no subcommand; rewrite by hand';
+  const services = serviceArgs(cmd.subcommand, cmd.args);
+  const targets = targetsFor(cmd.files, ctx, services);
   if (typeof targets === 'string') return targets;
-  // Service names after the subcommand belong to particular components; splitting them is a human call.
-  if (!cmd.subcommand || cmd.args.some((a) => !a.startsWith('-')))
-    return 'command names services or has no subcommand; split it by hand';
   const argText = cmd.args.join(' ');
   const env = envOf(cmd.files, ctx);
   const makeTarget =
-    kind === 'make' && env
+    kind === 'make' && env && services.length === 0
       ? MAKE_TARGETS[env]?.[`${cmd.subcommand}${argText ? ' ' + argText : ''}`]
       : undefined;
   let quoted = false;
@@ -209,6 +273,7 @@ function rewriteCommand(
 export function scanReferences(
   snapshot: RepoSnapshot,
   ctx: CodemodContext,
+  files?: readonly string[],
 ): { changes: Change[]; references: Reference[] } {
   const changes: Change[] = [];
   const references: Reference[] = [];
@@ -216,23 +281,68 @@ export function scanReferences(
   const names = [...new Set(ctx.rootComposeFiles.map((r) => r.path.slice(r.path.lastIndexOf('/') + 1)))];
   if (names.length === 0) return { changes, references };
   const pattern = rootNamePattern(names);
+  const needles = names.map((n) => Buffer.from(n, 'utf8'));
   const archiveDir = ctx.archiveDir.replace(/\/$/, '');
   const hasRootEnv = snapshot.exists('.env');
+  const implicit = implicitContext(snapshot, ctx);
+  // Turn an implicit command into the same shape as one naming its files, and rewrite that.
+  const implicitCommand = (
+    line: string,
+    kind: ReferenceKind,
+    inFence: boolean,
+    files: string[] | string,
+    lines: string[],
+    index: number,
+  ): HandledLine | string | undefined => {
+    if (!['ci', 'shell', 'make', 'npm', 'docs'].includes(kind)) return undefined;
+    if (kind === 'docs' && !inFence && !/^( {4}|\t)/.test(line)) return undefined;
+    if (/^\s*#/.test(line)) return undefined;
+    const cmds = parseComposeCommands(line).filter((c) => c.files.length === 0 && c.subcommand);
+    if (cmds.length === 0) return undefined;
+    const cd = /\bcd[ \t]+([^\s;&|]+)[ \t]*(&&|;)/.exec(line.slice(0, cmds[0]!.start));
+    if (cd) {
+      // `cd dir && docker compose up`: dir's own files after the migration, if it is a compose component.
+      const dir = cd[1]!
+        .replace(/^["']|["']$/g, '')
+        .replace(/^\.\//, '')
+        .replace(/\/$/, '');
+      if (ctx.components.some((c) => c.path === dir && fileFor(c, 'dev', ctx))) return undefined;
+      if (implicit.rootFiles.length > 0)
+        return `runs compose without -f in ${dir}/, which has no compose file of its own: compose walks up to the root ${implicit.rootFiles.join(', ')}, archived by this migration; add -f <component file> by hand`;
+      return undefined;
+    }
+    if (typeof files === 'string') return files;
+    if (files.length === 0) return undefined;
+    return handleLine(line, kind, ctx, hasRootEnv, true, lines, index, files);
+  };
 
-  for (const path of snapshot.files()) {
+  for (const path of files ?? snapshot.files()) {
     // compose-migrate's own config names root files on purpose (to classify them); it is not a reference.
     if (/(^|\/)compose-migrate\.config\.(ya?ml|json)$/.test(path)) continue;
     if (rootPaths.has(path) || CODE.test(path) || SKIP_DIR.test(path) || path.startsWith(archiveDir + '/'))
       continue;
     if ((snapshot.size(path) ?? 0) > MAX_BYTES) continue;
+    const kind = referenceKind(path);
+    const implicitFiles = implicit.filesFor(path, kind);
+    // Most files name no root file and run no implicit compose command: test the raw bytes and
+    // decode only the files that can matter.
     let text: string | undefined;
+    let mentions = false;
     try {
+      const bytes = snapshot.readBytes(path);
+      if (bytes === undefined) continue;
+      const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (raw.includes(0)) continue;
+      mentions = needles.some((n) => raw.includes(n));
+      if (!mentions && implicitFiles === undefined) continue;
       text = snapshot.read(path);
     } catch {
       continue;
     }
-    if (text === undefined || text.includes('\0') || !names.some((n) => text!.includes(n))) continue;
-    const kind = referenceKind(path);
+    if (text === undefined) continue;
+    // The tool's own generated Makefiles name component files on purpose.
+    if (text.startsWith(GENERATED_HEADER)) continue;
+    const managed = kind === 'shell' ? managedCopies(text, names) : new Set<string>();
     const lines = text.split('\n');
     const out: string[] = [];
     let changed = false;
@@ -240,13 +350,20 @@ export function scanReferences(
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
-      const m = pattern.exec(line);
-      if (!m) {
+      const m = mentions ? pattern.exec(line) : null;
+      const implicitHere =
+        !m && implicitFiles !== undefined
+          ? implicitCommand(line, kind, inFence, implicitFiles, lines, i)
+          : undefined;
+      if ((!m || managed.has(m[3]!)) && implicitHere === undefined) {
         out.push(line);
         continue;
       }
       const ref = { file: path, line: i + 1, text: line.trim() };
-      const result = handleLine(line, kind, ctx, hasRootEnv, inFence, lines, i);
+      const result =
+        implicitHere !== undefined
+          ? implicitHere
+          : handleLine(line, kind, ctx, hasRootEnv, inFence, lines, i);
       if (typeof result === 'string') {
         references.push({ ...ref, action: 'report', note: result });
         out.push(line);
@@ -295,11 +412,15 @@ function handleLine(
   inFence: boolean,
   lines: string[],
   index: number,
+  implicitFiles?: string[],
 ): HandledLine | string {
   if (kind === 'compose')
     return 'a compose file extends or includes a root compose file; point it at the component file by hand';
   if (kind === 'other') return 'names a root compose file in a file type this tool does not rewrite';
   const cmds = parseComposeCommands(line);
+  // A command naming no file reads the files compose finds by default (or COMPOSE_FILE from .env).
+  if (implicitFiles)
+    for (const c of cmds) if (c.files.length === 0 && c.subcommand) c.files.push(...implicitFiles);
   if (cmds.length === 0)
     return kind === 'docs'
       ? 'prose names a root compose file; update the docs by hand'
@@ -372,4 +493,88 @@ function isInBlockScalar(lines: string[], index: number): boolean {
     if (ind < indent) return /:\s*[|>][-+]?\s*$/.test(l);
   }
   return false;
+}
+
+/** First line of every Makefile and compose.mk the tool generates (see templates/). */
+const GENERATED_HEADER = '# Generated by compose-migrate.';
+
+/** The names compose reads without -f, in its order of preference, and the override it layers on. */
+const DEFAULT_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const OVERRIDE_NAMES = [
+  'compose.override.yaml',
+  'compose.override.yml',
+  'docker-compose.override.yaml',
+  'docker-compose.override.yml',
+];
+
+interface ImplicitContext {
+  /** The root files a compose command naming no file reads at the root. */
+  rootFiles: string[];
+  /**
+   * For a compose command naming no file in this file: the root files it reads (to rewrite as if
+   * named), a reason it cannot be told (to report), or undefined when it reads no root file.
+   */
+  filesFor(path: string, kind: ReferenceKind): string[] | string | undefined;
+}
+
+function implicitContext(snapshot: RepoSnapshot, ctx: CodemodContext): ImplicitContext {
+  const rootLevel = new Set(ctx.rootComposeFiles.map((r) => r.path).filter((p) => !p.includes('/')));
+  let files: string[] = [];
+  const env = snapshot.exists('.env') ? safeText(snapshot, '.env') : undefined;
+  const fromEnv = env ? /^[ \t]*(?:export[ \t]+)?COMPOSE_FILE=["']?([^"'\n]*)/m.exec(env) : null;
+  if (fromEnv) {
+    const sep = /^[ \t]*COMPOSE_PATH_SEPARATOR=["']?([^"'\n]+)/m.exec(env ?? '')?.[1] ?? ':';
+    files = fromEnv[1]!
+      .split(sep)
+      .map((f) => f.trim().replace(/^\.\//, ''))
+      .filter((f) => rootLevel.has(f));
+  } else {
+    const main = DEFAULT_NAMES.find((n) => rootLevel.has(n));
+    const override = OVERRIDE_NAMES.find((n) => rootLevel.has(n));
+    files = [main, main ? override : undefined].filter((f): f is string => f !== undefined);
+  }
+  return {
+    rootFiles: files,
+    filesFor(path, kind) {
+      if (files.length === 0) return undefined;
+      const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+      if (kind === 'ci' || dir === '') return files;
+      if (kind === 'make' || kind === 'npm') {
+        // make and npm run in the file's own folder; a compose component finds its own new files there.
+        if (
+          ctx.components.some(
+            (c) => (dir === c.path || dir.startsWith(c.path + '/')) && fileFor(c, 'dev', ctx),
+          )
+        )
+          return undefined;
+        return `runs compose without -f in ${dir}/, which has no compose file of its own: compose walks up to the root ${files.join(', ')}; add -f <component file> by hand`;
+      }
+      if (kind === 'shell')
+        return `a script under ${dir}/ runs compose without -f: it reads ${files.join(', ')} when run from the root; add -f <component file> by hand`;
+      return undefined;
+    },
+  };
+}
+
+function safeText(snapshot: RepoSnapshot, path: string): string | undefined {
+  try {
+    return snapshot.read(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Root-file names a script handles as an installed copy elsewhere (downloaded by URL, or kept under a
+ * variable directory such as `$INSTALL_DIR/docker-compose.yml`): an installer for end users. Its
+ * mentions of that name, comments and messages included, are about that copy, not the repository's.
+ */
+function managedCopies(text: string, names: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const n of names) {
+    const e = n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (new RegExp(`(\\$\\{?\\w+\\}?|\\w+://[^\\s"']*)/(?:[^\\s"'/]+/)*${e}(?![\\w.-])`).test(text))
+      out.add(n);
+  }
+  return out;
 }

@@ -94,21 +94,46 @@ function rank(env: string): number {
   return i < 0 ? ENV_ORDER.length : i;
 }
 
+/** Words of a compose command that names no file: such lines read the root files implicitly. */
+export const COMPOSE_COMMAND_WORDS = ['docker compose', 'docker-compose', 'COMPOSE_FILE'];
+
+/** Every root compose file basename, the strings that make a file worth opening. */
+export function rootNames(ctx: CodemodContext): string[] {
+  return [...new Set(ctx.rootComposeFiles.map((r) => r.path.slice(r.path.lastIndexOf('/') + 1)))];
+}
+
+/** The one text pass that picks the files worth opening, for the transforms and the reference scan. */
+export async function codemodCandidates(snapshot: RepoSnapshot, ctx: CodemodContext): Promise<string[]> {
+  const { candidateFiles } = await import('./candidates.js');
+  const found = await candidateFiles(snapshot, {
+    fixed: [...rootNames(ctx), ...COMPOSE_COMMAND_WORDS],
+    code: { js: DECIDER_ANY, ere: DECIDER_ERE },
+    isCode: (p) => languageOf(p) !== undefined,
+  });
+  return found.files;
+}
+
+// Decider or executor-selector text, for the candidate pass (each transform checks its own pattern).
+const DECIDER_ANY = /(needs|requires|use)_?docker|def \w*(executor|runner)\w*\s*\(/i;
+const DECIDER_ERE =
+  '(needs|requires|use)_?docker|def [A-Za-z0-9_]*(executor|runner)[A-Za-z0-9_]*[[:space:]]*\\(';
+
 export async function runCodemods(
   snapshot: RepoSnapshot,
   ctx: CodemodContext,
   progress?: (step: string, done: number, total: number) => void,
+  candidates?: readonly string[],
 ): Promise<CodemodRun> {
   const options = transformOptions(ctx);
   const names = options.rootFiles.map((r) => r.name);
   const changes: Change[] = [];
   const references: Reference[] = [];
   const outcomes: FileOutcome[] = [];
-  const summary: CodemodSummary = { ok: 0, unmodified: 0, skipped: 0, error: 0 };
+  const summary: CodemodSummary = { ok: 0, nochange: 0, skip: 0, error: 0 };
   const loaded = new Map<string, Transform>();
+  const files = candidates ?? (await codemodCandidates(snapshot, ctx));
 
   if (names.length > 0) {
-    const files = snapshot.files();
     for (const [i, path] of files.entries()) {
       progress?.('running codemods', i, files.length);
       const language = languageOf(path);
@@ -125,10 +150,10 @@ export async function runCodemods(
           loaded.set(t.name, fn);
         }
         const reports: SiteReport[] = [];
-        const outcome: FileOutcome = { file: path, transform: t.name, status: 'unmodified', messages: [] };
+        const outcome: FileOutcome = { file: path, transform: t.name, status: 'nochange', messages: [] };
         try {
           const out = await fn({ path, source }, { report: (s) => reports.push(s) }, options);
-          if (out === null) outcome.status = 'skipped';
+          if (out === null) outcome.status = 'skip';
           else if (out !== undefined && out !== source) {
             outcome.status = 'ok';
             source = out;
@@ -136,10 +161,8 @@ export async function runCodemods(
           }
         } catch (e) {
           outcome.status = 'error';
-          reports.push({
-            line: 1,
-            message: `${t.name} failed: ${e instanceof Error ? e.message : String(e)}`,
-          });
+          outcome.why = `${t.name} failed: ${e instanceof Error ? e.message : String(e)}`;
+          reports.push({ line: 1, message: outcome.why });
         }
         const lines = source.split('\n');
         for (const r of reports) {
@@ -152,6 +175,11 @@ export async function runCodemods(
             note: `${t.name}: ${r.message}`,
           });
         }
+        if (outcome.status === 'skip')
+          outcome.why =
+            reports.length === 0
+              ? 'the transform declined the file'
+              : `${reports.length} place${reports.length === 1 ? '' : 's'} left to a human, first ${path}:${reports[0]!.line}: ${reports[0]!.message}`;
         summary[outcome.status]++;
         outcomes.push(outcome);
       }
@@ -176,7 +204,7 @@ export async function runCodemods(
     }
   }
 
-  const scanned = scanReferences(snapshot, ctx);
+  const scanned = scanReferences(snapshot, ctx, files);
   changes.push(...scanned.changes);
   references.push(...scanned.references);
   return { changes, references, summary, outcomes };
@@ -199,16 +227,27 @@ function firstDifferentLine(a: string, b: string): number {
   return i + 1;
 }
 
-/** A run summary in jscodeshift's shape, followed by every place left to a human. */
+const TAG: Record<FileOutcome['status'], string> = {
+  ok: 'OKK ',
+  nochange: 'NOC ',
+  skip: 'SKIP',
+  error: 'ERR ',
+};
+
+/** One line per file and transform, jscodeshift's tags, and the summary line. */
+export function formatOutcomes(outcomes: readonly FileOutcome[], summary: CodemodSummary): string[] {
+  const out = outcomes.map((o) => `${TAG[o.status]} ${o.file} (${o.transform})${o.why ? `: ${o.why}` : ''}`);
+  out.push(summaryLine(summary));
+  return out;
+}
+
+export function summaryLine(s: CodemodSummary): string {
+  return `Results: ${s.ok} ok, ${s.nochange} nochange, ${s.skip} skip, ${s.error} error`;
+}
+
+/** The per-file outcomes and summary line, followed by every reference rewritten or left to a human. */
 export function formatSummary(run: CodemodRun): string {
-  const s = run.summary;
-  const out = [
-    'Results:',
-    `${s.error} errors`,
-    `${s.unmodified} unmodified`,
-    `${s.skipped} skipped`,
-    `${s.ok} ok`,
-  ];
+  const out = formatOutcomes(run.outcomes, run.summary);
   const rewritten = run.references.filter((r) => r.action === 'rewritten');
   const left = run.references.filter((r) => r.action === 'report');
   if (rewritten.length > 0) {

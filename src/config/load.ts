@@ -16,7 +16,14 @@ const ENUMS: Record<string, readonly string[]> = {
 };
 const STRING_LISTS = ['composeDirs', 'ignoreDirs'];
 const STRING_MAPS = ['environments', 'components', 'services', 'fileNames', 'testCommands'];
-const KNOWN = new Set([...Object.keys(ENUMS), ...STRING_LISTS, ...STRING_MAPS, 'peers', 'archiveDir']);
+const KNOWN = new Set([
+  ...Object.keys(ENUMS),
+  ...STRING_LISTS,
+  ...STRING_MAPS,
+  'peers',
+  'archiveDir',
+  'layers',
+]);
 
 /** Reads the config (explicit path, else the first default name at the root); absent means {}. */
 export function loadConfig(snapshot: RepoSnapshot, explicit?: string): LoadedConfig {
@@ -63,6 +70,22 @@ export function parseConfig(path: string, text: string): MigrateConfig {
     if (STRING_MAPS.includes(key) && !isStringMap(v)) throw bad(key, 'must map names to strings');
     if (key === 'archiveDir' && (typeof v !== 'string' || v.startsWith('/') || v.split('/').includes('..'))) {
       throw bad(key, 'must be a directory inside the repository');
+    }
+    if (key === 'layers') {
+      if (typeof v !== 'object' || v === null || Array.isArray(v))
+        throw bad(
+          key,
+          'must map environment names to lists of compose files, e.g. layers: { prod: [docker-compose.yml] }',
+        );
+      for (const [env, files] of Object.entries(v)) {
+        if (!/^[a-z0-9][a-z0-9_-]*$/.test(env))
+          throw bad(key, `environment name "${env}": lower-case letters, digits, "-" and "_" only`);
+        if (!(Array.isArray(files) && files.every((x) => typeof x === 'string' && x.length > 0)))
+          throw bad(
+            key,
+            `${env} must be a list of compose files (one file: that file alone; [] for no ${env})`,
+          );
+      }
     }
     if (key === 'fileNames')
       checkFileNames(

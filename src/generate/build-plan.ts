@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { analyzeRepo, type LoadedRepo, type Progress } from '../analysis/load-repo.js';
 import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
+import { CONFIG_NAMES } from '../config/load.js';
 import { checkComponentNames } from '../plan/component-names.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { renderComponentCompose } from './compose-writer.js';
@@ -96,6 +97,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   }
 
   const references: Reference[] = [];
+  let codemods: Plan['codemods'];
   const composeComponents = analysis.components.filter((c) => c.kind === 'compose');
   const allMigrated = composeComponents.every((c) => migrated.has(c.name));
   const archiving =
@@ -106,13 +108,29 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const archiveMoves = archiving ? planArchive(snapshot, repo.rootFiles, archiveDir) : [];
 
   const codemodCtx: CodemodContext = {
-    components: analysis.components.map((c) => ({
-      name: c.name,
-      path: c.path,
-      ...(c.kind === 'compose' && 'test' in c.backing
-        ? { testComposeFile: `${c.path}/${fileNameFor('test', ext, config)}` }
-        : {}),
-    })),
+    components: analysis.components.map((c) => {
+      const envs = c.kind === 'compose' ? analysis.environments.filter((e) => e.name in c.backing) : [];
+      return {
+        name: c.name,
+        path: c.path,
+        ...(c.kind === 'compose' && 'test' in c.backing
+          ? { testComposeFile: `${c.path}/${fileNameFor('test', ext, config)}` }
+          : {}),
+        composeFiles: Object.fromEntries(
+          envs.map((e) => [e.name, `${c.path}/${fileNameFor(e.name, ext, config)}`]),
+        ),
+        services: Object.fromEntries(
+          analysis.environments.map((e) => [
+            e.name,
+            [
+              ...c.services.filter((sv) => repo.projects.get(e.name)?.services.has(sv)),
+              ...(c.backing[e.name] ?? []),
+              ...(c.pulledPeers[e.name] ?? []),
+            ],
+          ]),
+        ),
+      };
+    }),
     rootComposeFiles: repo.layout.files.flatMap((f) => {
       // A base layer belongs to no single environment: the scan decides from the other files named with it.
       const env =
@@ -128,6 +146,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     archiveDir,
     archivedPaths: Object.fromEntries(archiveMoves.map((m) => [m.path, m.to ?? ''])),
     fileNames: {
+      ...Object.fromEntries(analysis.environments.map((e) => [e.name, fileNameFor(e.name, ext, config)])),
       dev: fileNameFor('dev', ext, config),
       test: fileNameFor('test', ext, config),
       prod: fileNameFor('prod', ext, config),
@@ -136,16 +155,19 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   if (repo.rootFiles.length > 0) {
     // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
     // are rewritten only when this apply archives the files they name (before that, they still work).
+    const { codemodCandidates } = await import('../codemods/run.js');
+    const candidates = await codemodCandidates(snapshot, codemodCtx);
     if (options.skipCodemods) {
       const { scanReferences } = await import('../codemods/references.js');
-      const scanned = scanReferences(snapshot, codemodCtx);
+      const scanned = scanReferences(snapshot, codemodCtx, candidates);
       changes.push(...scanned.changes.map((c) => ({ ...c, component: '' })));
       references.push(...scanned.references);
     } else {
       const { runCodemods } = await import('../codemods/run.js');
-      const run = await runCodemods(snapshot, codemodCtx, options.progress);
+      const run = await runCodemods(snapshot, codemodCtx, options.progress, candidates);
       changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
       references.push(...run.references);
+      codemods = { summary: run.summary, files: run.outcomes };
     }
   }
   changes.push(...archiveMoves);
@@ -170,6 +192,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     changes: mergeSamePath(changes),
     findings,
     references,
+    ...(codemods ? { codemods } : {}),
     inputs: hashInputs(snapshot, repo, ctx.loaded, changes),
   };
 }
@@ -263,7 +286,7 @@ function componentChanges(
   const envVars = analysis.rootEnvVars[component.name];
   const envFile =
     envVars?.length && (config.envFile ?? 'makefile') === 'makefile'
-      ? relativeToRoot(component.path) + '.env'
+      ? relativeToRoot(component.path) + repo.envFile
       : undefined;
   const made = renderMakefile({
     component,
@@ -332,7 +355,8 @@ function hashInputs(
   loaded: LoadedConfig,
   changes: Change[],
 ): PlanInput[] {
-  const paths = new Set<string>([...repo.sources, '.env']);
+  // Every config name is an input, present or not: a config written after the plan makes it stale.
+  const paths = new Set<string>([...repo.sources, repo.envFile, ...CONFIG_NAMES]);
   if (loaded.path) paths.add(loaded.path);
   for (const c of changes) {
     paths.add(c.path);

@@ -2,6 +2,7 @@ import { Document, isScalar, isSeq, visit } from 'yaml';
 import type { Adjustment, Component, EnvName } from '../analysis/types.js';
 import { randomBytes } from 'node:crypto';
 import type { EffectiveProject, SourcePos, VarSource, YamlMap, YamlValue } from '../compose/types.js';
+import { cloneValue } from '../compose/clone.js';
 import { joinPath } from '../compose/value.js';
 import { rawScalarFor } from '../compose/yaml11.js';
 import { MigrateError } from '../errors.js';
@@ -77,7 +78,7 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
         file: project.files[0] ?? '',
       });
     }
-    const config = rebaseServicePaths(structuredClone(svc.config), component.path);
+    const config = rebaseServicePaths(cloneValue(svc.config), component.path);
     applied.push(...dropDanglingReferences(name, config, kept, env));
 
     const drop = profilesToDrop(config.profiles, implicit);
@@ -145,7 +146,14 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
     const entries = top[key];
     if (entries && Object.keys(entries).length) body[key] = entries;
   }
-  return { text: stringify(body, project, (segs) => sameListShape(segs, project, body)), applied };
+  // The text is written on first use: verify needs only `applied`, and stringifying is most of a render.
+  let text: string | undefined;
+  return {
+    applied,
+    get text() {
+      return (text ??= stringify(body, project, (segs) => sameListShape(segs, project, body)));
+    },
+  };
 }
 
 /**
@@ -182,7 +190,7 @@ function pruneTopLevel(
     const declared = project[key];
     const kept: YamlMap = {};
     const names = key === 'volumes' && use.anyVolume ? Object.keys(declared) : use[key];
-    for (const name of names) if (name in declared) kept[name] = structuredClone(declared[name] ?? null);
+    for (const name of names) if (name in declared) kept[name] = cloneValue(declared[name] ?? null);
     out[key] = rebaseTopLevel(key, kept, dir);
   }
   return out;

@@ -86,7 +86,12 @@ export async function runGit(cwd: string, args: readonly string[], opts: RunOpti
   try {
     return await git.raw([...args]);
   } catch (e) {
-    const detail = e instanceof Error ? e.message.trim() : String(e);
+    // git explains over several lines (and adds hints); the CLI prints one line.
+    const detail = (e instanceof Error ? e.message : String(e))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !/^hint:/u.test(l))
+      .join(' / ');
     const verb = args.find((a) => !a.startsWith('-')) ?? 'git';
     throw new MigrateError('git-failed', `git ${verb} failed: ${detail}`);
   }

@@ -1,5 +1,8 @@
-import { lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertIndexFree, restorePaths, syncWorktree } from './restore.js';
+import { commitEntries } from './commit.js';
+import { clearJournal, writeJournal, type RollbackJournal } from './journal.js';
 import { MigrateError } from '../errors.js';
 import {
   commitTree,
@@ -24,6 +27,62 @@ export interface RollbackOptions {
   force?: boolean;
   /** Compute and return the plan; change nothing. */
   dryRun?: boolean;
+  /** Pass --no-verify to git commit. */
+  noVerify?: boolean;
+  /** Set by SIGINT/SIGTERM: stop between commits. */
+  stop?: { signal: NodeJS.Signals | undefined };
+  /** Called after each rollback commit, for progress on long rollbacks. */
+  onCommit?: (commit: { sha: string; reverts: string; subject: string }, done: number, total: number) => void;
+}
+
+/**
+ * `rollback --resume` / `--abort` for a rollback that was killed: first the index and work tree
+ * are made to follow HEAD (or, for abort, HEAD and both go back to where the rollback started);
+ * resume then rolls back whatever is still migrated in the same selection.
+ */
+export async function recoverRollback(
+  root: string,
+  journal: RollbackJournal,
+  how: 'resume' | 'abort',
+  opts: Pick<RollbackOptions, 'stop'> = {},
+): Promise<RollbackResult | undefined> {
+  const repo = await openRepo(root);
+  await assertIndexFree(repo);
+  const head = await repo.resolveRev('HEAD');
+  if (how === 'abort') {
+    if (journal.startHead && head && head !== journal.startHead) {
+      const ours = await repo.run(['rev-list', `${journal.startHead}..HEAD`]);
+      for (const sha of ours.split('\n').filter((l) => l !== '')) {
+        const kind = await repo.run(['log', '-1', '--format=%(trailers:key=Compose-Migrate,valueonly)', sha]);
+        if (kind.trim() !== 'rollback')
+          throw new MigrateError(
+            'unfinished-run',
+            `HEAD has commits made after the interrupted rollback (${sha.slice(0, 12)}); move them away first`,
+            undefined,
+            3,
+          );
+      }
+    }
+    await restorePaths(repo, journal.startHead, journal.paths);
+    if (journal.startHead && head && head !== journal.startHead)
+      await advanceHead(
+        repo,
+        journal.startHead,
+        head,
+        'compose-migrate: rollback aborted',
+        await repo.identityEnv(),
+      );
+    await clearJournal(repo);
+    return undefined;
+  }
+  await restorePaths(repo, head, journal.paths);
+  await clearJournal(repo);
+  return rollback(root, {
+    ...(journal.component !== undefined ? { component: journal.component } : {}),
+    force: journal.force,
+    noVerify: journal.noVerify,
+    ...(opts.stop ? { stop: opts.stop } : {}),
+  });
 }
 
 export interface RollbackStep {
@@ -235,29 +294,6 @@ export async function planRollback(root: string, opts: { component?: string } = 
   return (await resolveRollback(repo, opts.component)).plan;
 }
 
-/** Remove a file and then its parent directories while they are empty, never above the work tree. */
-function removeFile(repo: Repo, top: string): void {
-  const abs = join(repo.top, top);
-  try {
-    lstatSync(abs);
-  } catch {
-    return;
-  }
-  unlinkSync(abs);
-  let dir = dirname(abs);
-  while (dir.startsWith(repo.top + '/') && readdirSync(dir).length === 0) {
-    rmdirSync(dir);
-    dir = dirname(dir);
-  }
-}
-
-/** Make the work tree match the index for `entries` (present → checked out, absent → removed). */
-async function syncWorktree(repo: Repo, entries: EntryMap): Promise<void> {
-  const present = [...entries].filter(([, e]) => e !== null).map(([p]) => p);
-  for (const [p, e] of entries) if (e === null) removeFile(repo, p);
-  if (present.length) await repo.run(['checkout-index', '-f', '-q', '--', ...present]);
-}
-
 async function restoreBackup(repo: Repo, r: Resolved): Promise<void> {
   await updateIndex(repo, r.before);
   await syncWorktree(repo, r.before);
@@ -324,6 +360,8 @@ export async function rollback(root: string, opts: RollbackOptions = {}): Promis
     );
   }
   if (opts.dryRun || resolved.length === 0) return result;
+  // Checked before anything moves: a held index would stop the rollback half-way.
+  await assertIndexFree(repo);
   const uncommitted = plan.edited.filter(
     (e) => e.state.startsWith('uncommitted') || e.state.startsWith('staged'),
   );
@@ -342,32 +380,61 @@ export async function rollback(root: string, opts: RollbackOptions = {}): Promis
   const reverts = resolved.filter((r) => r.step.kind === 'revert');
   if (reverts.length > 0) {
     const start = await repo.resolveRev('HEAD');
-    const env = await repo.identityEnv();
+    const touched = [...new Set(reverts.flatMap((r) => [...r.before.keys()]))];
+    const journal: RollbackJournal = {
+      version: 1,
+      kind: 'rollback',
+      pid: process.pid,
+      started: new Date().toISOString(),
+      startHead: start,
+      noVerify: opts.noVerify === true,
+      force: opts.force === true,
+      paths: touched,
+      ...(opts.component !== undefined ? { component: opts.component } : {}),
+    };
+    await writeJournal(repo, journal);
     let head = start;
-    const touched = new Set<string>();
     try {
       for (const r of reverts) {
+        if (opts.stop?.signal) break;
         const scope = { components: r.step.components, archive: r.step.archive };
         const subject = `compose-migrate: roll back ${scopeLabel(scope)}`;
         const trailers = scopeTrailers('rollback', scope);
         trailers.push([T_REVERTS, r.record.sha]);
         const message = formatMessage(subject, `This reverts commit ${r.record.sha}.`, trailers);
         // Always a commit, even when the tree no longer changes, so the record shows it undone.
-        const tree = await treeWith(repo, head, r.before);
-        const sha = await commitTree(repo, tree, head ? [head] : [], message, env);
-        await advanceHead(repo, sha, head, subject, env);
+        const sha = (await commitEntries(repo, head, r.before, message, {
+          allowEmpty: true,
+          ...(opts.noVerify ? { noVerify: true } : {}),
+        }))!;
         head = sha;
         result.commits.push({ sha, reverts: r.record.sha });
-        for (const p of r.before.keys()) touched.add(p);
+        opts.onCommit?.({ sha, reverts: r.record.sha, subject }, result.commits.length, reverts.length);
       }
     } catch (error) {
       if (start && head && head !== start)
-        await advanceHead(repo, start, head, 'compose-migrate: rollback aborted', env).catch(() => undefined);
+        await advanceHead(
+          repo,
+          start,
+          head,
+          'compose-migrate: rollback aborted',
+          await repo.identityEnv(),
+        ).catch(() => undefined);
+      await clearJournal(repo);
       throw error;
     }
-    const final = await treeEntries(repo, head, [...touched]);
-    await updateIndex(repo, final);
-    await syncWorktree(repo, final);
+    // The work tree and index follow HEAD for every path the rollback touched (also when stopped
+    // by a signal: what was committed is then in the tree, and the journal says how to go on).
+    await restorePaths(repo, head, touched);
+    if (opts.stop?.signal) {
+      throw new MigrateError(
+        'interrupted',
+        `interrupted by ${opts.stop.signal}: ${result.commits.length} of ${reverts.length} rollback commits made; run \`compose-migrate rollback --resume\` to finish or \`compose-migrate rollback --abort\` to undo`,
+        undefined,
+        opts.stop.signal === 'SIGINT' ? 130 : 143,
+      );
+    }
+    await clearJournal(repo);
   }
   result.paths = [...new Set(resolved.flatMap((r) => r.step.paths))].sort();
   return result;

@@ -11,19 +11,28 @@ export class GitTreeSnapshot implements RepoSnapshot {
   private readonly fileList: string[];
   private readonly fileSet: Set<string>;
   private readonly dirSet: Set<string>;
+  /** Blob id and size of every blob in the tree (not of submodule entries). */
+  private readonly blobs = new Map<string, { oid: string; size: number }>();
   private readonly cache = new Map<string, Uint8Array>();
+  private prefetched = false;
 
   constructor(root: string, rev: string) {
     this.root = root;
     this.rev = rev;
-    const out = execFileSync('git', ['ls-tree', '-r', '-z', '--name-only', rev], {
+    const out = execFileSync('git', ['ls-tree', '-r', '-z', '-l', '--full-tree', rev], {
       cwd: root,
       maxBuffer: 256 * 1024 * 1024,
     }).toString('utf8');
-    this.fileList = out
-      .split('\0')
-      .filter((p) => p !== '')
-      .sort();
+    const files: string[] = [];
+    for (const rec of out.split('\0')) {
+      const tab = rec.indexOf('\t');
+      if (tab < 0) continue;
+      const path = rec.slice(tab + 1);
+      const [, type, oid, size] = rec.slice(0, tab).split(/ +/u);
+      files.push(path);
+      if (type === 'blob' && oid) this.blobs.set(path, { oid, size: Number(size) });
+    }
+    this.fileList = files.sort();
     this.fileSet = new Set(this.fileList);
     this.dirSet = new Set(['']);
     for (const f of this.fileList) {
@@ -44,8 +53,37 @@ export class GitTreeSnapshot implements RepoSnapshot {
   isDir(path: string): boolean {
     return this.dirSet.has(path);
   }
+
+  /**
+   * Every blob up to PREFETCH_MAX_BYTES, read by one `git cat-file --batch` the first time any file
+   * is read: whoever reads one file of a snapshot (the invocation and reference scans) reads most of
+   * them, and a git process per file cost seconds on a thousand-file tree.
+   */
+  private prefetch(): void {
+    this.prefetched = true;
+    const wanted = [...this.blobs].filter(([, b]) => b.size <= PREFETCH_MAX_BYTES);
+    if (wanted.length === 0) return;
+    const total = wanted.reduce((n, [, b]) => n + b.size + b.oid.length + 32, 0);
+    const out = execFileSync('git', ['cat-file', '--batch'], {
+      cwd: this.root,
+      input: wanted.map(([, b]) => b.oid).join('\n') + '\n',
+      maxBuffer: total + 1024 * 1024,
+    });
+    // Each answer: "<oid> blob <size>\n<bytes>\n", in the order asked.
+    let at = 0;
+    for (const [path] of wanted) {
+      const eol = out.indexOf(0x0a, at);
+      if (eol < 0) break;
+      const size = Number(out.toString('latin1', at, eol).split(' ')[2]);
+      if (!Number.isInteger(size)) break;
+      this.cache.set(path, out.subarray(eol + 1, eol + 1 + size));
+      at = eol + 1 + size + 1;
+    }
+  }
+
   readBytes(path: string): Uint8Array | undefined {
     if (!this.fileSet.has(path)) return undefined;
+    if (!this.prefetched) this.prefetch();
     let bytes = this.cache.get(path);
     if (!bytes) {
       bytes = execFileSync('git', ['cat-file', 'blob', `${this.rev}:${path}`], {
@@ -61,12 +99,15 @@ export class GitTreeSnapshot implements RepoSnapshot {
     return b === undefined ? undefined : new TextDecoder().decode(b);
   }
   size(path: string): number | undefined {
-    return this.readBytes(path)?.byteLength;
+    return this.blobs.get(path)?.size ?? this.readBytes(path)?.byteLength;
   }
   symlinkTarget(): string | null | undefined {
     return undefined;
   }
 }
+
+/** Larger blobs are read one by one, when asked for. */
+const PREFETCH_MAX_BYTES = 1_000_000;
 
 /** Files under `dirs` come from `over`, everything else from `base`: the original tree plus the generated files. */
 export class OverlaySnapshot implements RepoSnapshot {

@@ -26,6 +26,8 @@ export function readSavedPlan(path: string, text: string): SavedPlan {
     throw new MigrateError('usage', `not a saved plan: ${(e as Error).message}`, { file: path }, 2);
   }
   const p = parsed as Partial<SavedPlan>;
+  const bad = (why: string): MigrateError =>
+    new MigrateError('usage', `not a usable saved plan: ${why}; save one with plan --out`, { file: path }, 2);
   const lists = [
     'inputs',
     'components',
@@ -44,13 +46,27 @@ export function readSavedPlan(path: string, text: string): SavedPlan {
     p.options === null ||
     !Array.isArray(p.options.components)
   ) {
-    throw new MigrateError(
-      'usage',
-      'not a saved plan (schemaVersion 1 with inputs and options expected); save one with plan --out',
-      { file: path },
-      2,
-    );
+    throw bad('schemaVersion 1 with inputs and options expected');
   }
+  const inputs = p.inputs as unknown[];
+  // Without inputs nothing could ever make the plan stale.
+  if (inputs.length === 0) throw bad('it lists no input files');
+  for (const input of inputs) {
+    const i = input as Partial<{ path: unknown; sha256: unknown }>;
+    if (typeof i?.path !== 'string' || typeof i.sha256 !== 'string' || !/^([0-9a-f]{64})?$/u.test(i.sha256))
+      throw bad('an input is not {path, sha256}');
+    if (
+      i.path === '' ||
+      i.path.startsWith('/') ||
+      /^[A-Za-z]:/u.test(i.path) ||
+      i.path.split(/[\\/]/u).includes('..')
+    )
+      throw bad(`input ${JSON.stringify(i.path)} is not a path inside the repository`);
+  }
+  const o = p.options as Partial<SavedPlan['options']>;
+  if (!Array.isArray(o.components) || !o.components.every((c) => typeof c === 'string' && c !== ''))
+    throw bad('options.components must be a list of component names');
+  if (typeof o.withPeers !== 'boolean') throw bad('options.withPeers must be true or false');
   return p as SavedPlan;
 }
 

@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import { collectTopLevelUse } from '../generate/service-references.js';
 import { interpolate, loadDotEnv, varSource } from '../compose/interpolate.js';
 import { loadProject, normalizeProjectName } from '../compose/load.js';
+import { cloneValue } from '../compose/clone.js';
 import { normalizeService, type NormalizeOptions } from '../compose/normalize.js';
 import type { EffectiveProject, VarSource, YamlMap, YamlValue } from '../compose/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
@@ -41,8 +42,8 @@ export interface VerifyServiceInput {
 export function verifyService(input: VerifyServiceInput): Difference[] {
   const { service, env } = input;
   // Canonical form (long syntax, interpolated, absolute paths): only meaning is compared, not spelling.
-  const original = normalizeService(structuredClone(input.original), input.normalize);
-  const generated = normalizeService(structuredClone(input.generated), input.normalize);
+  const original = normalizeService(cloneValue(input.original), input.normalize);
+  const generated = normalizeService(cloneValue(input.generated), input.normalize);
   for (const adj of input.adjustments) {
     if (adj.env !== env || !('service' in adj) || adj.service !== service) continue;
     explain(evaluated(adj, input.normalize.vars), original, generated);

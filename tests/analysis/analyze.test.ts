@@ -36,18 +36,30 @@ describe('components', () => {
       '.github/workflows/ci.yml': 'on: push\n',
       'package.json': '{"private": true}',
     });
-    expect(a.components.map((c) => [c.name, c.path]).sort()).toEqual([
-      ['api', 'apps/api'],
-      ['billing', 'billing'],
-      ['web', 'apps/web'],
-    ]);
+    // billing/ and apps/web/ hold manifests but no service belongs to them: libraries, reported.
+    expect(a.components.map((c) => [c.name, c.path]).sort()).toEqual([['api', 'apps/api']]);
+    const idle = a.findings.find((f) => f.code === 'not-a-component');
+    expect(idle?.message).toContain('apps/web/, billing/');
+    expect(idle?.message).toContain('config components.<name>');
+  });
+
+  it('config components makes a directory without services a component', () => {
+    const a = analyse(
+      {
+        'docker-compose.yml': 'services:\n  api:\n    build: ./apps/api\n',
+        'apps/api/Dockerfile': DOCKERFILE,
+        'billing/go.mod': 'module billing\n',
+      },
+      { components: { billing: 'billing' } },
+    );
+    expect(a.components.map((c) => c.name).sort()).toEqual(['api', 'billing']);
     expect(component(a, 'billing').runner.command).toBe('go test ./...');
-    expect(component(a, 'web').runner.command).toBe('npm test');
+    expect(component(a, 'billing').kind).toBe('host');
   });
 
   it('qualifies nested components that share a basename', () => {
     const a = analyse({
-      'compose.yaml': 'services: {}\n',
+      'compose.yaml': 'services:\n  a:\n    build: ./apps/api\n  b:\n    build: ./services/api\n',
       'apps/api/Dockerfile': DOCKERFILE,
       'services/api/Dockerfile': DOCKERFILE,
     });
@@ -90,7 +102,7 @@ describe('attribution', () => {
     expect(attribution(a, 'cache')).toMatchObject({
       component: null,
       role: 'backing',
-      evidence: 'registry-image',
+      evidence: 'backing-image',
     });
     expect(attribution(a, 'mystery')).toMatchObject({ component: null, role: 'undecided' });
     const decision = a.findings.find((f) => f.code === 'unattributed-service');

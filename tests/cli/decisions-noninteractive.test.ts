@@ -23,13 +23,21 @@ const unattributed = {
   'jobs.Dockerfile': 'FROM alpine\n',
 };
 
+/** A repository with a compose file whose name says no environment and that nothing runs. */
+const unclassified = {
+  'docker-compose.yml':
+    'services:\n  api:\n    build: ./api\n    depends_on: [postgres]\n  postgres:\n    image: postgres:16\n',
+  'docker-compose.backend.yml': 'services:\n  api:\n    environment:\n      LOG_LEVEL: debug\n',
+  'api/package.json': '{"name":"api","scripts":{"test":"vitest"}}\n',
+};
+
 describe('decisions without a terminal', () => {
   describe.each([
     {
       kind: 'environment',
-      make: () => fixtureRepo('infra-backend', { drop: ['compose-migrate.config.yaml'] }),
+      make: () => repoOf(unclassified),
       args: ['--all'],
-      key: 'config environments["docker-compose.backend.yml"]: base | dev | test | prod | ignore',
+      key: 'config environments["docker-compose.backend.yml"]: base | dev | test | prod | backend | ignore',
     },
     {
       kind: 'attribution',

@@ -35,7 +35,7 @@ describe('runCodemods on lumiere', () => {
     for (const c of run.changes.filter((x) => x.path.endsWith('.py'))) {
       execFileSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: c.content });
     }
-    expect(run.summary).toEqual({ ok: 2, unmodified: 0, skipped: 0, error: 0 });
+    expect(run.summary).toEqual({ ok: 2, nochange: 0, skip: 0, error: 0 });
   });
 
   it('rewrites the CI workflow into a block scalar and the Makefile into make -C lines when archiving', async () => {
@@ -103,9 +103,36 @@ describe('runCodemods on lumiere', () => {
   it('prints a jscodeshift-style summary with file:line for what is left', async () => {
     const run = await runCodemods(new DiskSnapshot(join(fixtures, 'lumiere')), lumiereContext(false));
     const text = formatSummary(run);
-    expect(text).toMatch(/^Results:\n0 errors\n0 unmodified\n0 skipped\n2 ok\n/);
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      'OKK  laborant/src/laborant/core/docker_test_executor.py (compose-path-py)',
+      'OKK  laborant/src/laborant/core/orchestrator.py (needs-docker-py)',
+      'Results: 2 ok, 0 nochange, 0 skip, 0 error',
+    ]);
     expect(text).toContain('  .github/workflows/test.yml:9: ');
     expect(text).toContain('  docs/DOCKER_COMPOSE_USAGE.md:7: prose names a root compose file');
+  });
+});
+
+describe('per-file outcomes', () => {
+  it('says ok, nochange, skip with why, per file and transform, and counts them', async () => {
+    const snapshot = new MemorySnapshot({
+      'tools/a.py':
+        'import os\n\ndef f(root, component):\n    return os.path.join(root, "docker-compose.test.yaml")\n',
+      'tools/b.py': 'import os\n\ndef g(root):\n    return os.path.join(root, "docker-compose.test.yaml")\n',
+      'tools/c.py': 'NAME = "see docker-compose.test.yaml for details"\n',
+      'tools/d.py': 'print("no compose here")\n',
+      'tools/e.py': 'x = = "docker-compose.test.yaml"\n',
+    });
+    const run = await runCodemods(snapshot, lumiereContext(false));
+    const rows = run.outcomes.map((o) => [o.file, o.status, o.why ?? '']);
+    expect(rows).toEqual([
+      ['tools/a.py', 'ok', ''],
+      ['tools/b.py', 'skip', expect.stringContaining('1 place left to a human, first tools/b.py:4:')],
+      ['tools/c.py', 'nochange', ''],
+      ['tools/e.py', 'skip', expect.stringContaining('tools/e.py:1: not valid Python')],
+    ]);
+    expect(run.summary).toEqual({ ok: 1, nochange: 1, skip: 2, error: 0 });
+    expect(formatSummary(run).split('\n')[4]).toBe('Results: 1 ok, 1 nochange, 2 skip, 0 error');
   });
 });
 
@@ -125,7 +152,7 @@ describe('runCodemods on js-orchestrator', () => {
       const out = ts.transpileModule(c.content!, { fileName: c.path, reportDiagnostics: true });
       expect(out.diagnostics ?? []).toEqual([]);
     }
-    expect(run.outcomes.find((o) => o.file.endsWith('index.ts'))?.status).toBe('unmodified');
+    expect(run.outcomes.find((o) => o.file.endsWith('index.ts'))?.status).toBe('nochange');
   });
 
   it('rewrites the CI workflow and package.json scripts when archiving, keeping them valid', async () => {

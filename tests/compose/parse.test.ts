@@ -81,12 +81,23 @@ describe('parseComposeFile errors carry code, one-line message and 1-based posit
       'services:',
     ];
     for (let i = 0; i < 60; i++) {
-      lines.push(`  svc${i}:`, '    <<: *base', '    image: busybox', '    healthcheck: *health', '    logging: *logging');
+      lines.push(
+        `  svc${i}:`,
+        '    <<: *base',
+        '    image: busybox',
+        '    healthcheck: *health',
+        '    logging: *logging',
+      );
     }
     const file = parseComposeFile('anchors.yml', lines.join('\n'));
     const v = toValue(file) as { services: Record<string, Record<string, unknown>> };
     expect(Object.keys(v.services)).toHaveLength(60);
-    expect(v.services.svc59?.healthcheck).toEqual({ interval: '10s', timeout: '5s', retries: 5, start_interval: '2s' });
+    expect(v.services.svc59?.healthcheck).toEqual({
+      interval: '10s',
+      timeout: '5s',
+      retries: 5,
+      start_interval: '2s',
+    });
     expect(v.services.svc0?.restart).toBe('unless-stopped');
   });
 

@@ -17,10 +17,53 @@ const fixtureFiles = [
 
 describe('validateComposeText', () => {
   for (const f of fixtureFiles) {
-    test(`fixture ${f} is valid (tags validate as their inner value, newer keys via the overlay)`, async () => {
+    test(`fixture ${f} is valid (tags validate as their inner value, newer keys from the current specification)`, async () => {
       expect(await validateComposeText(f, readFileSync(`fixtures/${f}`, 'utf8'))).toEqual([]);
     });
   }
+
+  test('keys of the current specification are accepted: start_interval, models, post_start, develop, gw_priority', async () => {
+    const text = [
+      'models:',
+      '  llm:',
+      '    model: ai/smollm2',
+      'services:',
+      '  web:',
+      '    image: example/web',
+      '    healthcheck:',
+      '      test: ["CMD", "true"]',
+      '      interval: 30s',
+      '      start_period: 20s',
+      '      start_interval: 2s',
+      '    post_start:',
+      '      - command: ["/bin/sh", "-c", "echo started"]',
+      '    pre_stop:',
+      '      - command: ["/bin/sh", "-c", "echo stopping"]',
+      '    models: [llm]',
+      '    develop:',
+      '      watch:',
+      '        - action: sync',
+      '          path: ./src',
+      '          target: /app/src',
+      '    networks:',
+      '      front:',
+      '        gw_priority: 1',
+      'networks:',
+      '  front: {}',
+      '',
+    ].join('\n');
+    expect(await validateComposeText('current.yml', text)).toEqual([]);
+  });
+
+  test('an unknown key is still refused, with its position', async () => {
+    const issues = await validateComposeText(
+      'x.yml',
+      'services:\n  web:\n    image: x\n    healthcheck:\n      start_intervall: 2s\n',
+    );
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ line: 5, col: 7 });
+    expect(issues[0]?.message).toMatch(/unknown key 'start_intervall'/);
+  });
 
   test('newer spec keys are accepted', async () => {
     const text = [

@@ -229,12 +229,60 @@ describe('component names', () => {
   it('a name close to nothing lists the components', async () => {
     const r = await cli(base.dir, ['verify', '--component', 'zzz']);
     expect(r.code).toBe(2);
-    expect(expectOneLineError(r)).toContain('components: courier, laborant, passeur, pourtier');
+    expect(expectOneLineError(r)).toContain('components: courier, passeur, pourtier');
   });
 
   it('rollback of a known component with nothing migrated is not an error', async () => {
     const r = await cli(base.dir, ['rollback', '--component', 'courier']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('nothing to roll back for courier\n');
+  });
+});
+
+describe('decisions: only the selected components, each choice explained', () => {
+  it('a component no decision touches is not asked about another component’s container names', async () => {
+    const courier = await cli(base.dir, ['apply', '--component', 'courier']);
+    expect(courier.code).toBe(3);
+    expect(courier.stderr).not.toContain('containerNames');
+    const pourtier = await cli(base.dir, ['apply', '--component', 'pourtier']);
+    expect(pourtier.code).toBe(3);
+    expect(pourtier.stderr).toContain('containerNames: scope');
+  });
+
+  it('each decision says what every choice does; a peer’s "no" quotes the address that stops resolving', async () => {
+    type Doc = {
+      findings: {
+        code: string;
+        decision?: { choices: string[]; effects?: Record<string, string>; concerns?: string[] };
+      }[];
+    };
+    const doc = JSON.parse((await cli(base.dir, ['plan', '--json'])).stdout) as Doc;
+    const decisions = doc.findings.flatMap((f) => (f.decision ? [{ code: f.code, d: f.decision }] : []));
+    expect(decisions.length).toBeGreaterThan(0);
+    for (const { d } of decisions) expect(Object.keys(d.effects ?? {}).sort()).toEqual([...d.choices].sort());
+    const peer = decisions.find((x) => x.code === 'peer-dependency')!.d;
+    expect(peer.effects!['no']).toContain('POURTIER_URL=http://pourtier:8000');
+    expect(peer.effects!['no']).toContain('no longer resolves');
+    const names = decisions.find((x) => x.code === 'container-name-repeat')!.d;
+    expect(names.concerns).toEqual(['passeur', 'pourtier']);
+  });
+});
+
+describe('closing summary', () => {
+  it('apply --yes says which defaults it took; no progress lines off a terminal', async () => {
+    const repo = cloneRepo(base);
+    const r = await cli(repo.dir, ['apply', '--component', 'pourtier', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^committed [0-9a-f]{12} compose-migrate: migrate pourtier$/m);
+    expect(r.stdout).toMatch(/^done: 1 component migrated in 1 commit, 6 file changes, [\d.]+ s;/m);
+    expect(r.stdout).toMatch(
+      /--yes took the plan's default for these decisions:\n {2}ports: shift \(2 findings\)/,
+    );
+    expect(r.stdout).toContain('  containerNames: scope');
+    const back = await cli(repo.dir, ['rollback', '--yes']);
+    expect(back.code).toBe(0);
+    expect(back.stderr).toBe('');
+    expect(back.stdout).toMatch(/^done: pourtier rolled back in 1 commit, [\d.]+ s$/m);
   });
 });

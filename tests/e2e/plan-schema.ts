@@ -55,6 +55,8 @@ const decision = {
     answer: str,
     configKey: str,
     flag: str,
+    effects: { type: 'object', additionalProperties: str },
+    concerns: { type: 'array', items: str },
   },
 } as const;
 
@@ -118,6 +120,7 @@ export const PLAN_SCHEMA = {
           to: str,
           component: str,
           reason: str,
+          diff: str,
         },
         if: { properties: { op: { const: 'move' } } },
         then: { required: ['to'] },

@@ -37,6 +37,7 @@ interface PlanJson {
   selected: string[];
   components: PlanComponent[];
   changes: { op: string; path: string; component: string }[];
+  findings: { code: string; message: string }[];
 }
 
 beforeAll(() => ensureBuilt());
@@ -83,10 +84,13 @@ describe('plan --json on lumiere', () => {
     });
   });
 
-  it('courier and laborant are host components, and laborant gets no compose file', () => {
+  it('courier is a host component; laborant (no service) is a tool, not a component, and gets no file', () => {
     expect(comp('courier').kind).toBe('host');
-    expect(comp('laborant').kind).toBe('host');
-    expect(comp('laborant').services).toEqual([]);
+    expect(plan.components.some((c) => c.name === 'laborant')).toBe(false);
+    expect(
+      plan.findings.find((f) => f.code === 'not-a-component' && f.message.includes('laborant/')),
+    ).toBeDefined();
+    expect(plan.changes.filter((c) => c.path.startsWith('laborant/') && c.op === 'create')).toEqual([]);
     const composeFiles = plan.changes.filter(
       (c) => /docker-compose[^/]*\.ya?ml$/.test(c.path) && c.op === 'create',
     );
@@ -125,7 +129,7 @@ describe('plan --json on lumiere', () => {
   });
 
   it('postgres/ (mounted into a registry image) is not a component', () => {
-    expect(plan.components.map((c) => c.name).sort()).toEqual(['courier', 'laborant', 'passeur', 'pourtier']);
+    expect(plan.components.map((c) => c.name).sort()).toEqual(['courier', 'passeur', 'pourtier']);
     expect(plan.components.some((c) => c.path === 'postgres' || c.path.startsWith('postgres/'))).toBe(false);
   });
 });
@@ -223,7 +227,7 @@ describe('plan options', () => {
   it('an unknown component is a usage error (exit 2) naming the known ones', async () => {
     const r = await cli(repo.dir, ['plan', '--component', 'nope']);
     expect(r.code).toBe(2);
-    expect(expectOneLineError(r)).toMatch(/nope.*courier, laborant, passeur, pourtier/);
+    expect(expectOneLineError(r)).toMatch(/nope.*courier, passeur, pourtier/);
     expect(porcelain(repo.dir)).toBe('');
   });
 

@@ -121,7 +121,6 @@ describe('rollback of one component (lumiere)', () => {
     const state = Object.fromEntries(after.components.map((c) => [c.name, c.state]));
     expect(state).toEqual({
       courier: 'host-only',
-      laborant: 'host-only',
       passeur: 'migrated',
       pourtier: 'pending',
     });
@@ -255,7 +254,6 @@ describe('re-apply, --no-commit and status', () => {
     expect(byName.passeur).toMatchObject({ kind: 'compose', state: 'migrated', commit: head(repo.dir) });
     expect(byName.pourtier).toMatchObject({ kind: 'compose', state: 'pending' });
     expect(byName.courier).toMatchObject({ kind: 'host', state: 'host-only' });
-    expect(byName.laborant).toMatchObject({ kind: 'host', state: 'host-only' });
     expect(s.archive.state).toBe('at-root');
   });
 });

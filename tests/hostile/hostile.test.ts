@@ -34,11 +34,24 @@ interface Refusal {
 }
 
 /** One line on stderr, `compose-migrate: <file>[:line:col]: message`, nothing on stdout, no trace. */
+/** With --json the error is `{"error":{message,code,file?,line?,col?}}`: read back as the one-line form. */
+function asText(line: string): string {
+  if (!line.startsWith('{')) return line;
+  const { error } = JSON.parse(line) as {
+    error: { message: string; code: string; file?: string; line?: number; col?: number };
+  };
+  expect(typeof error.code).toBe('string');
+  const at = error.file
+    ? `${error.file}${error.line !== undefined ? `:${error.line}${error.col !== undefined ? `:${error.col}` : ''}` : ''}: `
+    : '';
+  return `compose-migrate: ${at}${error.message}`;
+}
+
 function expectRefusal(r: CliResult, want: Refusal): void {
   expect(r.stderr).not.toMatch(STACK_LINE);
   const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
   expect(lines, r.stderr).toHaveLength(1);
-  const line = lines[0] ?? '';
+  const line = asText(lines[0] ?? '');
   expect(line).toMatch(new RegExp(`^compose-migrate: ${want.at.source}: `));
   expect(line).toMatch(want.says);
   expect(line).not.toMatch(/internal error/);

@@ -151,6 +151,14 @@ describe('apply on a terminal', () => {
     const dir = fixtureRepo('layered', { write: { 'compose-migrate.config.yaml': config } });
     const s = runInTerminal(['apply', '--all'], { cwd: dir, env: terminalEnv({ PAGER: 'cat' }) });
     try {
+      // Two peer questions: asked as one first (none / all / choose), each choice explained.
+      const grouped = await s.waitFor(
+        '2 peer dependencies. Pull every peer service into the components that use it?',
+      );
+      expect(grouped).toMatch(/none: no copies; the addresses that name a peer no longer resolve/);
+      s.write(KEY.down);
+      s.write(KEY.down);
+      s.write(KEY.enter); // choose
       await s.waitFor("Pull it into app's files?");
       s.write(KEY.enter); // default: no
       await s.waitFor("Pull it into chat's files?");
@@ -221,6 +229,29 @@ describe('apply on a terminal', () => {
     expect(s.text()).not.toContain('?');
     expect(s.text()).toContain('--yes');
     expect(gitState(dir)).toEqual(before);
+  });
+});
+
+describe('progress on a terminal', () => {
+  it('apply and rollback print a line per commit as it is made, and a closing summary', async () => {
+    const dir = fixtureRepo('lumiere');
+    const s = runInTerminal(['apply', '--all', '--yes'], { cwd: dir });
+    expect(await s.exited).toBe(0);
+    const text = s.text();
+    const steps = [...text.matchAll(/^\[(\d+)\/(\d+)\] committed [0-9a-f]{12} (.+?)\r?$/gm)];
+    const subjects = gitState(dir).log.slice(0, steps.length).reverse();
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps.map((m) => `${m[1]}/${m[2]} ${m[3]}`)).toEqual(
+      subjects.map((subject, i) => `${i + 1}/${steps.length} ${subject}`),
+    );
+    expect(text).toMatch(/^done: \d+ components migrated in \d+ commits/m);
+    // Not listed a second time on the same terminal.
+    expect(text).not.toMatch(/^committed /m);
+
+    const back = runInTerminal(['rollback', '--yes'], { cwd: dir });
+    expect(await back.exited).toBe(0);
+    expect(back.text()).toMatch(/^\[1\/\d+\] committed [0-9a-f]{12} reverts [0-9a-f]{12} /m);
+    expect(back.text()).toMatch(/^done: .* rolled back in \d+ commits/m);
   });
 });
 

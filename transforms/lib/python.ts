@@ -16,20 +16,29 @@ export function loadPython(): Promise<Napi> {
   return loading;
 }
 
+let last: { source: string; root: SgNode } | undefined;
+
+/** Parses Python; the transforms run one after another on the same text, so the last tree is reused. */
 export async function parsePython(source: string): Promise<SgNode> {
+  if (last?.source === source) return last.root;
   const napi = await loadPython();
-  return napi.parse('python', source).root();
+  const root = napi.parse('python', source).root();
+  last = { source, root };
+  return root;
 }
 
-/** A tree with an ERROR node (or a missing token) is not valid Python. */
+/** An ERROR node: the input is not valid Python. One native search, cheap enough for every input. */
+export function hasErrorNode(root: SgNode): boolean {
+  return root.find({ rule: { kind: 'ERROR' } }) !== null;
+}
+
+/** A tree with an ERROR node or a missing token is not valid Python: the full check, for rewrites. */
 export function hasSyntaxErrors(root: SgNode): boolean {
-  return root.find({ rule: { kind: 'ERROR' } }) !== null || hasZeroWidthToken(root);
+  return hasErrorNode(root) || hasZeroWidthToken(root);
 }
 
 export function ancestors(node: SgNode): SgNode[] {
-  const out: SgNode[] = [];
-  for (let p = node.parent(); p; p = p.parent()) out.push(p);
-  return out;
+  return node.ancestors();
 }
 
 export function enclosingFunction(node: SgNode): SgNode | undefined {
@@ -186,18 +195,12 @@ export function returnsValue(fn: SgNode): boolean {
     );
 }
 
-/** tree-sitter marks a token it had to invent (a missing `)`) as a zero-width leaf. */
+/**
+ * tree-sitter marks a token it had to invent (a missing `)`) as a zero-width leaf. The search for
+ * empty nodes runs natively; walking the tree from JS crosses into native code once per node.
+ */
 function hasZeroWidthToken(root: SgNode): boolean {
-  const stack: SgNode[] = [root];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    const kids = n.children();
-    if (kids.length === 0) {
-      const r = n.range();
-      if (r.start.index === r.end.index && n.kind() !== 'module' && n.kind() !== 'string_content')
-        return true;
-    }
-    stack.push(...kids);
-  }
-  return false;
+  return root
+    .findAll({ rule: { regex: '^$' } })
+    .some((n) => n.isLeaf() && n.kind() !== 'module' && n.kind() !== 'string_content');
 }

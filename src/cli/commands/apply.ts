@@ -1,3 +1,4 @@
+import { noComposeFilesMessage } from '../../analysis/discovery.js';
 import { MigrateError } from '../../errors.js';
 import { buildPlan } from '../../generate/build-plan.js';
 import { loadDotEnv, varSource } from '../../compose/interpolate.js';
@@ -6,9 +7,20 @@ import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
 import { planningSnapshot } from '../../git/original-snapshot.js';
 import { validateGenerated } from '../../generate/validate-generated.js';
-import { executePlan } from '../../apply/execute.js';
+import { executePlan, recoverApply, type Recovery } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
-import { openRepoContext, interactive, type GlobalOptions } from '../context.js';
+import {
+  openRepoContext,
+  interactive,
+  makeIo,
+  repoRoot,
+  type GlobalOptions,
+  type RepoContext,
+} from '../context.js';
+import { openRepo } from '../../git/repo.js';
+import { acquireRepoLock, type RepoLock } from '../../git/lock.js';
+import { describeJournal, readJournal, unfinishedRunError } from '../../git/journal.js';
+import { signalExitCode, watchSignals, type StopFlag } from '../../apply/interrupt.js';
 import { confirm, pressKey } from '../prompt.js';
 import { page } from '../pager.js';
 import { renderSummary } from '../../plan/render/summary.js';
@@ -31,6 +43,43 @@ interface ApplyFlags extends GlobalOptions {
   archive?: boolean;
   skipCodemods?: boolean;
   withPeers?: boolean;
+  resume?: boolean;
+  abort?: boolean;
+  verify?: boolean;
+}
+
+/** `apply --resume` / `apply --abort`: finish or undo the run an interrupted apply left. */
+async function recoverCommand(opts: ApplyFlags, how: Recovery): Promise<number> {
+  if (opts.component?.length || opts.all || opts.plan)
+    throw new MigrateError('usage', `--${how} takes no --component, --all or --plan`, undefined, 2);
+  const io = makeIo(opts);
+  const repo = await openRepo(repoRoot(opts));
+  const lock = await acquireRepoLock(repo, `apply --${how}`);
+  if (lock.staleNote) io.err(`compose-migrate: ${lock.staleNote}\n`);
+  const watch = watchSignals();
+  try {
+    const found = await readJournal(repo);
+    if (!found || found.journal.kind !== 'apply') {
+      io.out(
+        found
+          ? `nothing to ${how}: ${describeJournal(found.journal)}; use rollback --${how}\n`
+          : `nothing to ${how}: no apply was interrupted\n`,
+      );
+      return found ? 3 : 0;
+    }
+    const outcome = await recoverApply(repo, found.journal, how, { stop: watch.stop });
+    for (const c of outcome.commits)
+      io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
+    io.out(
+      how === 'abort'
+        ? 'the interrupted apply was undone; the repository is as it was before it\n'
+        : 'the interrupted apply is finished\n',
+    );
+    return 0;
+  } finally {
+    watch.dispose();
+    lock.release();
+  }
 }
 
 /** Flags that would make a different plan than the one saved: with --plan they are a usage error. */
@@ -45,6 +94,9 @@ function planChangingFlags(opts: ApplyFlags): string[] {
 }
 
 export async function applyCommand(opts: ApplyFlags): Promise<number> {
+  if (opts.resume && opts.abort)
+    throw new MigrateError('usage', '--resume and --abort cannot be combined', undefined, 2);
+  if (opts.resume || opts.abort) return recoverCommand(opts, opts.resume ? 'resume' : 'abort');
   if (opts.plan) {
     const extra = planChangingFlags(opts);
     if (extra.length) {
@@ -66,6 +118,34 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   if (opts.all && opts.component?.length)
     throw new MigrateError('usage', '--all and --component cannot be combined', undefined, 2);
   const { io, root, disk, loaded } = openRepoContext(opts);
+  // One apply or rollback at a time, from before anything is read until the last commit.
+  let lock: RepoLock | undefined;
+  if (!opts.dryRun) {
+    const repo = await openRepo(root);
+    lock = await acquireRepoLock(repo, 'apply');
+    if (lock.staleNote) io.err(`compose-migrate: ${lock.staleNote}\n`);
+    const found = await readJournal(repo);
+    if (found) {
+      lock.release();
+      throw unfinishedRunError(found.journal, found.path);
+    }
+  }
+  // Ctrl-C or SIGTERM from here on: nothing is written before the run starts, and a run stops
+  // between steps with its journal, instead of dying half-way through one.
+  const watch = watchSignals();
+  try {
+    return await applyLocked(opts, { io, root, disk, loaded }, watch.stop);
+  } finally {
+    watch.dispose();
+    lock?.release();
+  }
+}
+
+async function applyLocked(
+  opts: ApplyFlags,
+  { io, root, disk, loaded }: RepoContext,
+  stop: StopFlag,
+): Promise<number> {
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
 
   let components = opts.all ? [] : (opts.component ?? []);
@@ -114,12 +194,7 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
   };
   let plan = await rebuild(baseConfig);
   if (plan.environments.length === 0) {
-    throw new MigrateError(
-      'usage',
-      `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}: nothing to migrate`,
-      undefined,
-      1,
-    );
+    throw new MigrateError('usage', `${noComposeFilesMessage(root)}: nothing to migrate`, undefined, 1);
   }
   const configPath = loaded.path ?? DEFAULT_CONFIG_NAME;
 
@@ -222,15 +297,53 @@ export async function applyCommand(opts: ApplyFlags): Promise<number> {
     io.out(`answers saved to ${configPath} (not committed)\n`);
   }
 
+  if (stop.signal)
+    throw new MigrateError(
+      'interrupted',
+      `interrupted by ${stop.signal}; nothing was written`,
+      undefined,
+      signalExitCode(stop.signal),
+    );
+  // A line per commit on stderr, only on a terminal: long applies show they are moving.
+  const live = opts.io.stderr.isTTY === true;
+  const started = Date.now();
   const outcome = await executePlan(root, plan, {
     noCommit: opts.commit === false,
     ...(opts.io.failAfter !== undefined ? { failAfter: opts.io.failAfter } : {}),
+    ...(opts.verify === false ? { noVerify: true } : {}),
+    stop,
+    ...(live
+      ? {
+          onCommit: (step, done, total) =>
+            io.err(
+              `${io.style.dim(`[${done}/${total}]`)} ${
+                step.commit
+                  ? `${io.style.green('committed')} ${step.commit.sha.slice(0, 12)} ${step.commit.subject}`
+                  : `unchanged ${step.components.join(', ')}`
+              }\n`,
+            ),
+        }
+      : {}),
   });
-  for (const c of outcome.commits)
-    io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
+  // The same terminal already shows every commit: the closing summary does not repeat them.
+  if (!(live && io.isTTY))
+    for (const c of outcome.commits)
+      io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} ${c.subject}\n`);
   for (const ref of outcome.backupRefs)
     io.out(`staged, not committed; backup ref ${ref} keeps the previous state for rollback\n`);
   if (outcome.noops.length) io.out(`already migrated, no commit: ${outcome.noops.join(', ')}\n`);
+  const migrated = plan.selected.filter(
+    (n) => !outcome.noops.includes(n) && plan.changes.some((c) => c.component === n),
+  );
+  io.out(
+    `${io.style.bold('done')}: ${migrated.length} component${migrated.length === 1 ? '' : 's'} migrated${opts.commit === false ? ' (staged)' : ` in ${outcome.commits.length} commit${outcome.commits.length === 1 ? '' : 's'}`}, ${plan.changes.length} file changes, ${((Date.now() - started) / 1000).toFixed(1)} s; check with compose-migrate verify, undo with compose-migrate rollback\n`,
+  );
+  if (opts.yes && open.length) {
+    const taken = defaultsTaken(open);
+    io.out(
+      `--yes took the plan's default for ${taken.length === 1 ? 'this decision' : 'these decisions'}:\n${taken.join('\n')}\n`,
+    );
+  }
   const left = plan.references.filter((r) => r.action === 'report');
   if (left.length)
     io.out(

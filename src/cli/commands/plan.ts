@@ -1,5 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { noComposeFilesMessage } from '../../analysis/discovery.js';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { openRepo } from '../../git/repo.js';
 import { MigrateError } from '../../errors.js';
 import { buildPlan } from '../../generate/build-plan.js';
 import { toPlanJson } from '../../plan/render/json.js';
@@ -39,15 +41,11 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
     progress.clear();
   }
   if (plan.environments.length === 0) {
-    throw new MigrateError(
-      'usage',
-      `no root compose files (docker-compose*.y(a)ml, compose*.y(a)ml) in ${root}`,
-      undefined,
-      1,
-    );
+    throw new MigrateError('usage', noComposeFilesMessage(root), undefined, 1);
   }
   if (opts.out) {
     const target = resolve(opts.io.cwd, opts.out);
+    await refuseOverwrite(target, opts.out);
     writeFileSync(
       target,
       savePlan(plan, { components: opts.component ?? [], withPeers: opts.withPeers === true }),
@@ -63,4 +61,29 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
   }
   if (opts.detailedExitcode) return plan.changes.length > 0 ? 2 : 0;
   return 0;
+}
+
+/** `plan --out` writes a new file or its own earlier output: never a compose file or a tracked file. */
+async function refuseOverwrite(target: string, given: string): Promise<void> {
+  const refuse = (why: string): MigrateError =>
+    new MigrateError(
+      'usage',
+      `refusing to write the plan to ${given}: ${why}; choose another file`,
+      undefined,
+      3,
+    );
+  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/u.test(basename(target)))
+    throw refuse('it is named like a compose file');
+  if (!existsSync(target)) return;
+  if (!statSync(target).isFile()) throw refuse('it is not a regular file');
+  const repo = await openRepo(dirname(target)).catch(() => undefined);
+  if (repo) {
+    const tracked = await repo
+      .run(['ls-files', '--error-unmatch', '--', relative(repo.top, target)])
+      .then(() => true)
+      .catch(() => false);
+    if (tracked) throw refuse('git tracks it');
+  }
+  if (!/^\s*\{[\s\S]*"schemaVersion"/u.test(readFileSync(target, 'utf8').slice(0, 4096)))
+    throw refuse('it exists and is not a saved plan');
 }

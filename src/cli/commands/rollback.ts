@@ -1,4 +1,9 @@
-import { planRollback, rollback } from '../../git/rollback.js';
+import { planRollback, recoverRollback, rollback } from '../../git/rollback.js';
+import { openRepo } from '../../git/repo.js';
+import { acquireRepoLock } from '../../git/lock.js';
+import { describeJournal, readJournal, unfinishedRunError } from '../../git/journal.js';
+import { recoverApply } from '../../apply/execute.js';
+import { watchSignals } from '../../apply/interrupt.js';
 import { MigrateError } from '../../errors.js';
 import type { RollbackPlan } from '../../git/rollback.js';
 import { interactive, makeIo, openRepoContext, repoRoot, type GlobalOptions, type Io } from '../context.js';
@@ -11,6 +16,9 @@ interface RollbackFlags extends GlobalOptions {
   yes?: boolean;
   dryRun?: boolean;
   force?: boolean;
+  verify?: boolean;
+  resume?: boolean;
+  abort?: boolean;
 }
 
 function describe(plan: RollbackPlan, io: Io): string {
@@ -25,10 +33,61 @@ function describe(plan: RollbackPlan, io: Io): string {
 }
 
 export async function rollbackCommand(opts: RollbackFlags): Promise<number> {
+  if (opts.component !== undefined && opts.component.trim() === '')
+    throw new MigrateError('usage', '--component needs a component name', undefined, 2);
+  if (opts.resume && opts.abort)
+    throw new MigrateError('usage', '--resume and --abort cannot be combined', undefined, 2);
   const io = makeIo(opts);
   const root = repoRoot(opts);
+  if (opts.component !== undefined)
+    checkComponentNames([opts.component], await knownComponents(openRepoContext(opts)));
+  if (opts.dryRun) return rollbackLocked(opts, io, root);
+  const repo = await openRepo(root);
+  const lock = await acquireRepoLock(repo, 'rollback');
+  if (lock.staleNote) io.err(`compose-migrate: ${lock.staleNote}\n`);
+  const watch = watchSignals();
+  try {
+    const found = await readJournal(repo);
+    if (opts.resume || opts.abort) {
+      const how = opts.resume ? 'resume' : 'abort';
+      if (!found) {
+        io.out(`nothing to ${how}: no rollback was interrupted\n`);
+        return 0;
+      }
+      if (found.journal.kind === 'apply') {
+        // The interrupted apply is what there is to undo or finish.
+        await recoverApply(repo, found.journal, how, { stop: watch.stop });
+        io.out(`the interrupted apply was ${how === 'abort' ? 'undone' : 'finished'}\n`);
+        return 0;
+      }
+      const result = await recoverRollback(root, found.journal, how, { stop: watch.stop });
+      for (const c of result?.commits ?? [])
+        io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)}\n`);
+      io.out(
+        how === 'abort' ? 'the interrupted rollback was undone\n' : 'the interrupted rollback is finished\n',
+      );
+      return 0;
+    }
+    if (found?.journal.kind === 'rollback') throw unfinishedRunError(found.journal, found.path);
+    if (found?.journal.kind === 'apply') {
+      // Rolling back after an interrupted apply starts by undoing that apply exactly.
+      await recoverApply(repo, found.journal, 'abort');
+      io.out(`undid the interrupted apply (${describeJournal(found.journal)})\n`);
+    }
+    return await rollbackLocked(opts, io, root, watch.stop);
+  } finally {
+    watch.dispose();
+    lock.release();
+  }
+}
+
+async function rollbackLocked(
+  opts: RollbackFlags,
+  io: Io,
+  root: string,
+  stop?: { signal: NodeJS.Signals | undefined },
+): Promise<number> {
   const component = opts.component;
-  if (component !== undefined) checkComponentNames([component], await knownComponents(openRepoContext(opts)));
   const plan = await planRollback(root, component ? { component } : {});
   if (plan.steps.length === 0) {
     io.out(component ? `nothing to roll back for ${component}\n` : 'nothing to roll back\n');
@@ -70,9 +129,29 @@ export async function rollbackCommand(opts: RollbackFlags): Promise<number> {
       return 0;
     }
   }
-  const result = await rollback(root, { ...(component ? { component } : {}), force: opts.force === true });
-  for (const c of result.commits)
-    io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)}\n`);
+  // A line per commit on stderr, only on a terminal; the same terminal is then not told twice.
+  const live = opts.io.stderr.isTTY === true;
+  const started = Date.now();
+  const result = await rollback(root, {
+    ...(component ? { component } : {}),
+    force: opts.force === true,
+    ...(opts.verify === false ? { noVerify: true } : {}),
+    ...(stop ? { stop } : {}),
+    ...(live
+      ? {
+          onCommit: (c: { sha: string; reverts: string; subject: string }, done: number, total: number) =>
+            io.err(
+              `${io.style.dim(`[${done}/${total}]`)} ${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)} ${c.subject}\n`,
+            ),
+        }
+      : {}),
+  });
+  if (!(live && io.isTTY))
+    for (const c of result.commits)
+      io.out(`${io.style.green('committed')} ${c.sha.slice(0, 12)} reverts ${c.reverts.slice(0, 12)}\n`);
   for (const r of result.restored) io.out(`restored the state before staged apply ${r.slice(0, 12)}\n`);
+  io.out(
+    `${io.style.bold('done')}: ${plan.components.join(', ') || 'archive'} rolled back in ${result.commits.length} commit${result.commits.length === 1 ? '' : 's'}${result.restored.length ? `, ${result.restored.length} staged apply restored` : ''}, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return 0;
 }

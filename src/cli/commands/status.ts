@@ -4,13 +4,16 @@ import { analyzeRepo } from '../../analysis/load-repo.js';
 import { componentComposeFiles } from '../../generate/build-plan.js';
 import { migrationsOrNone, originalSnapshot } from '../../git/original-snapshot.js';
 import { openRepoContext, type GlobalOptions } from '../context.js';
+import { openRepo, type Repo } from '../../git/repo.js';
+import { lockHolder } from '../../git/lock.js';
+import { readJournal, unfinishedRunError, type Journal } from '../../git/journal.js';
 
 interface StatusFlags extends GlobalOptions {
   json?: boolean;
 }
 
 /** As the status command reports it: pending is "not migrated yet", staged is "applied with --no-commit". */
-export type ComponentState = 'migrated' | 'staged' | 'pending' | 'host-only';
+export type ComponentState = 'migrated' | 'staged' | 'pending' | 'host-only' | 'interrupted';
 
 export interface StatusRow {
   name: string;
@@ -27,6 +30,12 @@ export async function statusCommand(opts: StatusFlags): Promise<number> {
   const original = await originalSnapshot(root, disk, config);
   const { repo, analysis } = analyzeRepo(original, config);
   const records = await migrationsOrNone(root);
+  const unfinished = await unfinishedRun(root);
+  const halfDone = new Set(
+    unfinished?.journal.kind === 'apply'
+      ? unfinished.journal.steps.filter((s) => s.commit === undefined).flatMap((s) => s.components)
+      : [],
+  );
   const rows: StatusRow[] = analysis.components.map((c) => {
     const pending = records.find((r) => r.kind === 'pending' && r.components.includes(c.name));
     const applied = records.find((r) => r.kind === 'apply' && !r.revertedBy && r.components.includes(c.name));
@@ -34,6 +43,8 @@ export async function statusCommand(opts: StatusFlags): Promise<number> {
     if (c.kind === 'host')
       return { ...base, state: 'host-only', ...(applied ? { commit: applied.sha, date: applied.date } : {}) };
     if (pending) return { ...base, state: 'staged', commit: pending.sha, date: pending.date };
+    // Files of an interrupted step may be on disk: they prove nothing until the step is committed.
+    if (halfDone.has(c.name) && !applied) return { ...base, state: 'interrupted' };
     if (applied) return { ...base, state: 'migrated', commit: applied.sha, date: applied.date };
     // Migrated by hand or committed outside the tool: the generated files are there.
     const files = componentComposeFiles(c, analysis, repo, config, repo.layout.extension);
@@ -50,6 +61,9 @@ export async function statusCommand(opts: StatusFlags): Promise<number> {
           archive: archived
             ? { state: 'archived', commit: archived.sha, date: archived.date }
             : { state: original === disk ? 'at-root' : 'archived' },
+          ...(unfinished
+            ? { unfinished: { kind: unfinished.journal.kind, message: unfinished.message } }
+            : {}),
         },
         null,
         2,
@@ -66,11 +80,14 @@ export async function statusCommand(opts: StatusFlags): Promise<number> {
           ? io.style.yellow(r.state)
           : r.state === 'staged'
             ? io.style.cyan(r.state)
-            : io.style.dim(r.state);
+            : r.state === 'interrupted'
+              ? io.style.red(r.state)
+              : io.style.dim(r.state);
     io.out(
       `  ${r.name.padEnd(width)}  ${state.padEnd(9 + (state.length - r.state.length))}  ${r.commit ? r.commit.slice(0, 12) : ''}\n`,
     );
   }
+  if (unfinished) io.out(`${unfinished.message}\n`);
   io.out(
     archived
       ? `root compose files archived in ${archived.sha.slice(0, 12)}\n`
@@ -79,4 +96,23 @@ export async function statusCommand(opts: StatusFlags): Promise<number> {
         : 'root compose files archived\n',
   );
   return 0;
+}
+
+/** An apply or rollback that is running now, or was killed or interrupted, in one line. */
+async function unfinishedRun(root: string): Promise<{ journal: Journal; message: string } | undefined> {
+  const repo = await openRepo(root).catch(() => undefined);
+  if (!repo) return undefined;
+  const found = await readJournal(repo).catch(() => undefined);
+  if (!found) return undefined;
+  const holder = await lockHolder(repo);
+  const message = holder
+    ? `${found.journal.kind} in progress (pid ${holder.pid}); run status again when it is done`
+    : `unfinished: ${unfinishedRunError(found.journal, found.path, await commitsSince(repo, found.journal.startHead)).message}`;
+  return { journal: found.journal, message };
+}
+
+async function commitsSince(repo: Repo, start: string | undefined): Promise<number | undefined> {
+  if (!start) return undefined;
+  const out = await repo.run(['rev-list', '--count', `${start}..HEAD`]).catch(() => '');
+  return out.trim() === '' ? undefined : Number(out.trim());
 }

@@ -21,15 +21,19 @@ export interface PlanJson {
       component?: string;
     }[];
     backing: Record<string, string[]>;
+    /** Per backing service, what brought it into the component's files. */
+    backingWhy: Record<string, string>;
     peers: Record<string, string[]>;
     reasons: string[];
     runner: string;
   }[];
-  environments: { name: string; files: string[] }[];
+  environments: { name: string; files: string[]; evidence: string[] }[];
   attributions: {
     service: string;
     component: string | null;
     role: string;
+    /** For a backing service built in or named for one component. */
+    backingOf?: string;
     evidence: string;
     reason: string;
   }[];
@@ -37,6 +41,7 @@ export interface PlanJson {
   changes: { op: string; path: string; to?: string; component: string; reason: string; diff?: string }[];
   findings: Plan['findings'];
   references: Plan['references'];
+  codemods?: Plan['codemods'];
   inputs: Plan['inputs'];
   totals: Totals;
 }
@@ -85,15 +90,17 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
         ...(e.peerComponent ? { component: e.peerComponent } : {}),
       })),
       backing: c.backing,
+      backingWhy: c.backingWhy ?? {},
       peers: c.pulledPeers,
       reasons: c.reasons,
       runner: c.runner.command,
     })),
-    environments: plan.environments.map((e) => ({ name: e.name, files: e.files })),
+    environments: plan.environments.map((e) => ({ name: e.name, files: e.files, evidence: e.evidence })),
     attributions: plan.analysis.attributions.map((a) => ({
       service: a.service,
       component: a.component,
       role: a.role,
+      ...(a.backingOf ? { backingOf: a.backingOf } : {}),
       evidence: a.evidence,
       reason: a.reason,
     })),
@@ -107,6 +114,7 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
     })),
     findings: plan.findings,
     references: plan.references,
+    ...(plan.codemods ? { codemods: plan.codemods } : {}),
     inputs: plan.inputs,
     totals: totals(plan),
   };

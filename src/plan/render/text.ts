@@ -24,7 +24,10 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
   const s = opts.style;
   const out: string[] = [];
   out.push(s.bold('Environments'));
-  for (const e of plan.environments) out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
+  for (const e of plan.environments) {
+    out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
+    for (const why of e.evidence) out.push(s.dim(`           ${why}`));
+  }
   out.push('');
   out.push(s.bold('Components'));
   out.push(
@@ -66,6 +69,23 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
             : s.red('delete');
     out.push(`  ${op} ${c.path}${c.to ? ` -> ${c.to}` : ''}  ${s.dim(c.reason)}`);
   }
+  if (plan.codemods && plan.codemods.files.length > 0) {
+    out.push('');
+    out.push(s.bold('Codemods'));
+    for (const o of plan.codemods.files) {
+      const tag =
+        o.status === 'ok'
+          ? s.green('ok      ')
+          : o.status === 'nochange'
+            ? s.dim('nochange')
+            : o.status === 'skip'
+              ? s.yellow('skip    ')
+              : s.red('error   ');
+      out.push(`  ${tag} ${o.file} ${s.dim(`(${o.transform})`)}${o.why ? `: ${o.why}` : ''}`);
+    }
+    const c = plan.codemods.summary;
+    out.push(`  Results: ${c.ok} ok, ${c.nochange} nochange, ${c.skip} skip, ${c.error} error`);
+  }
   if (plan.references.some((r) => r.action === 'report')) {
     out.push('');
     out.push(s.bold('References left to you'));
@@ -88,13 +108,24 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
   return out.join('\n') + '\n';
 }
 
-/** One line for the table: what each environment needs, or why it runs on the host (--verbose has every reason). */
+/**
+ * One line for the table: what each environment needs and why each is there ("dev, test: api-db
+ * (database named for it), redis (api depends_on)"), or why it runs on the host (--verbose has every
+ * reason).
+ */
 function why(c: PlanJson['components'][number]): string {
   if (c.kind === 'host') return c.reasons[c.reasons.length - 1] ?? '';
-  const parts = Object.entries(c.backing)
-    .filter(([, list]) => list.length > 0)
-    .map(([env, list]) => `${env}: ${list.join(', ')}`);
-  return `needs ${parts.join('; ')}`;
+  const describe = (s: string) => (c.backingWhy?.[s] ? `${s} (${c.backingWhy[s]})` : s);
+  const byList = new Map<string, string[]>();
+  for (const [env, list] of Object.entries(c.backing)) {
+    if (list.length === 0) continue;
+    const key = list.map(describe).join(', ');
+    byList.set(key, [...(byList.get(key) ?? []), env]);
+  }
+  const parts = [...byList].map(([list, envs]) => `${envs.join(', ')}: ${list}`);
+  const peers = [...new Set(Object.values(c.peers).flat())].sort();
+  if (peers.length) parts.push(`peers pulled in by choice: ${peers.join(', ')}`);
+  return parts.length ? `needs ${parts.join('; ')}` : (c.reasons[c.reasons.length - 1] ?? '');
 }
 
 /** "postgres, redis (backing); pourtier (peer)": one mention per service, grouped by role. */

@@ -1,0 +1,96 @@
+/**
+ * Which files the codemods and the reference scan need to open at all. Almost every file of a large
+ * repository mentions no compose file, so one cheap text pass picks the candidates and only those are
+ * read and parsed: `git grep` over the work tree (tracked files and untracked ones git does not
+ * ignore) when the repository is a git work tree, an in-process substring scan otherwise, one file at
+ * a time so nothing is held. Callers re-check the snapshot's own text, so a candidate is only a hint.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RepoSnapshot } from '../repo/snapshot.js';
+
+export interface CandidateQuery {
+  /** Fixed strings: a file containing any of them is a candidate. */
+  fixed: string[];
+  /** Code-only patterns (case-insensitive): the same pattern as a JS RegExp and as a POSIX ERE for git. */
+  code?: { js: RegExp; ere: string };
+  /** Is this path code (the `code` pattern applies to it)? */
+  isCode: (path: string) => boolean;
+}
+
+export interface Candidates {
+  files: string[];
+  /** How the candidates were found, for the bench and --verbose. */
+  via: 'git-grep' | 'scan';
+}
+
+const MAX_BYTES = 1_000_000;
+const SKIP_DIR = /(^|\/)(node_modules|\.git|dist|build|vendor|\.venv|venv|__pycache__)\//;
+
+export async function candidateFiles(snapshot: RepoSnapshot, query: CandidateQuery): Promise<Candidates> {
+  const listed = new Set(snapshot.files());
+  const fromGit = await gitGrep(snapshot.root, query);
+  if (fromGit) {
+    const files = [...fromGit].filter((p) => listed.has(p) && !SKIP_DIR.test(p)).sort();
+    return { files, via: 'git-grep' };
+  }
+  const files: string[] = [];
+  for (const path of listed) {
+    if (SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES) continue;
+    const text = peek(snapshot, path);
+    if (text === undefined) continue;
+    if (query.fixed.some((f) => text.includes(f)) || (query.isCode(path) && query.code?.js.test(text)))
+      files.push(path);
+  }
+  return { files: files.sort(), via: 'scan' };
+}
+
+/**
+ * The text of a file for the scan, read past the snapshot's cache when the file is on disk (the scan
+ * reads every file once and keeps none); a snapshot not on disk is asked directly.
+ */
+function peek(snapshot: RepoSnapshot, path: string): string | undefined {
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = snapshot.symlinkTarget(path) === undefined ? readFileSync(join(snapshot.root, path)) : undefined;
+  } catch {
+    bytes = undefined;
+  }
+  try {
+    const text = bytes ? new TextDecoder().decode(bytes) : snapshot.read(path);
+    return text === undefined || text.includes('\0') ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Paths (relative to `root`) matching the query, or undefined when `root` is not in a git work tree. */
+async function gitGrep(root: string, query: CandidateQuery): Promise<Set<string> | undefined> {
+  const fixed = query.fixed.length
+    ? run(root, ['grep', '-l', '-z', '-I', '--untracked', '-F', ...query.fixed.flatMap((f) => ['-e', f])])
+    : Promise.resolve(new Set<string>());
+  const code = query.code
+    ? run(root, ['grep', '-l', '-z', '-I', '--untracked', '-i', '-E', '-e', query.code.ere])
+    : Promise.resolve(new Set<string>());
+  const [a, b] = await Promise.all([fixed, code]);
+  if (!a || !b) return undefined;
+  for (const p of b) if (query.isCode(p)) a.add(p);
+  return a;
+}
+
+function run(cwd: string, args: string[]): Promise<Set<string> | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      ['-c', 'core.quotePath=false', ...args, '--', '.'],
+      { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout) => {
+        // Exit 1 is "no match"; anything else (not a repository, no git) falls back to the scan.
+        const code = err ? (err as { code?: unknown }).code : 0;
+        if (err && code !== 1) return resolve(undefined);
+        resolve(new Set(stdout.split('\0').filter(Boolean)));
+      },
+    );
+  });
+}

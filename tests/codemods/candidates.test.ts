@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { candidateFiles, type CandidateQuery } from '../../src/codemods/candidates.js';
+import { DiskSnapshot } from '../../src/repo/disk.js';
+import { MemorySnapshot } from '../../src/repo/memory.js';
+
+const FILES: Record<string, string> = {
+  'ci/run.sh': 'docker compose -f docker-compose.ci.yml up -d\n',
+  'docs/guide.md': 'Run `docker compose up` from the root.\n',
+  'svc/app.py': 'print("hello")\n',
+  'svc/runner.py': 'class X:\n    def pick_executor(self, category):\n        return 1\n',
+  'svc/paths.py': 'F = "docker-compose.ci.yml"\n',
+  'web/index.ts': 'export const x = 1;\n',
+  'web/needs.ts': 'export function needsDocker() { return true; }\n',
+  'README.md': 'Nothing about containers here.\n',
+};
+const query: CandidateQuery = {
+  fixed: ['docker-compose.ci.yml', 'docker compose'],
+  code: {
+    js: /needs_?docker|def \w*executor\w*\s*\(/i,
+    ere: 'needs_?docker|def [A-Za-z0-9_]*executor[A-Za-z0-9_]*[[:space:]]*\\(',
+  },
+  isCode: (p) => /\.(py|ts)$/.test(p),
+};
+const expected = ['ci/run.sh', 'docs/guide.md', 'svc/paths.py', 'svc/runner.py', 'web/needs.ts'];
+
+function writeTree(dir: string): void {
+  for (const [p, text] of Object.entries(FILES)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+}
+
+describe('candidate files for the codemods and the reference scan', () => {
+  it('the in-process scan and git grep pick the same files, tracked or untracked', async () => {
+    const plain = mkdtempSync(join(tmpdir(), 'cand-plain-'));
+    writeTree(plain);
+    const scanned = await candidateFiles(new DiskSnapshot(plain), query);
+    expect(scanned).toEqual({ files: expected, via: 'scan' });
+
+    const repo = mkdtempSync(join(tmpdir(), 'cand-git-'));
+    writeTree(repo);
+    const git = (...a: string[]) => execFileSync('git', ['-C', repo, ...a], { stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '.', ':!svc/paths.py');
+    const grepped = await candidateFiles(new DiskSnapshot(repo), query);
+    expect(grepped).toEqual({ files: expected, via: 'git-grep' });
+  });
+
+  it('asks a snapshot that is not on disk directly', async () => {
+    const files = Object.fromEntries(Object.entries(FILES));
+    const found = await candidateFiles(new MemorySnapshot(files, join(tmpdir(), 'no-such-dir-xyz')), query);
+    expect(found).toEqual({ files: expected, via: 'scan' });
+  });
+});
