@@ -408,10 +408,10 @@ function outsideRepoFindings(variants: ServiceVariants): Finding[] {
   const seen = new Set<string>();
   for (const [service, list] of variants) {
     for (const svc of list) {
-      mapServicePaths(svc.config, (path, kind) => {
+      mapServicePaths(svc.config, (path, kind, base) => {
         const key = `${service}\0${path}`;
-        // A dockerfile is relative to its context, which is checked itself.
-        if (kind !== 'build.dockerfile' && isOutsideRepo(toRepoPath(path)) && !seen.has(key)) {
+        // A context-relative path (the dockerfile) moves with its context, which is checked itself.
+        if (base === 'project' && isOutsideRepo(toRepoPath(path)) && !seen.has(key)) {
           seen.add(key);
           const pos = svc.positions.get(kind) ?? svc.positions.get(kind.split('.')[0] ?? kind) ?? svc.origin;
           out.push({
