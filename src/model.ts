@@ -277,8 +277,8 @@ export interface MigrateConfig {
   containerNames?: 'scope' | 'keep' | 'drop';
   /** Host-port collisions between files that can run at once: shift (default) | keep. */
   ports?: 'shift' | 'keep';
-  /** Root .env variables a component still needs: makefile (--env-file ../.env, default) | copy | ignore. */
-  envFile?: 'makefile' | 'copy' | 'ignore';
+  /** Root .env variables a component still needs: makefile (--env-file ../.env, default) | ignore. */
+  envFile?: 'makefile' | 'ignore';
   /** Output file names per environment. */
   fileNames?: Partial<Record<EnvName, string>>;
   /** Archive directory for the root files (default "todo"). */

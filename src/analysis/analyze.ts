@@ -254,10 +254,8 @@ export function analyze(input: AnalysisInput): Analysis {
         message:
           `${component} uses ${list.join(', ')} from the root .env, which compose would no longer read from ${component}/; ` +
           (mode === 'makefile'
-            ? `its Makefile passes --env-file to the root .env (envFile: makefile | copy | ignore)`
-            : mode === 'copy'
-              ? `those variables are copied to ${component}/.env`
-              : 'left as is (envFile: ignore): set them in the shell'),
+            ? `its Makefile passes --env-file to the root .env (envFile: makefile | ignore)`
+            : 'left as is (envFile: ignore): set them in the shell'),
         component,
       });
     }
@@ -410,10 +408,10 @@ function outsideRepoFindings(variants: ServiceVariants): Finding[] {
   const seen = new Set<string>();
   for (const [service, list] of variants) {
     for (const svc of list) {
-      mapServicePaths(svc.config, (path, kind) => {
+      mapServicePaths(svc.config, (path, kind, base) => {
         const key = `${service}\0${path}`;
-        // A dockerfile is relative to its context, which is checked itself.
-        if (kind !== 'build.dockerfile' && isOutsideRepo(toRepoPath(path)) && !seen.has(key)) {
+        // A context-relative path (the dockerfile) moves with its context, which is checked itself.
+        if (base === 'project' && isOutsideRepo(toRepoPath(path)) && !seen.has(key)) {
           seen.add(key);
           const pos = svc.positions.get(kind) ?? svc.positions.get(kind.split('.')[0] ?? kind) ?? svc.origin;
           out.push({

@@ -2,7 +2,8 @@ import type { EffectiveProject, VarSource } from '../compose/types.js';
 import { interpolate, variablesIn } from '../compose/interpolate.js';
 import type { MigrateConfig } from '../model.js';
 import type { Adjustment, Decision, EnvName, Finding } from './types.js';
-import { hostPorts, isMap, namedVolumes, str } from './service-facts.js';
+import { isYamlMap } from '../compose/short-syntax.js';
+import { hostPorts, namedVolumes, str } from './service-facts.js';
 
 /** One generated file as analysis sees it: which services it will hold. */
 export interface PlannedFile {
@@ -257,7 +258,7 @@ function pinVolumes(
         if (seen.has(use.volume)) continue;
         seen.add(use.volume);
         const decl = project.volumes[use.volume];
-        if (isMap(decl) && (decl['name'] !== undefined || decl['external'] === true)) continue;
+        if (isYamlMap(decl) && (decl['name'] !== undefined || decl['external'] === true)) continue;
         if (!(use.volume in project.volumes)) continue;
         if (file.dir === project.projectName) continue;
         const fromFolder = project.projectNameFromFolder === true;

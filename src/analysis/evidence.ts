@@ -12,7 +12,8 @@ import {
   stripEnvTokens,
   tokens,
 } from './names.js';
-import { bindMounts, buildFacts, imageRepository, isInside, isMap, str } from './service-facts.js';
+import { isYamlMap } from '../compose/short-syntax.js';
+import { bindMounts, buildFacts, imageRepository, isInside, str } from './service-facts.js';
 import type { AttributionEvidence } from './types.js';
 
 /**
@@ -90,7 +91,7 @@ export function dockerfileOf(
   if (!build?.dockerfile) return undefined;
   if (dockerfiles.exists(build.dockerfile)) return { path: build.dockerfile, note: '' };
   const raw = v.config['build'];
-  const written = isMap(raw) ? str(raw['dockerfile']) : undefined;
+  const written = isYamlMap(raw) ? str(raw['dockerfile']) : undefined;
   if (written && !written.startsWith('/') && !written.includes('$')) {
     const fromRoot = posix.normalize(written);
     if (!fromRoot.startsWith('..') && dockerfiles.exists(fromRoot))

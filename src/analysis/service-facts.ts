@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { YamlMap, YamlValue } from '../compose/types.js';
 import {
-  isYamlMap as isMap,
+  isYamlMap,
   keyValueEntries,
   listOrMapKeys,
   mountOf,
@@ -47,9 +47,10 @@ export interface BuildFacts {
 export function buildFacts(config: YamlMap): BuildFacts | undefined {
   const build = config['build'];
   if (build === undefined || build === null) return undefined;
-  const rawContext = typeof build === 'string' ? build : isMap(build) ? (str(build['context']) ?? '.') : '.';
+  const rawContext =
+    typeof build === 'string' ? build : isYamlMap(build) ? (str(build['context']) ?? '.') : '.';
   const context = repoRelative(rawContext);
-  const rawDockerfile = isMap(build) ? str(build['dockerfile']) : undefined;
+  const rawDockerfile = isYamlMap(build) ? str(build['dockerfile']) : undefined;
   let dockerfile: string | null = null;
   if (context !== null) {
     const df = rawDockerfile ?? 'Dockerfile';
@@ -141,11 +142,11 @@ export function hostPorts(config: YamlMap): { published: string; target: string;
     if (typeof p === 'string' || typeof p === 'number') {
       const port = parseShortPort(String(p));
       if (port.published !== '') out.push({ published: port.published, target: port.target, raw: p });
-    } else if (isMap(p) && p['published'] !== undefined && p['published'] !== null) {
+    } else if (isYamlMap(p) && p['published'] !== undefined && p['published'] !== null) {
       out.push({ published: String(p['published']), target: String(p['target'] ?? ''), raw: p });
     }
   }
   return out;
 }
 
-export { isMap, str };
+export { str };

@@ -6,12 +6,53 @@ import { loadConfig } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
 import { DiskSnapshot } from '../repo/disk.js';
 
-/** Options every command receives (commander's global options). */
+/** A stream the command writes text to. */
+export interface OutStream {
+  write: (text: string) => unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** What the terminal gives a key-at-a-time prompt. */
+export type InStream = NodeJS.ReadableStream & {
+  isTTY?: boolean;
+  isRaw?: boolean;
+  setRawMode?: (mode: boolean) => unknown;
+};
+
+/**
+ * Everything a run takes from its process, passed in so that the command runs the same way from the
+ * installed binary and from a library caller (tests run it in-process with their own streams).
+ */
+export interface RunIo {
+  stdout: OutStream;
+  stderr: OutStream;
+  stdin: InStream;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Directory relative paths on the command line (-C, --out, --plan, show's file) resolve against. */
+  cwd: string;
+  /** Fault injection for tests of the transaction; the installed command never sets it. */
+  failAfter?: number;
+}
+
+/** The real process: what the installed binary passes to run(). */
+export function processIo(): RunIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** Options every command receives (commander's global options, plus the run's streams). */
 export interface GlobalOptions {
   cwd?: string;
   config?: string;
   color?: boolean;
   verbose?: boolean;
+  io: RunIo;
 }
 
 export interface Io {
@@ -20,25 +61,28 @@ export interface Io {
   isTTY: boolean;
   style: Style;
   verbose: boolean;
+  /** The run's own streams and environment (prompts, pager, progress line). */
+  run: RunIo;
 }
 
 /** Colour only on a TTY, never with NO_COLOR or --no-color. */
 export function makeIo(opts: GlobalOptions): Io {
-  const isTTY = process.stdout.isTTY === true;
-  const noColor =
-    opts.color === false || (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '');
+  const { stdout, stderr, env } = opts.io;
+  const isTTY = stdout.isTTY === true;
+  const noColor = opts.color === false || (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '');
   return {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out: (t) => stdout.write(t),
+    err: (t) => stderr.write(t),
     isTTY,
     style: makeStyle(isTTY && !noColor),
     verbose: opts.verbose === true,
+    run: opts.io,
   };
 }
 
 /** Can we ask a person? Never without a TTY on both ends, never in CI. */
-export function interactive(): boolean {
-  return process.stdin.isTTY === true && process.stdout.isTTY === true && process.env['CI'] !== 'true';
+export function interactive(io: RunIo): boolean {
+  return io.stdin.isTTY === true && io.stdout.isTTY === true && io.env['CI'] !== 'true';
 }
 
 /**
@@ -46,7 +90,7 @@ export function interactive(): boolean {
  * work tree holding the current directory (the current directory itself outside git).
  */
 export function repoRoot(opts: GlobalOptions): string {
-  const start = resolve(opts.cwd ?? process.cwd());
+  const start = resolve(opts.io.cwd, opts.cwd ?? '.');
   if (!existsSync(start) || !statSync(start).isDirectory()) {
     throw new MigrateError('usage', `-C ${opts.cwd ?? ''}: not a directory`, undefined, 2);
   }

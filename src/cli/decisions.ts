@@ -155,6 +155,7 @@ async function askPeers(
   );
   io.out(`  ${io.style.bold('choose')}: ${io.style.dim('ask for each peer')}\n`);
   return (await choose(
+    io.run,
     `${groups.length} peer dependencies. Pull every peer service into the components that use it?`,
     ['none', 'all', 'choose'],
     'none',
@@ -175,6 +176,6 @@ async function ask(group: { decision: Decision; finding: Finding }[], io: Io): P
       : d.kind === 'port'
         ? `${group.length} host ports collide between files that can run at the same time. Shift them or keep them?`
         : `${group.length} container_name values would repeat. Scope, keep or drop them?`;
-  if (d.kind === 'peer') return (await confirm(question, d.default === 'yes')) ? 'yes' : 'no';
-  return choose(question, d.choices, d.default);
+  if (d.kind === 'peer') return (await confirm(io.run, question, d.default === 'yes')) ? 'yes' : 'no';
+  return choose(io.run, question, d.choices, d.default);
 }

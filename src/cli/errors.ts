@@ -26,6 +26,7 @@ export function placeOf(e: Error): string | undefined {
 
 export interface ReportOptions {
   verbose: boolean;
+  stderr: { write: (text: string) => unknown };
   /** `--json`: the error is one JSON object on stderr, for scripts that parse the output. */
   json: boolean;
 }
@@ -52,7 +53,7 @@ export function errorJson(
 /** The only place errors become text: one line, no stack trace unless --verbose. */
 export function reportError(e: unknown, opts: ReportOptions): number {
   const write = (text: string, code: string, location?: { file: string; line?: number; col?: number }) =>
-    process.stderr.write(opts.json ? errorJson(text, code, location) : `compose-migrate: ${text}\n`);
+    opts.stderr.write(opts.json ? errorJson(text, code, location) : `compose-migrate: ${text}\n`);
   if (e instanceof Error && e.name === 'Interrupted') {
     write('interrupted; nothing was written', 'interrupted');
     return 130;
@@ -60,7 +61,7 @@ export function reportError(e: unknown, opts: ReportOptions): number {
   if (isMigrateError(e)) {
     if (opts.json) write(e.message, e.code, e.location);
     else write(e.format(), e.code);
-    if (opts.verbose && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (opts.verbose && e.stack) opts.stderr.write(`${e.stack}\n`);
     return e.exitCode;
   }
   const message = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
@@ -69,6 +70,6 @@ export function reportError(e: unknown, opts: ReportOptions): number {
     `internal error${place ? ` at ${place}` : ''}: ${message}${opts.verbose || opts.json ? '' : ' (run with --verbose for details)'}`,
     'internal',
   );
-  if (opts.verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  if (opts.verbose && e instanceof Error && e.stack) opts.stderr.write(`${e.stack}\n`);
   return 1;
 }

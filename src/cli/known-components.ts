@@ -1,4 +1,4 @@
-import { migrationsOrNone, originalSnapshot } from '../git/original.js';
+import { migrationsOrNone, originalSnapshot } from '../git/original-snapshot.js';
 import { analyzeRepo } from '../analysis/load-repo.js';
 import type { RepoContext } from './context.js';
 

@@ -1,41 +1,42 @@
-#!/usr/bin/env node
-// First, before anything else loads: from here on no signal ends the process without a word.
-import { installSignalHandlers } from '../apply/interrupt.js';
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import type { GlobalOptions } from './context.js';
+import { installSignalHandlers } from '../apply/interrupt.js';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { VERSION } from '../version.js';
+import { processIo, type GlobalOptions, type RunIo } from './context.js';
 
-installSignalHandlers();
+export { processIo, type RunIo } from './context.js';
 
 // Only commander loads at start-up; each command's module (and its heavy dependencies) loads when run.
-const version = (
-  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-async function run(argv: string[]): Promise<number> {
-  installSignalHandlers();
-  // Internal errors name a place in the TypeScript sources, not in the built JavaScript.
-  process.setSourceMapsEnabled(true);
+/**
+ * The whole command line as a library call: `argv` without the node and script names, `io` the
+ * streams, environment and directory to run in. Returns the exit code; never exits the process.
+ */
+export async function run(argv: readonly string[], io: RunIo): Promise<number> {
   const program = new Command();
   const json = argv.includes('--json');
   // terraform's convention: with --detailed-exitcode, 2 means "changes pending", so every failure is 1.
   const detailed = argv.includes('--detailed-exitcode');
   let exitCode = 0;
-  if (json) {
-    const { errorJson } = await import('./errors.js');
-    program.configureOutput({
-      outputError: (text, write) => write(errorJson(text.replace(/^error: /, '').trim(), 'usage')),
-    });
-  }
+  const errorJson = json ? (await import('./errors.js')).errorJson : undefined;
+  program.configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+    getOutHelpWidth: () => io.stdout.columns ?? 80,
+    getErrHelpWidth: () => io.stderr.columns ?? 80,
+    outputError: (text, write) =>
+      write(errorJson ? errorJson(text.replace(/^error: /, '').trim(), 'usage') : text),
+  });
   const action =
     <A extends unknown[]>(
       load: () => Promise<(opts: GlobalOptions & Record<string, unknown>, ...args: A) => Promise<number>>,
     ) =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
-      const opts = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+      const opts = { ...command.optsWithGlobals(), io } as GlobalOptions & Record<string, unknown>;
       const fn = await load();
       exitCode = await fn(opts, ...(args.slice(0, -2) as A));
     };
@@ -45,7 +46,7 @@ async function run(argv: string[]): Promise<number> {
     .description(
       "Move a monorepo's root Docker Compose files into per-component compose files, reversibly through git.",
     )
-    .version(version, '--version')
+    .version(VERSION, '--version')
     .option('-C, --cwd <dir>', 'repository root (default: current directory)')
     .option('--config <file>', 'config file (default: compose-migrate.config.{json,yaml} at the root)')
     .option('--no-color', 'no colour (also NO_COLOR)')
@@ -62,7 +63,6 @@ async function run(argv: string[]): Promise<number> {
     .option('--graph', 'print a Mermaid flowchart of components and dependencies')
     .option('--diff', 'include unified diffs of every change')
     .option('--with-peers', 'pull peer services into the components that depend on them')
-    .option('--strict', 'exit 1 when a service of the root layout is carried into no generated file')
     .option(
       '--detailed-exitcode',
       'exit 0 when there is nothing to do, 2 when changes are pending, 1 on error',
@@ -90,10 +90,6 @@ async function run(argv: string[]): Promise<number> {
     .addOption(new Option('--no-archive', 'never archive the root compose files in this apply'))
     .option('--skip-codemods', 'do not rewrite orchestrator code')
     .option('--with-peers', 'pull peer services into the components that depend on them')
-    .option(
-      '--strict',
-      'refuse (exit 1, nothing written) when a service of the root layout is carried into no generated file',
-    )
     .option(
       '--no-verify',
       "pass --no-verify to git commit: skip the repository's pre-commit and commit-msg hooks",
@@ -133,7 +129,7 @@ async function run(argv: string[]): Promise<number> {
     .action(action(async () => (await import('./commands/verify.js')).verifyCommand));
 
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -146,16 +142,34 @@ async function run(argv: string[]): Promise<number> {
       return detailed ? 1 : 2;
     }
     const { reportError } = await import('./errors.js');
-    const code = reportError(e, { verbose: argv.includes('--verbose'), json });
+    const code = reportError(e, { verbose: argv.includes('--verbose'), json, stderr: io.stderr });
     return detailed && code !== 130 ? 1 : code;
   }
 }
 
-run(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  () => {
-    process.exitCode = 1;
-  },
-);
+/**
+ * The process entry (bin.js): signal handlers first, so that from here on no signal ends the process
+ * without a word; then the command, whose exit code becomes the process's.
+ */
+export function main(): void {
+  installSignalHandlers();
+  // Internal errors name a place in the TypeScript sources, not in the built JavaScript.
+  process.setSourceMapsEnabled(true);
+  run(process.argv.slice(2), processIo()).then(
+    (code) => (process.exitCode = code),
+    () => (process.exitCode = 1),
+  );
+}
+
+/** `node dist/src/cli/main.js ...` still runs the command, as bin.js does. */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) main();

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { interpolate } from './interpolate.js';
+import { isYamlMap } from './short-syntax.js';
 import { mergeServices, mergeTopLevel } from './merge.js';
 import { nodePos, parseComposeFile } from './parse.js';
 import {
@@ -70,9 +71,6 @@ interface Layer {
 
 const SECTIONS = ['networks', 'volumes', 'configs', 'secrets'] as const;
 type Section = (typeof SECTIONS)[number];
-
-const isMap = (v: YamlValue | undefined): v is YamlMap =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && !tagOf(v);
 
 /** compose-go NormalizeProjectName. */
 export function normalizeProjectName(s: string): string {
@@ -155,7 +153,7 @@ class Loader {
       return { config: {}, reset: true, origin, sources: [file.path], positions, itemPositions: new Map() };
     }
     const value = mark ? mark.value : raw;
-    let config = rewriteTagged(isMap(value) ? value : {}, this.rebase(baseDir));
+    let config = rewriteTagged(isYamlMap(value) ? value : {}, this.rebase(baseDir));
     let sources = [file.path];
     const ext = config.extends;
     if (ext !== undefined) {
@@ -163,7 +161,7 @@ class Loader {
       const target =
         typeof ext === 'string'
           ? ext
-          : isMap(ext) && typeof ext.service === 'string'
+          : isYamlMap(ext) && typeof ext.service === 'string'
             ? ext.service
             : undefined;
       const extPos = positions.get('extends') ?? origin;
@@ -172,7 +170,7 @@ class Loader {
       }
       let baseFile = file;
       let baseBase = baseDir;
-      if (isMap(ext) && typeof ext.file === 'string') {
+      if (isYamlMap(ext) && typeof ext.file === 'string') {
         const path = toRepoPath(ext.file);
         baseFile = this.file(path, { file: file.path, what: 'extends' });
         baseBase = dirOf(path);
@@ -249,7 +247,7 @@ class Loader {
       const entry = top.get(section);
       if (!entry) continue;
       let v = toValue(file, entry.valueNode);
-      if (!isMap(v)) continue;
+      if (!isYamlMap(v)) continue;
       if (section === 'configs' || section === 'secrets' || section === 'volumes')
         v = mapTopLevelPaths(section, v, mapper);
       out.sections[section] = mergeTopLevel(out.sections[section], v);
@@ -265,7 +263,7 @@ class Loader {
     let projectDir: string | undefined;
     let envFiles: string[] | undefined;
     if (typeof inc === 'string') paths = [inc];
-    else if (isMap(inc)) {
+    else if (isYamlMap(inc)) {
       const p = inc.path;
       paths =
         typeof p === 'string'
@@ -368,7 +366,7 @@ function indexItems(svc: LayerService): void {
         }
         walk(item, `${path}[${i}]`);
       });
-    } else if (isMap(v)) {
+    } else if (isYamlMap(v)) {
       for (const [k, x] of Object.entries(v)) walk(x, joinPath(path, k));
     }
   };
@@ -434,7 +432,7 @@ function finalPositions(svc: LayerService, config: YamlMap): Map<string, SourceP
         if (pos) out.set(at, pos);
         walk(x, at, { base, rest: '' });
       });
-    } else if (isMap(v)) {
+    } else if (isYamlMap(v)) {
       for (const [k, x] of Object.entries(v))
         walk(x, joinPath(path, k), item && { base: item.base, rest: `${item.rest}.${keySegment(k)}` });
     }

@@ -1,5 +1,5 @@
 import { parseShortPort } from './short-syntax.js';
-import { parseVolumeSpec } from './short-syntax.js';
+import { isYamlMap, parseVolumeSpec } from './short-syntax.js';
 import type { YamlMap, YamlValue } from './types.js';
 import { tagOf, untag } from './value.js';
 
@@ -9,9 +9,6 @@ import { tagOf, untag } from './value.js';
  * Inputs may carry `!reset`/`!override` markers; outputs keep the author's syntax where possible
  * (short vs long ports, list vs map environment) and never interpolate.
  */
-
-const isMap = (v: YamlValue | undefined): v is YamlMap =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && !tagOf(v);
 
 type Rule = (base: YamlValue, override: YamlValue, path: string) => YamlValue;
 
@@ -50,7 +47,7 @@ function str(v: YamlValue | undefined): string {
 
 /** (host ip, published, target, protocol) of a port in either syntax. */
 export function portKey(v: YamlValue): string {
-  if (isMap(v)) {
+  if (isYamlMap(v)) {
     return [str(v.host_ip), str(v.published), str(v.target), str(v.protocol) || 'tcp'].join('|');
   }
   if (typeof v === 'number') return ['', '', String(v), 'tcp'].join('|');
@@ -62,7 +59,7 @@ export function portKey(v: YamlValue): string {
 /** Container path of a volume or device entry. */
 export function mountTarget(v: YamlValue): string {
   if (typeof v === 'string') return `t:${parseVolumeSpec(v).target}`;
-  if (isMap(v)) return `t:${str(v.target)}`;
+  if (isYamlMap(v)) return `t:${str(v.target)}`;
   return itemKey(v);
 }
 
@@ -77,12 +74,12 @@ function deviceTarget(v: YamlValue): string {
 /** secrets/configs in a service: by target, which defaults to the source name. */
 function grantKey(v: YamlValue): string {
   if (typeof v === 'string') return `g:${v}`;
-  if (isMap(v)) return `g:${str(v.target) || str(v.source)}`;
+  if (isYamlMap(v)) return `g:${str(v.target) || str(v.source)}`;
   return itemKey(v);
 }
 
 function envFileKey(v: YamlValue): string {
-  if (isMap(v)) return `p:${str(v.path)}`;
+  if (isYamlMap(v)) return `p:${str(v.path)}`;
   return typeof v === 'string' ? `p:${v}` : itemKey(v);
 }
 
@@ -99,7 +96,7 @@ const HOSTS: KvSyntax = { sep: /[=:]/, join: ':' };
 
 function kvEntries(v: YamlValue, syntax: KvSyntax): Map<string, YamlValue> | undefined {
   const out = new Map<string, YamlValue>();
-  if (isMap(v)) {
+  if (isYamlMap(v)) {
     for (const [k, x] of Object.entries(v)) out.set(k, x);
     return out;
   }
@@ -136,7 +133,7 @@ const envLike = kvRule(EQ);
 
 /** Short `depends_on: [a, b]` as its long form. */
 function dependsOnMap(v: YamlValue): YamlMap | undefined {
-  if (isMap(v)) return v;
+  if (isYamlMap(v)) return v;
   if (!Array.isArray(v)) return undefined;
   const out: YamlMap = {};
   for (const item of v) if (typeof item === 'string') out[item] = { condition: 'service_started' };
@@ -156,13 +153,13 @@ const mergeBuild: Rule = (base, override, path) => {
   if (typeof base === 'string' && typeof override === 'string') return override;
   const b = typeof base === 'string' ? { context: base } : base;
   const o = typeof override === 'string' ? { context: override } : override;
-  if (!isMap(b) || !isMap(o)) return plain(override);
+  if (!isYamlMap(b) || !isYamlMap(o)) return plain(override);
   return mergeMaps(b, o, path);
 };
 
 /** Different drivers: the override's logging replaces the base's; same driver: options merge. */
 const mergeLogging: Rule = (base, override, path) => {
-  if (!isMap(base) || !isMap(override)) return plain(override);
+  if (!isYamlMap(base) || !isYamlMap(override)) return plain(override);
   if (override.driver !== undefined && base.driver !== undefined && override.driver !== base.driver)
     return plain(override);
   return mergeMaps(base, override, path);
@@ -170,7 +167,7 @@ const mergeLogging: Rule = (base, override, path) => {
 
 /** Each ulimit is replaced whole (an int and a {soft, hard} do not merge). */
 const mergeUlimits: Rule = (base, override) => {
-  if (!isMap(base) || !isMap(override)) return plain(override);
+  if (!isYamlMap(base) || !isYamlMap(override)) return plain(override);
   const out: YamlMap = { ...base };
   for (const [k, v] of Object.entries(override)) {
     if (tagOf(v)?.tag === 'reset') delete out[k];
@@ -182,7 +179,7 @@ const mergeUlimits: Rule = (base, override) => {
 const mergeNetworks: Rule = (base, override, path) => {
   if (Array.isArray(base) && Array.isArray(override)) return unique(base, override, path);
   const toMap = (v: YamlValue): YamlMap | undefined => {
-    if (isMap(v)) return v;
+    if (isYamlMap(v)) return v;
     if (!Array.isArray(v)) return undefined;
     const out: YamlMap = {};
     for (const n of v) if (typeof n === 'string') out[n] = null;
@@ -271,10 +268,10 @@ function mergeValue(
   if (mark) return mark.tag === 'reset' ? undefined : plain(mark.value);
   if (base === undefined) return plain(override);
   // `pgdata:` left empty in a later file declares nothing new; it does not wipe the definition.
-  if (override === null && isMap(base)) return base;
+  if (override === null && isYamlMap(base)) return base;
   const rule = ruleFor(rules, path);
   if (rule) return rule(base, override, path);
-  if (isMap(base) && isMap(override)) return mergeMaps(base, override, path, rules);
+  if (isYamlMap(base) && isYamlMap(override)) return mergeMaps(base, override, path, rules);
   if (Array.isArray(base) && Array.isArray(override)) return [...base, ...override].map(plain);
   return plain(override);
 }

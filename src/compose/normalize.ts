@@ -1,5 +1,5 @@
 import {
-  isYamlMap as isMap,
+  isYamlMap,
   keyValueEntries,
   mountOf,
   parseShortPort,
@@ -41,7 +41,7 @@ function scalarString(v: YamlValue): string | null {
 /** "K=V" / "K" list or mapping -> mapping of strings; a bare "K" takes its value from `vars`, or null. */
 export function kvMap(v: YamlValue | undefined, vars: VarSource, separator: string | RegExp = '='): YamlMap {
   const out: YamlMap = {};
-  if (isMap(v)) {
+  if (isYamlMap(v)) {
     for (const [k, x] of Object.entries(v)) out[k] = scalarString(x);
     return out;
   }
@@ -63,7 +63,7 @@ function range(s: string): PortRange | undefined {
 
 /** Short port syntax in long form; ranges expand to one entry per port as compose does. */
 export function longPorts(v: YamlValue): YamlMap[] {
-  if (isMap(v)) {
+  if (isYamlMap(v)) {
     const out: YamlMap = {
       target: Number(v.target),
       protocol: typeof v.protocol === 'string' ? v.protocol : 'tcp',
@@ -101,11 +101,11 @@ export function longPorts(v: YamlValue): YamlMap[] {
 
 /** A volume entry in long form (its bind source already made absolute through the path table). */
 export function longVolume(v: YamlValue, opts: NormalizeOptions): YamlMap {
-  if (isMap(v)) {
+  if (isYamlMap(v)) {
     const out: YamlMap = { ...v };
     if (out.read_only === false) delete out.read_only;
-    if (isMap(out.bind) && Object.keys(out.bind).length === 0) delete out.bind;
-    if (isMap(out.volume) && Object.keys(out.volume).length === 0) delete out.volume;
+    if (isYamlMap(out.bind) && Object.keys(out.bind).length === 0) delete out.bind;
+    if (isYamlMap(out.volume) && Object.keys(out.volume).length === 0) delete out.volume;
     return out;
   }
   const parts = parseVolumeSpec(String(v));
@@ -119,14 +119,16 @@ export function longVolume(v: YamlValue, opts: NormalizeOptions): YamlMap {
   const selinux = modes.find((m) => m === 'z' || m === 'Z');
   if (selinux && bind) out.bind = { selinux };
   const propagation = modes.find((m) => /^(r?shared|r?slave|r?private)$/.test(m));
-  if (propagation && bind) out.bind = { ...(isMap(out.bind) ? out.bind : {}), propagation };
+  if (propagation && bind) out.bind = { ...(isYamlMap(out.bind) ? out.bind : {}), propagation };
   if (modes.includes('nocopy') && !bind) out.volume = { nocopy: true };
   return out;
 }
 
 function grants(v: YamlValue): YamlMap[] {
   if (!Array.isArray(v)) return [];
-  return v.map((g) => (typeof g === 'string' ? { source: g } : isMap(g) ? { ...g } : { source: String(g) }));
+  return v.map((g) =>
+    typeof g === 'string' ? { source: g } : isYamlMap(g) ? { ...g } : { source: String(g) },
+  );
 }
 
 function stringList(v: YamlValue): YamlValue[] {
@@ -135,10 +137,10 @@ function stringList(v: YamlValue): YamlValue[] {
 }
 
 function normalizeBuild(v: YamlValue, opts: NormalizeOptions): YamlValue {
-  const build: YamlMap = typeof v === 'string' ? { context: v } : isMap(v) ? { ...v } : {};
+  const build: YamlMap = typeof v === 'string' ? { context: v } : isYamlMap(v) ? { ...v } : {};
   if (build.args !== undefined) build.args = kvMap(build.args, opts.vars);
   if (build.labels !== undefined) build.labels = kvMap(build.labels, opts.vars);
-  if (isMap(build.additional_contexts) || Array.isArray(build.additional_contexts))
+  if (isYamlMap(build.additional_contexts) || Array.isArray(build.additional_contexts))
     build.additional_contexts = kvMap(build.additional_contexts, opts.vars);
   return build;
 }
@@ -147,9 +149,9 @@ function normalizeDependsOn(v: YamlValue): YamlMap {
   const out: YamlMap = {};
   if (Array.isArray(v)) {
     for (const s of v) if (typeof s === 'string') out[s] = { condition: 'service_started' };
-  } else if (isMap(v)) {
+  } else if (isYamlMap(v)) {
     for (const [k, d] of Object.entries(v)) {
-      const e: YamlMap = { condition: 'service_started', ...(isMap(d) ? d : {}) };
+      const e: YamlMap = { condition: 'service_started', ...(isYamlMap(d) ? d : {}) };
       out[k] = e;
     }
   }
@@ -174,7 +176,7 @@ export function normalizeService(config: YamlMap, opts: NormalizeOptions): YamlM
   // A build without a context builds the project directory: spelled out so it is made absolute too.
   const build = interpolated.build;
   const withContext =
-    isMap(build) && build.context === undefined
+    isYamlMap(build) && build.context === undefined
       ? { ...interpolated, build: { ...build, context: '.' } }
       : interpolated;
   // Every host path absolute, through the one path table; a context-relative path stays as written.
@@ -204,7 +206,7 @@ export function normalizeService(config: YamlMap, opts: NormalizeOptions): YamlM
   if (out.depends_on !== undefined) out.depends_on = normalizeDependsOn(out.depends_on);
   if (out.env_file !== undefined) {
     out.env_file = stringList(Array.isArray(out.env_file) ? out.env_file : [out.env_file]).map((e) =>
-      isMap(e) ? { ...e, path: String(e.path) } : String(e),
+      isYamlMap(e) ? { ...e, path: String(e.path) } : String(e),
     );
   }
   if (out.label_file !== undefined) out.label_file = stringList(out.label_file).map(String);
@@ -212,7 +214,7 @@ export function normalizeService(config: YamlMap, opts: NormalizeOptions): YamlM
   // `networks: [a]`, `networks: {a: null}` and `networks: {a: {}}` attach the service the same way.
   if (Array.isArray(out.networks)) {
     out.networks = Object.fromEntries(out.networks.map((n) => [String(n), {}]));
-  } else if (isMap(out.networks)) {
+  } else if (isYamlMap(out.networks)) {
     out.networks = Object.fromEntries(Object.entries(out.networks).map(([n, v]) => [n, v ?? {}]));
   }
   if (out.secrets !== undefined) out.secrets = grants(out.secrets);

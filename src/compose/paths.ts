@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { formatVolumeSpec, isYamlMap as isMap, parseVolumeSpec, volumeSourceKind } from './short-syntax.js';
+import { formatVolumeSpec, isYamlMap, parseVolumeSpec, volumeSourceKind } from './short-syntax.js';
 import type { YamlMap, YamlValue } from './types.js';
 
 /**
@@ -127,7 +127,7 @@ function withKey(node: YamlMap, key: string, value: YamlValue | undefined): Yaml
 /** The sub-map at `key` rewritten by `fn`, when it is a map. */
 function inMap(node: YamlMap, key: string, fn: (m: YamlMap) => YamlMap): YamlMap {
   const m = node[key];
-  return isMap(m) ? withKey(node, key, fn(m)) : node;
+  return isYamlMap(m) ? withKey(node, key, fn(m)) : node;
 }
 
 /**
@@ -170,7 +170,7 @@ export const PATH_KEYS = [
     map: (svc, fn) =>
       inMap(svc, 'build', (build) => {
         const ac = build.additional_contexts;
-        if (isMap(ac)) {
+        if (isYamlMap(ac)) {
           const m: YamlMap = {};
           for (const [k, v] of Object.entries(ac))
             m[k] = typeof v === 'string' && !isContextReference(v) ? fn(v) : v;
@@ -216,7 +216,7 @@ export const PATH_KEYS = [
             svc,
             'volumes',
             svc.volumes.map((v) =>
-              isMap(v) && v.type === 'bind' && typeof v.source === 'string'
+              isYamlMap(v) && v.type === 'bind' && typeof v.source === 'string'
                 ? { ...v, source: fn(v.source) }
                 : v,
             ),
@@ -231,7 +231,7 @@ export const PATH_KEYS = [
     map: (svc, fn) => {
       const one = (x: YamlValue): YamlValue => {
         if (typeof x === 'string') return fn(x);
-        if (isMap(x) && typeof x.path === 'string') return { ...x, path: fn(x.path) };
+        if (isYamlMap(x) && typeof x.path === 'string') return { ...x, path: fn(x.path) };
         return x;
       };
       const v = svc.env_file;
@@ -269,7 +269,7 @@ export const PATH_KEYS = [
               develop,
               'watch',
               develop.watch.map((w) =>
-                isMap(w) && typeof w.path === 'string' ? { ...w, path: fn(w.path) } : w,
+                isYamlMap(w) && typeof w.path === 'string' ? { ...w, path: fn(w.path) } : w,
               ),
             )
           : develop,
@@ -296,7 +296,8 @@ export const PATH_KEYS = [
     base: 'project',
     map: (def, fn) => {
       const opts = def.driver_opts;
-      if (!isMap(opts) || (def.driver ?? 'local') !== 'local' || typeof opts.device !== 'string') return def;
+      if (!isYamlMap(opts) || (def.driver ?? 'local') !== 'local' || typeof opts.device !== 'string')
+        return def;
       const o = typeof opts.o === 'string' ? opts.o.split(',') : [];
       // Only a bind device is a host path; any relative one ("data" too) is the project directory's, as
       // compose-go resolves it. Absolute, home and variable paths pass through the resolvers unchanged.
@@ -355,7 +356,7 @@ export function mapTopLevelPaths(
   const out: YamlMap = {};
   for (const [name, def] of Object.entries(entries)) {
     let v = def;
-    for (const r of rows) if (isMap(v)) v = r.map(v, (p) => fn(p, r.id, r.base));
+    for (const r of rows) if (isYamlMap(v)) v = r.map(v, (p) => fn(p, r.id, r.base));
     out[name] = v;
   }
   return out;
@@ -366,7 +367,7 @@ export function mapIncludePaths(include: YamlValue, fn: PathMapper): YamlValue {
   const [r] = rowsFor('include');
   const one = (x: YamlValue): YamlValue => {
     if (typeof x === 'string') return fn(x, 'include', 'project');
-    return isMap(x) && r ? r.map(x, (p) => fn(p, r.id, r.base)) : x;
+    return isYamlMap(x) && r ? r.map(x, (p) => fn(p, r.id, r.base)) : x;
   };
   return Array.isArray(include) ? include.map(one) : one(include);
 }

@@ -12,7 +12,7 @@ export const CONFIG_NAMES = [
 const ENUMS: Record<string, readonly string[]> = {
   containerNames: ['scope', 'keep', 'drop'],
   ports: ['shift', 'keep'],
-  envFile: ['makefile', 'copy', 'ignore'],
+  envFile: ['makefile', 'ignore'],
 };
 const STRING_LISTS = ['composeDirs', 'ignoreDirs'];
 const STRING_MAPS = ['environments', 'components', 'services', 'fileNames', 'testCommands'];

@@ -9,9 +9,9 @@ import { MigrateError } from '../errors.js';
 import { applyComments } from './comments.js';
 import { shiftHostPort } from './ports.js';
 import { implicitProfiles, profileMembers, profilesToDrop } from './profiles.js';
-import { collectTopLevelUse, dropDanglingReferences } from './references.js';
+import { collectTopLevelUse, dropDanglingReferences } from './service-references.js';
 import { rebaseServicePaths, rebaseTopLevel } from './service-paths.js';
-import { isYamlMap as isMap } from '../compose/short-syntax.js';
+import { isYamlMap } from '../compose/short-syntax.js';
 import { dataOnTmpfs, dependOnHealthy, ensureHealthcheck, hasHealthcheck } from './test-tweaks.js';
 import { knownImage } from './known-images.js';
 
@@ -133,11 +133,11 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
     if (!vols || !(adj.volume in vols)) continue;
     const entry = vols[adj.volume] ?? null;
     if (
-      isMap(entry) &&
+      isYamlMap(entry) &&
       (entry.name !== undefined || (entry.external !== undefined && entry.external !== false))
     )
       continue;
-    vols[adj.volume] = { ...(isMap(entry) ? entry : {}), name: adj.name };
+    vols[adj.volume] = { ...(isYamlMap(entry) ? entry : {}), name: adj.name };
     applied.push(adj);
   }
 
@@ -243,10 +243,10 @@ function withRawScalars(
   const services = body.services;
   const texts: string[] = [];
   const token = `cmraw${randomBytes(6).toString('hex')}x`;
-  if (!isMap(services)) return { body, restore: (t) => t };
+  if (!isYamlMap(services)) return { body, restore: (t) => t };
   const swap = (value: YamlValue, path: string, positions: Map<string, SourcePos>): YamlValue => {
     if (Array.isArray(value)) return value.map((item, i) => swap(item, `${path}[${i}]`, positions));
-    if (isMap(value)) {
+    if (isYamlMap(value)) {
       const out: YamlMap = {};
       for (const [k, v] of Object.entries(value)) out[k] = swap(v, joinPath(path, k), positions);
       return out;

@@ -1,5 +1,5 @@
 import type { YamlMap, YamlValue } from '../compose/types.js';
-import { isYamlMap as isMap, splitOutside } from '../compose/short-syntax.js';
+import { isYamlMap, splitOutside } from '../compose/short-syntax.js';
 
 /** `${VAR:-5432}` / `${VAR-5432}`: the only interpolated form whose default we may shift. */
 const DEFAULTED_VAR = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^}]*)\}$/;
@@ -42,7 +42,7 @@ export function shiftHostPort(config: YamlMap, target: string, from: string, to:
       changed = true;
       return [...parts.slice(0, -2), shifted, container].join(':');
     }
-    if (isMap(p) && p.published !== undefined && sameTarget(String(p.target), target)) {
+    if (isYamlMap(p) && p.published !== undefined && sameTarget(String(p.target), target)) {
       const shifted = shiftPublished(String(p.published), from, to);
       if (shifted === undefined) return p;
       changed = true;

@@ -1,7 +1,7 @@
 import type { Adjustment, EnvName } from '../analysis/types.js';
 import type { YamlMap, YamlValue } from '../compose/types.js';
 import { knownImage } from './known-images.js';
-import { isYamlMap as isMap, listOrMapKeys, mountOf } from '../compose/short-syntax.js';
+import { isYamlMap, listOrMapKeys, mountOf } from '../compose/short-syntax.js';
 
 /**
  * Test data is throwaway: put a known backing image's data directory on tmpfs. A named or anonymous
@@ -44,7 +44,7 @@ function tmpfsList(v: YamlValue | undefined): string[] {
 export function hasHealthcheck(config: YamlMap): boolean {
   const hc = config.healthcheck;
   return (
-    isMap(hc) &&
+    isYamlMap(hc) &&
     hc.disable !== true &&
     hc.test !== undefined &&
     !(Array.isArray(hc.test) && hc.test[0] === 'NONE')
@@ -72,15 +72,15 @@ export function dependOnHealthy(
   const names = listOrMapKeys(config.depends_on);
   const upgrade = names.filter((n) => {
     if (!isHealthyBacking(n)) return false;
-    const cur = isMap(config.depends_on) ? config.depends_on[n] : undefined;
-    const condition = isMap(cur) ? cur.condition : undefined;
+    const cur = isYamlMap(config.depends_on) ? config.depends_on[n] : undefined;
+    const condition = isYamlMap(cur) ? cur.condition : undefined;
     return condition === undefined || condition === 'service_started';
   });
   if (!upgrade.length) return [];
   const long: YamlMap = {};
   for (const n of names) {
-    const cur = isMap(config.depends_on) ? config.depends_on[n] : undefined;
-    const base: YamlMap = isMap(cur) ? { ...cur } : { condition: 'service_started' };
+    const cur = isYamlMap(config.depends_on) ? config.depends_on[n] : undefined;
+    const base: YamlMap = isYamlMap(cur) ? { ...cur } : { condition: 'service_started' };
     if (upgrade.includes(n)) base.condition = 'service_healthy';
     long[n] = base;
   }

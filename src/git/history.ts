@@ -152,12 +152,13 @@ export async function findMigrations(root: string): Promise<MigrationRecord[]> {
   return findMigrationsIn(await openRepo(root));
 }
 
-export type ComponentState = 'migrated' | 'pending' | 'not-migrated';
+/** What git's history says of a component: the status command adds host-only and names the rest. */
+export type MigrationState = 'migrated' | 'staged' | 'not-migrated';
 
 export interface ComponentStatus {
   name: string;
-  state: ComponentState;
-  /** Apply commit (migrated) or backup commit (pending). */
+  state: MigrationState;
+  /** Apply commit (migrated) or backup commit (staged). */
   sha?: string;
   /** Its date, ISO 8601. */
   date?: string;
@@ -174,14 +175,14 @@ function stateOf(
   match: (r: MigrationRecord) => boolean,
 ): Omit<ComponentStatus, 'name'> {
   const pending = records.find((r) => r.kind === 'pending' && match(r));
-  if (pending) return { state: 'pending', sha: pending.sha, date: pending.date };
+  if (pending) return { state: 'staged', sha: pending.sha, date: pending.date };
   const applied = records.find((r) => r.kind === 'apply' && !r.revertedBy && match(r));
   if (applied) return { state: 'migrated', sha: applied.sha, date: applied.date };
   return { state: 'not-migrated' };
 }
 
 /**
- * Per component: migrated (an apply commit not rolled back), pending (applied with --no-commit) or
+ * Per component: migrated (an apply commit not rolled back), staged (applied with --no-commit) or
  * not migrated. Whether a component is host-only is the analysis' call, not git's.
  */
 export async function status(root: string, components: readonly string[]): Promise<StatusReport> {

@@ -10,7 +10,7 @@ export {
   type MigrationRecord,
   type MigrationKind,
   type ComponentStatus,
-  type ComponentState,
+  type MigrationState,
   type StatusReport,
 } from './history.js';
 export {

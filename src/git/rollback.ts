@@ -269,7 +269,7 @@ async function findEdits(repo: Repo, resolved: readonly Resolved[]): Promise<Edi
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function buildPlan(
+async function resolveRollback(
   repo: Repo,
   component: string | undefined,
 ): Promise<{ plan: RollbackPlan; resolved: Resolved[] }> {
@@ -291,7 +291,7 @@ async function buildPlan(
 /** What `rollback` would do, changing nothing. */
 export async function planRollback(root: string, opts: { component?: string } = {}): Promise<RollbackPlan> {
   const repo = await openRepo(root);
-  return (await buildPlan(repo, opts.component)).plan;
+  return (await resolveRollback(repo, opts.component)).plan;
 }
 
 async function restoreBackup(repo: Repo, r: Resolved): Promise<void> {
@@ -349,7 +349,7 @@ async function keepDiscarded(repo: Repo, paths: readonly string[]): Promise<stri
 export async function rollback(root: string, opts: RollbackOptions = {}): Promise<RollbackResult> {
   const repo = await openRepo(root);
   await assertNotBusy(repo);
-  const { plan, resolved } = await buildPlan(repo, opts.component);
+  const { plan, resolved } = await resolveRollback(repo, opts.component);
   const result: RollbackResult = { plan, dryRun: !!opts.dryRun, commits: [], restored: [], paths: [] };
   if (plan.edited.length > 0 && !opts.force) {
     throw new MigrateError(

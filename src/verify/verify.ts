@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Adjustment, EnvName } from '../analysis/types.js';
 import { shiftHostPort } from '../generate/ports.js';
-import { isYamlMap as isMap, mountOf } from '../compose/short-syntax.js';
+import { isYamlMap, mountOf } from '../compose/short-syntax.js';
 import { posix } from 'node:path';
-import { collectTopLevelUse } from '../generate/references.js';
+import { collectTopLevelUse } from '../generate/service-references.js';
 import { interpolate, loadDotEnv, varSource } from '../compose/interpolate.js';
 import { loadProject, normalizeProjectName } from '../compose/load.js';
 import { cloneValue } from '../compose/clone.js';
@@ -109,7 +109,7 @@ function explain(adj: Adjustment, original: YamlMap, generated: YamlMap): void {
     case 'depends-on-healthy': {
       const o = original.depends_on;
       const g = generated.depends_on;
-      if (isMap(o) && isMap(g) && isMap(g[adj.dependency]) && isMap(o[adj.dependency])) {
+      if (isYamlMap(o) && isYamlMap(g) && isYamlMap(g[adj.dependency]) && isYamlMap(o[adj.dependency])) {
         (g[adj.dependency] as YamlMap).condition =
           (o[adj.dependency] as YamlMap).condition ?? 'service_started';
       }
@@ -130,7 +130,7 @@ function dropReference(
   key: 'depends_on' | 'links' | 'volumes_from' | 'network_mode',
 ): void {
   const v = config[key];
-  if (key === 'depends_on' && isMap(v)) {
+  if (key === 'depends_on' && isYamlMap(v)) {
     delete v[dep];
     if (Object.keys(v).length === 0) delete config.depends_on;
   } else if (key === 'network_mode') {
@@ -149,7 +149,7 @@ function diff(
   report: (p: string, o: YamlValue | undefined, g: YamlValue | undefined) => void,
 ): void {
   if (isDeepStrictEqual(o, g)) return;
-  if (isMap(o ?? null) && isMap(g ?? null)) {
+  if (isYamlMap(o ?? null) && isYamlMap(g ?? null)) {
     const om = o as YamlMap;
     const gm = g as YamlMap;
     for (const k of new Set([...Object.keys(om), ...Object.keys(gm)]))
@@ -240,8 +240,8 @@ function realVolumeName(project: EffectiveProject, volume: string, vars?: VarSou
   if (!(volume in project.volumes)) return undefined;
   const def = project.volumes[volume] ?? null;
   // A pinned name may read the old project name from a variable: compared as compose would resolve it.
-  if (isMap(def) && typeof def.name === 'string') return vars ? resolveName(def.name, vars) : def.name;
-  if (isMap(def) && (def.external === true || isMap(def.external))) return volume;
+  if (isYamlMap(def) && typeof def.name === 'string') return vars ? resolveName(def.name, vars) : def.name;
+  if (isYamlMap(def) && (def.external === true || isYamlMap(def.external))) return volume;
   return `${project.projectName}_${volume}`;
 }
 

@@ -12,7 +12,7 @@ describe('internal errors', () => {
       return true;
     });
     try {
-      expect(reportError(e, { verbose: false, json: false })).toBe(1);
+      expect(reportError(e, { verbose: false, json: false, stderr: process.stderr })).toBe(1);
     } finally {
       spy.mockRestore();
     }

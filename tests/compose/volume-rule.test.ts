@@ -5,7 +5,7 @@ import { normalizeService } from '../../src/compose/normalize.js';
 import { servicePaths } from '../../src/compose/paths.js';
 import { mountOf, parseVolumeSpec, type MountKind } from '../../src/compose/short-syntax.js';
 import type { VarSource, YamlMap, YamlValue } from '../../src/compose/types.js';
-import { collectTopLevelUse } from '../../src/generate/references.js';
+import { collectTopLevelUse } from '../../src/generate/service-references.js';
 import { rebaseServicePaths } from '../../src/generate/service-paths.js';
 import { dataOnTmpfs } from '../../src/generate/test-tweaks.js';
 import { MemorySnapshot } from '../../src/repo/memory.js';

@@ -30,6 +30,13 @@ describe('config', () => {
     expect(() => loadConfig(new MemorySnapshot({}), 'nope.yaml')).toThrow(/config file not found/);
   });
 
+  it('envFile is makefile or ignore; copy was never implemented and is refused, not silently ignored', () => {
+    expect(parseConfig('c.yaml', 'envFile: ignore\n')).toEqual({ envFile: 'ignore' });
+    const e = fail('envFile: copy\n');
+    expect(e.code).toBe('config-invalid');
+    expect(e.message).toMatch(/envFile/);
+  });
+
   it('rejects unknown keys and bad values at their line', () => {
     const unknown = fail('ports: shift\ncolour: red\n');
     expect(unknown.format()).toMatch(/^compose-migrate\.config\.yaml:2:1: colour: unknown key/);

@@ -22,7 +22,7 @@ import { skipReferee } from '../compose/referee.js';
 import { answersToEdits } from '../../src/config/answers.js';
 import { DEFAULT_CONFIG_NAME, mergeConfigText } from '../../src/config/write.js';
 import type { Decision } from '../../src/model.js';
-import { cleanupRepos, cliAsync, ensureBuilt, git, makeRepo, PROJECT_ROOT } from '../helpers/cli.js';
+import { cleanupRepos, cli, ensureBuilt, git, makeRepo, PROJECT_ROOT } from '../helpers/cli.js';
 
 const FIXTURE_NAMES = readdirSync(join(PROJECT_ROOT, 'fixtures'))
   .filter((n) => n !== 'hostile' && statSync(join(PROJECT_ROOT, 'fixtures', n)).isDirectory())
@@ -67,11 +67,11 @@ beforeAll(async () => {
   await Promise.all(
     FIXTURE_NAMES.map(async (name) => {
       const repo = makeRepo(name);
-      let plan = JSON.parse((await cliAsync(repo.dir, ['plan', '--json'])).stdout) as PlanJson;
+      let plan = JSON.parse((await cli(repo.dir, ['plan', '--json'])).stdout) as PlanJson;
       if (answerOpenDecisions(repo.dir, plan))
-        plan = JSON.parse((await cliAsync(repo.dir, ['plan', '--json'])).stdout) as PlanJson;
+        plan = JSON.parse((await cli(repo.dir, ['plan', '--json'])).stdout) as PlanJson;
       const root = await rootSide(repo.dir, plan);
-      const apply = await cliAsync(repo.dir, ['apply', '--all', '--yes']);
+      const apply = await cli(repo.dir, ['apply', '--all', '--yes']);
       const outcome: Outcome = { applyStatus: apply.code, applyStderr: apply.stderr, plan, root };
       if (apply.code === 0) {
         const generated = await generatedSide(repo.dir, plan, generatedFiles(plan), root);

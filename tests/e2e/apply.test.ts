@@ -6,7 +6,6 @@ import {
   cli,
   cloneRepo,
   git,
-  cliAsync,
   ensureBuilt,
   expectOneLineError,
   FIXTURES,
@@ -48,12 +47,12 @@ beforeAll(async () => {
       const root = hasDockerCompose
         ? await readRootSide(repo.dir)
         : ({ services: new Map(), profiles: [], files: [], hasDotEnv: false, components: [] } as RootSide);
-      const plan = JSON.parse((await cliAsync(repo.dir, ['plan', '--json'])).stdout) as {
+      const plan = JSON.parse((await cli(repo.dir, ['plan', '--json'])).stdout) as {
         environments: { files: string[] }[];
       };
       const rootFiles = [...new Set(plan.environments.flatMap((e) => e.files))];
       const todoBefore = hashesUnder(repo.dir, 'todo');
-      const apply = await cliAsync(repo.dir, ['apply', '--all', '--yes']);
+      const apply = await cli(repo.dir, ['apply', '--all', '--yes']);
       applied.set(fixture, { repo, root, todoBefore, rootFiles, apply });
     }),
   );
@@ -104,8 +103,8 @@ describe.each(FIXTURES)('apply --all --yes on %s', (fixture) => {
     }
   });
 
-  it('verify finds no difference after apply', () => {
-    const r = cli(get(fixture).repo.dir, ['verify', '--json']);
+  it('verify finds no difference after apply', async () => {
+    const r = await cli(get(fixture).repo.dir, ['verify', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.stringify(JSON.parse(r.stdout))).not.toMatch(/"differences":\[[^\]]/);
   });
@@ -143,7 +142,7 @@ describe('lumiere specifics', () => {
       expect(readText(repo.dir, f)).toBe(readText(fixtureDir('lumiere'), f));
   });
 
-  it('verify exits 1 naming the service and key once a bind path is put back in root form', () => {
+  it('verify exits 1 naming the service and key once a bind path is put back in root form', async () => {
     // A copy of the applied repository, so the other tests keep the clean result.
     const { repo } = get('lumiere');
     const copy = cloneRepo(repo);
@@ -154,10 +153,10 @@ describe('lumiere specifics', () => {
       'pourtier/docker-compose.yaml',
       text.replace('- ./src:/app/src', '- ./pourtier/src:/app/src'),
     );
-    const r = cli(copy.dir, ['verify']);
+    const r = await cli(copy.dir, ['verify']);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/pourtier\b.*volumes/);
-    const json = cli(copy.dir, ['verify', '--json']);
+    const json = await cli(copy.dir, ['verify', '--json']);
     expect(json.code).toBe(1);
     const diffs = JSON.stringify(JSON.parse(json.stdout));
     expect(diffs).toContain('"service":"pourtier"');
@@ -172,14 +171,14 @@ describe('apply refuses what the Compose schema rejects', () => {
     ['restartt: "no"', /^compose-migrate: api\/docker-compose\.yml:6:\d+: .*restartt/],
   ];
   for (const [line, pattern] of cases) {
-    it(`exits 1 with nothing written when the generated file would carry ${line}`, () => {
+    it(`exits 1 with nothing written when the generated file would carry ${line}`, async () => {
       const repo = makeRepo(null, {
         'api/Dockerfile': 'FROM node:20\n',
         'api/package.json': '{"name":"api","scripts":{"test":"node --test"}}\n',
         'docker-compose.yml': `services:\n  api:\n    build: ./api\n    depends_on: [db]\n    ${line}\n  db:\n    image: postgres:16\n`,
       });
       const before = treeHashes(repo.dir);
-      const r = cli(repo.dir, ['apply', '--all', '--yes']);
+      const r = await cli(repo.dir, ['apply', '--all', '--yes']);
       expect(r.code).toBe(1);
       expect(expectOneLineError(r)).toMatch(pattern);
       expect(porcelain(repo.dir)).toBe('');
@@ -190,11 +189,11 @@ describe('apply refuses what the Compose schema rejects', () => {
 });
 
 describe('apply --dry-run', () => {
-  it('prints a unified diff and writes nothing', () => {
+  it('prints a unified diff and writes nothing', async () => {
     const repo = makeRepo('lumiere');
     const before = treeHashes(repo.dir);
     const head = readText(repo.dir, '.git/HEAD');
-    const r = cli(repo.dir, ['apply', '--all', '--yes', '--dry-run']);
+    const r = await cli(repo.dir, ['apply', '--all', '--yes', '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^--- /m);
     expect(r.stdout).toMatch(/^\+\+\+ .*pourtier\/docker-compose\.yaml/m);
@@ -202,6 +201,6 @@ describe('apply --dry-run', () => {
     expect(porcelain(repo.dir)).toBe('');
     expect(treeHashes(repo.dir)).toEqual(before);
     expect(readText(repo.dir, '.git/HEAD')).toBe(head);
-    expect(cli(repo.dir, ['status', '--json']).stdout).not.toContain('"migrated"');
+    expect((await cli(repo.dir, ['status', '--json'])).stdout).not.toContain('"migrated"');
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cleanupRepos,
   cli,
-  cliAsync,
+  cliProcess,
   ensureBuilt,
   expectOneLineError,
   FIXTURES,
@@ -53,9 +53,9 @@ describe('plan --json on lumiere', () => {
     return c;
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     repo = makeRepo('lumiere');
-    const r = cli(repo.dir, ['plan', '--json']);
+    const r = await cli(repo.dir, ['plan', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     raw = JSON.parse(r.stdout);
@@ -135,7 +135,7 @@ describe('plan --json on lumiere', () => {
 });
 
 describe('a peer dependency found only through a URL in environment', () => {
-  it('is a peer edge that says where it came from', () => {
+  it('is a peer edge that says where it came from', async () => {
     const repo = makeRepo(null, {
       'api/Dockerfile': 'FROM node:20\n',
       'api/package.json': '{"name":"api","scripts":{"test":"node --test"}}\n',
@@ -153,7 +153,7 @@ describe('a peer dependency found only through a URL in environment', () => {
         '',
       ].join('\n'),
     });
-    const r = cli(repo.dir, ['plan', '--json']);
+    const r = await cli(repo.dir, ['plan', '--json']);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout) as PlanJson;
     const web = plan.components.find((c) => c.name === 'web')!;
@@ -179,7 +179,9 @@ describe('plan never writes to the repository', () => {
       const repo = makeRepo(fixture);
       const before = treeHashes(repo.dir);
       const runs = await Promise.all(
-        [[], ['--json'], ['--graph'], ['--diff']].map((flags) => cliAsync(repo.dir, ['plan', ...flags])),
+        [[], ['--json'], ['--graph'], ['--diff']].map(
+          async (flags) => await cli(repo.dir, ['plan', ...flags]),
+        ),
       );
       for (const r of runs) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
       expect(runs[2]!.stdout.trimStart()).toMatch(/^flowchart /);
@@ -187,7 +189,7 @@ describe('plan never writes to the repository', () => {
       expect(porcelain(repo.dir)).toBe('');
       expect(treeHashes(repo.dir)).toEqual(before);
 
-      const out = await cliAsync(repo.dir, ['plan', '--out', 'saved-plan.json']);
+      const out = await cli(repo.dir, ['plan', '--out', 'saved-plan.json']);
       expect(out.code).toBe(0);
       expect(porcelain(repo.dir)).toBe('?? saved-plan.json\n');
       const after = treeHashes(repo.dir);
@@ -210,8 +212,8 @@ describe('plan options', () => {
     repo = makeRepo('lumiere');
   });
 
-  it('--component filters the plan to that component', () => {
-    const r = cli(repo.dir, ['plan', '--json', '--component', 'courier']);
+  it('--component filters the plan to that component', async () => {
+    const r = await cli(repo.dir, ['plan', '--json', '--component', 'courier']);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout) as PlanJson;
     expect(plan.selected).toEqual(['courier']);
@@ -222,20 +224,28 @@ describe('plan options', () => {
     );
   });
 
-  it('an unknown component is a usage error (exit 2) naming the known ones', () => {
-    const r = cli(repo.dir, ['plan', '--component', 'nope']);
+  it('an unknown component is a usage error (exit 2) naming the known ones', async () => {
+    const r = await cli(repo.dir, ['plan', '--component', 'nope']);
     expect(r.code).toBe(2);
     expect(expectOneLineError(r)).toMatch(/nope.*courier, passeur, pourtier/);
     expect(porcelain(repo.dir)).toBe('');
   });
 
-  it('--help and --version exit 0', () => {
-    const help = cli(repo.dir, ['--help']);
-    expect(help.code).toBe(0);
-    for (const cmd of ['plan', 'apply', 'rollback', 'status', 'verify']) expect(help.stdout).toContain(cmd);
-    const version = cli(repo.dir, ['--version']);
-    expect(version.code).toBe(0);
-    expect(version.stdout.trim()).toBe('0.1.0');
+  it('--help and --version exit 0, in-process and from the installed binary', async () => {
+    for (const help of [await cli(repo.dir, ['--help']), cliProcess(repo.dir, ['--help'])]) {
+      expect(help.code).toBe(0);
+      for (const cmd of ['plan', 'apply', 'rollback', 'status', 'verify']) expect(help.stdout).toContain(cmd);
+    }
+    for (const version of [await cli(repo.dir, ['--version']), cliProcess(repo.dir, ['--version'])]) {
+      expect(version.code).toBe(0);
+      expect(version.stdout.trim()).toBe('0.1.0');
+    }
+  });
+
+  it('the installed binary exits with the code run() returns (2 for a usage error, 1 for a broken file)', () => {
+    const usage = cliProcess(repo.dir, ['plan', '--component', 'nope']);
+    expect(usage.code).toBe(2);
+    expect(expectOneLineError(usage)).toMatch(/nope/);
   });
 });
 
@@ -266,14 +276,14 @@ describe('broken compose files: one line with file:line:col, exit 1, no stack tr
     ],
   ];
   for (const [name, text, pattern] of cases) {
-    it(name, () => {
+    it(name, async () => {
       const repo = makeRepo(null, {
         'api/Dockerfile': 'FROM node:20\n',
         'api/package.json': '{"name":"api"}\n',
         'docker-compose.yml': text,
       });
       const started = Date.now();
-      const r = cli(repo.dir, ['plan']);
+      const r = await cli(repo.dir, ['plan']);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(r.code).toBe(1);
       expect(expectOneLineError(r)).toMatch(pattern);

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cleanupRepos,
   cli,
-  cliAsync,
   cloneRepo,
   ensureBuilt,
   expectOneLineError,
@@ -33,8 +32,8 @@ const ok = (r: RunResult, what: string): RunResult => {
   return r;
 };
 
-const status = (dir: string): Status =>
-  JSON.parse(ok(cli(dir, ['status', '--json']), 'status').stdout) as Status;
+const status = async (dir: string): Promise<Status> =>
+  JSON.parse(ok(await cli(dir, ['status', '--json']), 'status').stdout) as Status;
 const head = (dir: string): string => git(dir, 'rev-parse', 'HEAD').trim();
 
 /** The whole observable state: files and modes, git's view, and where HEAD is. */
@@ -56,7 +55,7 @@ describe('apply each component in turn, then --all, then rollback: byte-identica
     it.concurrent(`${fixture}`, async () => {
       const base = makeRepo(fixture);
       const names = (
-        JSON.parse((await cliAsync(base.dir, ['plan', '--json'])).stdout) as {
+        JSON.parse((await cli(base.dir, ['plan', '--json'])).stdout) as {
           components: { name: string }[];
         }
       ).components.map((c) => c.name);
@@ -69,12 +68,12 @@ describe('apply each component in turn, then --all, then rollback: byte-identica
             // The archive happens on its own once the last compose component is migrated; components
             // applied after it (host-only ones) still plan from the archived originals.
             for (const name of order)
-              ok(await cliAsync(repo.dir, ['apply', '--component', name, '--yes']), `apply ${name}`);
+              ok(await cli(repo.dir, ['apply', '--component', name, '--yes']), `apply ${name}`);
             expect(git(repo.dir, 'log', '--format=%s')).toMatch(/archive root compose files/);
             const head = git(repo.dir, 'rev-parse', 'HEAD');
-            ok(await cliAsync(repo.dir, ['apply', '--all', '--yes']), 'apply --all');
+            ok(await cli(repo.dir, ['apply', '--all', '--yes']), 'apply --all');
             expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(head);
-            ok(await cliAsync(repo.dir, ['rollback', '--yes']), 'rollback');
+            ok(await cli(repo.dir, ['rollback', '--yes']), 'rollback');
             expect(git(repo.dir, 'diff', '--binary', repo.start)).toBe('');
             expect(porcelain(repo.dir)).toBe('');
             expect(treeHashes(repo.dir)).toEqual(startFiles);
@@ -90,35 +89,35 @@ describe('apply each component in turn, then --all, then rollback: byte-identica
 describe('after the archive (last compose component migrated), the repository still answers apply', () => {
   // Once the archive has moved the root files to todo/, plan and apply read them from just before
   // the archive commit, as status and verify do.
-  it('apply --all on a fully migrated repository is a no-op', () => {
+  it('apply --all on a fully migrated repository is a no-op', async () => {
     const repo = makeRepo('lumiere');
-    ok(cli(repo.dir, ['apply', '--all', '--yes']), 'apply');
+    ok(await cli(repo.dir, ['apply', '--all', '--yes']), 'apply');
     const before = snapshot(repo.dir);
-    const again = cli(repo.dir, ['apply', '--all', '--yes']);
+    const again = await cli(repo.dir, ['apply', '--all', '--yes']);
     expect(again.code).toBe(0);
     expect(snapshot(repo.dir)).toEqual(before);
   });
 
-  it('a host component applied after the archive still gets its Makefile', () => {
+  it('a host component applied after the archive still gets its Makefile', async () => {
     const repo = makeRepo('infra-backend');
-    ok(cli(repo.dir, ['apply', '--component', 'backend', '--yes']), 'apply backend');
-    expect(status(repo.dir).archive.state).toBe('archived');
-    ok(cli(repo.dir, ['apply', '--component', 'frontend', '--yes']), 'apply frontend');
+    ok(await cli(repo.dir, ['apply', '--component', 'backend', '--yes']), 'apply backend');
+    expect((await status(repo.dir)).archive.state).toBe('archived');
+    ok(await cli(repo.dir, ['apply', '--component', 'frontend', '--yes']), 'apply frontend');
     expect(existsSync(join(repo.dir, 'apps/frontend/Makefile'))).toBe(true);
   });
 });
 
 describe('rollback of one component (lumiere)', () => {
-  it('leaves the others migrated and undoes the archive that depended on it', () => {
+  it('leaves the others migrated and undoes the archive that depended on it', async () => {
     const repo = makeRepo('lumiere');
     const todoBefore = Object.fromEntries(
       Object.entries(treeHashes(repo.dir)).filter(([p]) => p.startsWith('todo/')),
     );
-    ok(cli(repo.dir, ['apply', '--all', '--yes']), 'apply');
-    const migrated = status(repo.dir);
+    ok(await cli(repo.dir, ['apply', '--all', '--yes']), 'apply');
+    const migrated = await status(repo.dir);
     expect(migrated.archive.state).toBe('archived');
-    ok(cli(repo.dir, ['rollback', '--component', 'pourtier', '--yes']), 'rollback pourtier');
-    const after = status(repo.dir);
+    ok(await cli(repo.dir, ['rollback', '--component', 'pourtier', '--yes']), 'rollback pourtier');
+    const after = await status(repo.dir);
     const state = Object.fromEntries(after.components.map((c) => [c.name, c.state]));
     expect(state).toEqual({
       courier: 'host-only',
@@ -147,14 +146,14 @@ describe('refusals: exit 3, say what to do, change nothing', () => {
     base = makeRepo('lumiere');
   });
 
-  const refuses = (
+  const refuses = async (
     repo: TestRepo,
     args: string[],
     advice: RegExp,
     env: Record<string, string | undefined> = {},
-  ): void => {
+  ): Promise<void> => {
     const before = snapshot(repo.dir);
-    const r = cli(repo.dir, args, { env });
+    const r = await cli(repo.dir, args, { env });
     expect(r.code).toBe(3);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stderr).toMatch(advice);
@@ -171,10 +170,10 @@ describe('refusals: exit 3, say what to do, change nothing', () => {
     refuses(repo, ['apply', '--all', '--yes'], /docker-compose\.test\.yaml[\s\S]*(commit|stash)/);
   });
 
-  it('a stale saved plan', () => {
+  it('a stale saved plan', async () => {
     const repo = cloneRepo(base);
     const saved = join(repo.dir, '..', 'plan.json');
-    expect(cli(repo.dir, ['plan', '--out', saved]).code).toBe(0);
+    expect((await cli(repo.dir, ['plan', '--out', saved])).code).toBe(0);
     writeText(
       repo.dir,
       'docker-compose.test.yaml',
@@ -211,10 +210,10 @@ describe('refusals: exit 3, say what to do, change nothing', () => {
 });
 
 describe('a failure in the middle of writing', () => {
-  it('leaves the tree as it was: exit 1, one line, no stack trace', () => {
+  it('leaves the tree as it was: exit 1, one line, no stack trace', async () => {
     const repo = makeRepo('lumiere');
     const before = snapshot(repo.dir);
-    const r = cli(repo.dir, ['apply', '--all', '--yes'], { env: { COMPOSE_MIGRATE_FAIL_AFTER: '3' } });
+    const r = await cli(repo.dir, ['apply', '--all', '--yes'], { failAfter: 3 });
     expect(r.code).toBe(1);
     expectOneLineError(r);
     expect(snapshot(repo.dir)).toEqual(before);
@@ -222,32 +221,35 @@ describe('a failure in the middle of writing', () => {
 });
 
 describe('re-apply, --no-commit and status', () => {
-  it('re-applying a migrated component says so and makes no commit', () => {
+  it('re-applying a migrated component says so and makes no commit', async () => {
     const repo = makeRepo('lumiere');
-    ok(cli(repo.dir, ['apply', '--component', 'pourtier', '--yes']), 'apply');
+    ok(await cli(repo.dir, ['apply', '--component', 'pourtier', '--yes']), 'apply');
     const before = snapshot(repo.dir);
-    const again = ok(cli(repo.dir, ['apply', '--component', 'pourtier', '--yes']), 're-apply');
+    const again = ok(await cli(repo.dir, ['apply', '--component', 'pourtier', '--yes']), 're-apply');
     expect(again.stdout).toMatch(/pourtier is already migrated/);
     expect(snapshot(repo.dir)).toEqual(before);
   });
 
-  it('--no-commit then rollback --yes restores byte for byte', () => {
+  it('--no-commit then rollback --yes restores byte for byte', async () => {
     const repo = makeRepo('lumiere');
     const before = snapshot(repo.dir);
-    ok(cli(repo.dir, ['apply', '--component', 'pourtier', '--yes', '--no-commit']), 'apply --no-commit');
+    ok(
+      await cli(repo.dir, ['apply', '--component', 'pourtier', '--yes', '--no-commit']),
+      'apply --no-commit',
+    );
     expect(head(repo.dir)).toBe(before.head);
     expect(porcelain(repo.dir)).toMatch(/^A {2}pourtier\/docker-compose\.yaml$/m);
-    expect(status(repo.dir).components.find((c) => c.name === 'pourtier')?.state).toBe('staged');
-    ok(cli(repo.dir, ['rollback', '--yes']), 'rollback');
+    expect((await status(repo.dir)).components.find((c) => c.name === 'pourtier')?.state).toBe('staged');
+    ok(await cli(repo.dir, ['rollback', '--yes']), 'rollback');
     const after = snapshot(repo.dir);
     expect({ ...after, refs: undefined }).toEqual({ ...before, refs: undefined });
     expect(after.refs).not.toMatch(/refs\/compose-migrate\/pending/);
   });
 
-  it('status --json shows migrated, pending and host-only', () => {
+  it('status --json shows migrated, pending and host-only', async () => {
     const repo = makeRepo('lumiere');
-    ok(cli(repo.dir, ['apply', '--component', 'passeur', '--yes']), 'apply passeur');
-    const s = status(repo.dir);
+    ok(await cli(repo.dir, ['apply', '--component', 'passeur', '--yes']), 'apply passeur');
+    const s = await status(repo.dir);
     const byName = Object.fromEntries(s.components.map((c) => [c.name, c]));
     expect(byName.passeur).toMatchObject({ kind: 'compose', state: 'migrated', commit: head(repo.dir) });
     expect(byName.pourtier).toMatchObject({ kind: 'compose', state: 'pending' });

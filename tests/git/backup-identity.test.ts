@@ -56,8 +56,8 @@ describe('--no-commit backups', () => {
     expect(message).toContain('Compose-Migrate-Component: pourtier');
 
     const st = await status(dir, ['pourtier']);
-    expect(st.components[0]).toMatchObject({ state: 'pending', sha: backup.sha });
-    expect(st.archive.state).toBe('pending');
+    expect(st.components[0]).toMatchObject({ state: 'staged', sha: backup.sha });
+    expect(st.archive.state).toBe('staged');
 
     // Unreachable-from-branches objects must survive garbage collection.
     git(dir, 'gc', '--quiet', '--prune=now');

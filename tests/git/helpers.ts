@@ -101,9 +101,7 @@ function walk(root: string, rel: string, out: Record<string, string>): void {
       out[`${path}/`] = 'dir';
       walk(root, path, out);
     } else if (st.isSymbolicLink()) out[path] = `link:${readlinkSync(abs)}`;
-    else
-      out[path] =
-        `${(st.mode & 0o777).toString(8)}:${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
+    else out[path] = `${gitMode(st.mode)}:${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
   }
 }
 
@@ -220,4 +218,12 @@ export function archiveChanges(): Change[] {
 
 export function touchedBy(changes: readonly Change[]): string[] {
   return [...new Set(changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path])))];
+}
+
+/**
+ * The mode as git records it (644 or 755): what a checkout reproduces. The group and other write bits
+ * follow the umask of whoever runs the tests (002 gives 664), so they are no part of byte identity.
+ */
+function gitMode(mode: number): string {
+  return (mode & 0o100) !== 0 ? '755' : '644';
 }

@@ -2,7 +2,8 @@
  * Drive the built CLI the way a user does: a fixture copied into a fresh git repository, the command
  * run as a child process with a clean environment and no TTY, and the repository inspected afterwards.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
@@ -13,7 +14,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -21,57 +21,15 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = join(PROJECT_ROOT, 'dist/src/cli/main.js');
+export const CLI = join(PROJECT_ROOT, 'dist/src/cli/bin.js');
 export const FIXTURES = ['lumiere', 'layered', 'modular', 'infra-backend', 'js-orchestrator'] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 
 export const fixtureDir = (name: string): string => join(PROJECT_ROOT, 'fixtures', name);
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const abs = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(abs));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(abs).mtimeMs);
-  }
-  return newest;
-}
-
-const isStale = (): boolean =>
-  !existsSync(CLI) ||
-  statSync(CLI).mtimeMs <
-    Math.max(newestMtime(join(PROJECT_ROOT, 'src')), newestMtime(join(PROJECT_ROOT, 'transforms')));
-
-/**
- * Build once for the whole run: test files run in parallel workers, so the first one to find the
- * build stale takes a lock directory and the others wait for it instead of compiling concurrently.
- */
+/** The build happens once for the whole run, in tests/global-setup.ts; this only checks it is there. */
 export function ensureBuilt(): void {
-  if (!isStale()) return;
-  const lock = join(
-    tmpdir(),
-    `compose-migrate-build-${createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12)}`,
-  );
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`build lock ${lock} held for two minutes`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
-  }
-  try {
-    if (isStale())
-      execFileSync(
-        process.execPath,
-        [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
-        { cwd: PROJECT_ROOT, stdio: 'pipe' },
-      );
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: the test run builds it in tests/global-setup.ts`);
 }
 
 const created: string[] = [];
@@ -161,10 +119,31 @@ export interface RunResult {
 export interface RunOptions {
   env?: Record<string, string | undefined>;
   input?: string;
+  /** In-process only: the transaction fails after this many changes. */
+  failAfter?: number;
 }
 
-/** Run the CLI synchronously in `dir` (stdin a pipe, so never a TTY). */
-export function cli(dir: string, args: string[], opts: RunOptions = {}): RunResult {
+/**
+ * Run the command in-process, the way a library caller does: `run(argv, io)` with collected stdout and
+ * stderr, stdin a pipe holding `input` (never a TTY), the clean environment, and `dir` as the cwd.
+ */
+export async function cli(dir: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const { run } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    stdin: Readable.from([opts.input ?? '']),
+    env: cleanEnv(opts.env),
+    cwd: dir,
+    ...(opts.failAfter !== undefined ? { failAfter: opts.failAfter } : {}),
+  });
+  return { code, stdout, stderr };
+}
+
+/** The same command as a real process of the built binary: for exit codes, signals and the bin itself. */
+export function cliProcess(dir: string, args: string[], opts: RunOptions = {}): RunResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: dir,
     env: cleanEnv(opts.env),
@@ -173,24 +152,6 @@ export function cli(dir: string, args: string[], opts: RunOptions = {}): RunResu
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The same, without blocking the worker: lets independent fixtures run side by side. */
-export function cliAsync(dir: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: dir,
-      env: cleanEnv(opts.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-  });
 }
 
 export const porcelain = (dir: string): string =>
@@ -206,9 +167,7 @@ export function treeHashes(dir: string): Record<string, string> {
       const abs = join(dir, path);
       const st = lstatSync(abs);
       if (st.isDirectory()) walk(path);
-      else
-        out[path] =
-          `${(st.mode & 0o777).toString(8)}:${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
+      else out[path] = `${gitMode(st.mode)}:${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
     }
   };
   walk('');
@@ -221,4 +180,12 @@ export function expectOneLineError(r: RunResult): string {
   if (lines.length !== 1) throw new Error(`expected one stderr line, got ${lines.length}:\n${r.stderr}`);
   if (/^\s+at /m.test(r.stderr)) throw new Error(`stack trace on stderr:\n${r.stderr}`);
   return lines[0]!;
+}
+
+/**
+ * The mode as git records it (644 or 755): what a checkout reproduces. The group and other write bits
+ * follow the umask of whoever runs the tests (002 gives 664), so they are no part of byte identity.
+ */
+function gitMode(mode: number): string {
+  return (mode & 0o100) !== 0 ? '755' : '644';
 }

@@ -1,7 +1,7 @@
 import { spawn, type IPty } from 'node-pty';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
 
 // CSI and OSC sequences, charset selection and keypad modes: everything a terminal UI may emit.
 // eslint-disable-next-line no-control-regex

@@ -6,7 +6,7 @@ import { loadDotEnv, varSource } from '../../compose/interpolate.js';
 import { planDrift, readSavedPlan, savedAnswers, staleInputs, type SavedPlan } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
-import { planningSnapshot } from '../../git/original.js';
+import { planningSnapshot } from '../../git/original-snapshot.js';
 import { validateGenerated } from '../../generate/validate-generated.js';
 import { executePlan, recoverApply, type Recovery } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
@@ -155,7 +155,7 @@ async function applyLocked(
   let saved: SavedPlan | undefined;
   let baseConfig = loaded.config;
   if (opts.plan) {
-    saved = readSavedPlan(opts.plan, readPlanFile(opts.plan));
+    saved = readSavedPlan(opts.plan, readPlanFile(opts.io.cwd, opts.plan));
     const stale = staleInputs(saved, snapshot);
     if (stale.length) {
       throw new MigrateError(
@@ -176,7 +176,7 @@ async function applyLocked(
   }
 
   const flags = { withPeers };
-  const progress = progressLine(process.stderr);
+  const progress = progressLine(opts.io.stderr);
   const rebuild = async (config: MigrateConfig): Promise<Plan> => {
     try {
       return await buildPlan(
@@ -214,7 +214,7 @@ async function applyLocked(
   // A saved plan was reviewed as it is: its questions were answered when it was made, not here.
   let config = baseConfig;
   let answers: Answer[] = [];
-  if (!opts.yes && !opts.plan && interactive()) {
+  if (!opts.yes && !opts.plan && interactive(opts.io)) {
     ({ plan, config, answers } = await askDecisions(plan, baseConfig, flags, rebuild, io));
   }
   const open = openFindings(plan, config, flags);
@@ -246,7 +246,7 @@ async function applyLocked(
   const dotenv = disk.read('.env');
   await validateGenerated(
     plan.changes,
-    varSource(process.env, dotenv === undefined ? new Map() : loadDotEnv(dotenv)),
+    varSource(opts.io.env, dotenv === undefined ? new Map() : loadDotEnv(dotenv)),
   );
   const touched = plan.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path]));
   await preflight(root, touched);
@@ -254,7 +254,7 @@ async function applyLocked(
   let save = false;
   // A saved plan was reviewed when it was made: applying it is the confirmation.
   if (!opts.yes && !saved) {
-    if (!interactive()) {
+    if (!interactive(opts.io)) {
       const taken = defaultsTaken(open);
       throw new MigrateError(
         'usage',
@@ -270,6 +270,7 @@ async function applyLocked(
     io.out('\n' + renderSummary(plan, { style: io.style }));
     for (;;) {
       const choice = await pressKey(
+        opts.io,
         `Apply ${plan.changes.length} changes and commit?`,
         [
           { key: 'y', value: 'yes', label: 'apply and commit' },
@@ -284,10 +285,14 @@ async function applyLocked(
         io.out('nothing was written\n');
         return 0;
       }
-      await page(diffOf(plan) + '\n', io.out);
+      await page(diffOf(plan) + '\n', io.out, opts.io.env);
     }
     if (answers.length)
-      save = await confirm(`Save these answers to ${configPath} so the next run asks nothing?`, true);
+      save = await confirm(
+        opts.io,
+        `Save these answers to ${configPath} so the next run asks nothing?`,
+        true,
+      );
   }
   if (save) {
     // Its own write, before the migration commit and outside it: the answers are the user's config.
@@ -296,7 +301,6 @@ async function applyLocked(
     io.out(`answers saved to ${configPath} (not committed)\n`);
   }
 
-  const failAfter = process.env['COMPOSE_MIGRATE_FAIL_AFTER'];
   if (stop.signal)
     throw new MigrateError(
       'interrupted',
@@ -305,11 +309,11 @@ async function applyLocked(
       signalExitCode(stop.signal),
     );
   // A line per commit on stderr, only on a terminal: long applies show they are moving.
-  const live = process.stderr.isTTY === true;
+  const live = opts.io.stderr.isTTY === true;
   const started = Date.now();
   const outcome = await executePlan(root, plan, {
     noCommit: opts.commit === false,
-    ...(failAfter !== undefined && failAfter !== '' ? { failAfter: Number(failAfter) } : {}),
+    ...(opts.io.failAfter !== undefined ? { failAfter: opts.io.failAfter } : {}),
     ...(opts.verify === false ? { noVerify: true } : {}),
     stop,
     ...(live

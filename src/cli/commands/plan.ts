@@ -9,7 +9,7 @@ import { toPlanJson } from '../../plan/render/json.js';
 import { renderMermaid } from '../../plan/render/mermaid.js';
 import { renderText } from '../../plan/render/text.js';
 import { savePlan } from '../../plan/saved.js';
-import { planningSnapshot } from '../../git/original.js';
+import { planningSnapshot } from '../../git/original-snapshot.js';
 import { openRepoContext, type GlobalOptions } from '../context.js';
 import { progressLine } from '../progress.js';
 
@@ -27,7 +27,7 @@ interface PlanFlags extends GlobalOptions {
 export async function planCommand(opts: PlanFlags): Promise<number> {
   const { io, root, disk, loaded } = openRepoContext(opts);
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
-  const progress = progressLine(process.stderr);
+  const progress = progressLine(opts.io.stderr);
   let plan;
   try {
     plan = await buildPlan(
@@ -46,7 +46,7 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
     throw new MigrateError('usage', noComposeFilesMessage(root), undefined, 1);
   }
   if (opts.out) {
-    const target = resolve(process.cwd(), opts.out);
+    const target = resolve(opts.io.cwd, opts.out);
     await refuseOverwrite(target, opts.out);
     writeFileSync(
       target,

@@ -110,7 +110,7 @@ async function rollbackLocked(
     return 0;
   }
   if (!opts.yes) {
-    if (!interactive()) {
+    if (!interactive(opts.io)) {
       throw new MigrateError(
         'usage',
         'rollback makes new commits; without a terminal to confirm on, pass --yes (or review with --dry-run)',
@@ -120,6 +120,7 @@ async function rollbackLocked(
     }
     if (
       !(await confirm(
+        opts.io,
         `Revert ${plan.steps.length} migration step${plan.steps.length === 1 ? '' : 's'}?`,
         false,
       ))
@@ -129,7 +130,7 @@ async function rollbackLocked(
     }
   }
   // A line per commit on stderr, only on a terminal; the same terminal is then not told twice.
-  const live = process.stderr.isTTY === true;
+  const live = opts.io.stderr.isTTY === true;
   const started = Date.now();
   const result = await rollback(root, {
     ...(component ? { component } : {}),

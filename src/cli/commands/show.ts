@@ -11,9 +11,9 @@ interface ShowFlags extends GlobalOptions {
 }
 
 /** Reads a plan file given on the command line; a missing or unreadable one is a usage error. */
-export function readPlanFile(file: string): string {
+export function readPlanFile(cwd: string, file: string): string {
   try {
-    return readFileSync(resolve(process.cwd(), file), 'utf8');
+    return readFileSync(resolve(cwd, file), 'utf8');
   } catch {
     throw new MigrateError('usage', `cannot read saved plan ${file}`, undefined, 2);
   }
@@ -22,7 +22,7 @@ export function readPlanFile(file: string): string {
 /** `show plan.json`: the saved plan as `plan` printed it (`--diff` adds the saved diffs), or its JSON. */
 export async function showCommand(opts: ShowFlags, file: string): Promise<number> {
   const io = makeIo(opts);
-  const saved = readSavedPlan(file, readPlanFile(file));
+  const saved = readSavedPlan(file, readPlanFile(opts.io.cwd, file));
   if (opts.json) {
     io.out(JSON.stringify(saved, null, 2) + '\n');
     return 0;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeRepo } from '../../analysis/load-repo.js';
 import { componentComposeFiles } from '../../generate/build-plan.js';
-import { migrationsOrNone, originalSnapshot } from '../../git/original.js';
+import { migrationsOrNone, originalSnapshot } from '../../git/original-snapshot.js';
 import { openRepoContext, type GlobalOptions } from '../context.js';
 import { openRepo, type Repo } from '../../git/repo.js';
 import { lockHolder } from '../../git/lock.js';
@@ -12,6 +12,7 @@ interface StatusFlags extends GlobalOptions {
   json?: boolean;
 }
 
+/** As the status command reports it: pending is "not migrated yet", staged is "applied with --no-commit". */
 export type ComponentState = 'migrated' | 'staged' | 'pending' | 'host-only' | 'interrupted';
 
 export interface StatusRow {

@@ -1,4 +1,4 @@
-import { originalSnapshot } from '../../git/original.js';
+import { originalSnapshot } from '../../git/original-snapshot.js';
 import { verifyRepo } from '../../verify/run.js';
 import { MigrateError } from '../../errors.js';
 import { ROOT_PROJECT_VAR } from '../../analysis/conflicts.js';

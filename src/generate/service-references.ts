@@ -2,7 +2,7 @@ import { MigrateError } from '../errors.js';
 import type { Adjustment, EnvName } from '../analysis/types.js';
 import type { VarSource, YamlMap } from '../compose/types.js';
 import { interpolate } from '../compose/interpolate.js';
-import { grantSources, isYamlMap as isMap, listOrMapKeys, mountOf } from '../compose/short-syntax.js';
+import { grantSources, isYamlMap, listOrMapKeys, mountOf } from '../compose/short-syntax.js';
 
 /** The service a volumes_from entry names, or undefined for "container:x". */
 function volumesFromService(entry: string): string | undefined {
@@ -35,7 +35,7 @@ export function dropDanglingReferences(
     });
     if (keep.length) config.depends_on = keep;
     else delete config.depends_on;
-  } else if (isMap(dependsOn)) {
+  } else if (isYamlMap(dependsOn)) {
     for (const name of Object.keys(dependsOn)) {
       if (!kept.has(name)) {
         delete dependsOn[name];
@@ -113,7 +113,7 @@ export function collectTopLevelUse(services: Iterable<YamlMap>, vars?: VarSource
     for (const c of grantSources(s.configs)) use.configs.add(c);
     for (const c of grantSources(s.secrets)) use.secrets.add(c);
     const build = s.build;
-    if (isMap(build)) for (const c of grantSources(build.secrets)) use.secrets.add(c);
+    if (isYamlMap(build)) for (const c of grantSources(build.secrets)) use.secrets.add(c);
   }
   return use;
 }
