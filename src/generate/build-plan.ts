@@ -50,11 +50,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const { snapshot } = ctx;
   const config = ctx.loaded.config;
   const { repo, analysis } = analyzeRepo(snapshot, config, options);
-  const findings: Finding[] = [
-    ...repo.layout.findings,
-    ...analysis.findings,
-    ...notCarriedFindings(analysis, repo.projects),
-  ];
+  const findings: Finding[] = [...repo.layout.findings, ...analysis.findings];
   const known = new Set(analysis.components.map((c) => c.name));
   checkComponentNames(options.components ?? [], known);
   const selected = options.components?.length
@@ -64,6 +60,8 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const changes: Change[] = [];
   const ext = repo.layout.extension;
   const migrated = new Set<string>();
+  /** Components whose files would overwrite another file: they get no generated file at all. */
+  const skipped = new Map<string, string[]>();
   for (const [i, component] of analysis.components.entries()) {
     options.progress?.('rendering component files', i, analysis.components.length);
     const files = componentChanges(
@@ -82,6 +80,10 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
       (c) => c.op === 'create' && snapshot.exists(c.path) && snapshot.read(c.path) !== c.content,
     );
     if (blocked.length > 0) {
+      skipped.set(
+        component.name,
+        blocked.map((b) => b.path),
+      );
       if (selected.includes(component.name)) {
         findings.push({
           level: 'warning',
@@ -101,6 +103,8 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
       migrated.add(component.name);
     }
   }
+
+  findings.push(...notCarriedFindings(analysis, repo.projects, skipped));
 
   const references: Reference[] = [];
   let codemods: Plan['codemods'];

@@ -29,8 +29,12 @@ function reasonFor(
   env: EnvName,
   attribution: Attribution | undefined,
   components: Component[],
+  skipped: ReadonlyMap<string, string[]>,
 ): string {
   const owner = attribution?.component ? components.find((c) => c.name === attribution.component) : undefined;
+  const blockedBy = owner ? skipped.get(owner.name) : undefined;
+  if (owner && blockedBy)
+    return `${owner.name} is skipped because ${blockedBy.join(', ')} already exist${blockedBy.length === 1 ? 's' : ''}`;
   if (owner?.kind === 'host') return `it belongs to ${owner.name}, which runs on the host`;
   if (owner) return `${owner.name} gets no ${env} file`;
   if (attribution?.role === 'backing') return `it is a backing service no compose component needs in ${env}`;
@@ -41,7 +45,12 @@ function reasonFor(
  * One `not-carried` warning per (environment, service) of the root layout that no generated file
  * of that environment holds, pointing at where the service is declared.
  */
-export function notCarriedFindings(analysis: Analysis, projects: Map<EnvName, EffectiveProject>): Finding[] {
+export function notCarriedFindings(
+  analysis: Analysis,
+  projects: Map<EnvName, EffectiveProject>,
+  /** Components skipped because their file would overwrite another file, with those paths. */
+  skipped: ReadonlyMap<string, string[]> = new Map(),
+): Finding[] {
   const findings: Finding[] = [];
   const byService = new Map(analysis.attributions.map((a) => [a.service, a]));
   for (const env of analysis.environments) {
@@ -49,14 +58,14 @@ export function notCarriedFindings(analysis: Analysis, projects: Map<EnvName, Ef
     if (!project) continue;
     const carried = new Set<string>();
     for (const c of analysis.components)
-      for (const s of fileServices(c, env.name, project) ?? []) carried.add(s);
+      if (!skipped.has(c.name)) for (const s of fileServices(c, env.name, project) ?? []) carried.add(s);
     for (const [name, svc] of [...project.services].sort(([a], [b]) => a.localeCompare(b))) {
       if (carried.has(name)) continue;
       const attribution = byService.get(name);
       findings.push({
         level: 'warning',
         code: 'not-carried',
-        message: `${name} (${env.name}) is in no generated file: ${reasonFor(name, env.name, attribution, analysis.components)}`,
+        message: `${name} (${env.name}) is in no generated file: ${reasonFor(name, env.name, attribution, analysis.components, skipped)}`,
         file: svc.origin.file,
         line: svc.origin.line,
         ...(attribution?.component ? { component: attribution.component } : {}),
