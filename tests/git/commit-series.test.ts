@@ -85,8 +85,9 @@ describe('commitApplies', () => {
     );
     // One HEAD move for the whole series on the fast path, one per commit on the other.
     expect(git(fast, 'reflog', '--format=%gs').split('\n')[0]).toBe('compose-migrate: apply (3 commits)');
+    // The per-commit path is `git commit` (hooks and signing apply), which writes its own reflog entry.
     expect(git(slow, 'reflog', '--format=%gs').split('\n')[0]).toBe(
-      'compose-migrate: archive root compose files',
+      'commit: compose-migrate: archive root compose files',
     );
     expect(git(fast, 'for-each-ref', 'refs/compose-migrate/')).toBe('');
     expect(git(fast, 'status', '--porcelain', '--untracked-files=all')).toBe('');
