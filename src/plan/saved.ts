@@ -27,7 +27,7 @@ export function readSavedPlan(path: string, text: string): SavedPlan {
   }
   const p = parsed as Partial<SavedPlan>;
   const bad = (why: string): MigrateError =>
-    new MigrateError('usage', `not a usable saved plan: ${why}; save one with plan --out`, { file: path }, 2);
+    new MigrateError('usage', `not a saved plan: ${why}; save one with plan --out`, { file: path }, 2);
   const lists = [
     'inputs',
     'components',

@@ -85,7 +85,7 @@ describe('commitApplies', () => {
     );
     // One HEAD move for the whole series on the fast path, one per commit on the other.
     expect(git(fast, 'reflog', '--format=%gs').split('\n')[0]).toBe('compose-migrate: apply (3 commits)');
-    // The per-commit path commits with `git commit`, which writes its own reflog entry per commit.
+    // The per-commit path is `git commit` (hooks and signing apply), which writes its own reflog entry.
     expect(git(slow, 'reflog', '--format=%gs').split('\n')[0]).toBe(
       'commit: compose-migrate: archive root compose files',
     );
