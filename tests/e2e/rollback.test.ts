@@ -51,38 +51,44 @@ function snapshot(dir: string): {
  * archives the root files, then a full rollback.
  */
 describe('apply each component in turn, then --all, then rollback: byte-identical to the start', () => {
+  // The five run side by side in one worker and, in-process, share its thread between their CPU-bound
+  // steps: each gets the time of all five, not the one-test default.
   for (const fixture of FIXTURES) {
-    it.concurrent(`${fixture}`, async () => {
-      const base = makeRepo(fixture);
-      const names = (
-        JSON.parse((await cli(base.dir, ['plan', '--json'])).stdout) as {
-          components: { name: string }[];
-        }
-      ).components.map((c) => c.name);
-      const startFiles = treeHashes(base.dir);
-      await fc.assert(
-        fc.asyncProperty(
-          fc.shuffledSubarray(names, { minLength: names.length, maxLength: names.length }),
-          async (order) => {
-            const repo = cloneRepo(base);
-            // The archive happens on its own once the last compose component is migrated; components
-            // applied after it (host-only ones) still plan from the archived originals.
-            for (const name of order)
-              ok(await cli(repo.dir, ['apply', '--component', name, '--yes']), `apply ${name}`);
-            expect(git(repo.dir, 'log', '--format=%s')).toMatch(/archive root compose files/);
-            const head = git(repo.dir, 'rev-parse', 'HEAD');
-            ok(await cli(repo.dir, ['apply', '--all', '--yes']), 'apply --all');
-            expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(head);
-            ok(await cli(repo.dir, ['rollback', '--yes']), 'rollback');
-            expect(git(repo.dir, 'diff', '--binary', repo.start)).toBe('');
-            expect(porcelain(repo.dir)).toBe('');
-            expect(treeHashes(repo.dir)).toEqual(startFiles);
-          },
-        ),
-        // One order per fixture and run keeps the suite fast; the seed varies so runs cover other orders.
-        { numRuns: 1 },
-      );
-    });
+    it.concurrent(
+      `${fixture}`,
+      async () => {
+        const base = makeRepo(fixture);
+        const names = (
+          JSON.parse((await cli(base.dir, ['plan', '--json'])).stdout) as {
+            components: { name: string }[];
+          }
+        ).components.map((c) => c.name);
+        const startFiles = treeHashes(base.dir);
+        await fc.assert(
+          fc.asyncProperty(
+            fc.shuffledSubarray(names, { minLength: names.length, maxLength: names.length }),
+            async (order) => {
+              const repo = cloneRepo(base);
+              // The archive happens on its own once the last compose component is migrated; components
+              // applied after it (host-only ones) still plan from the archived originals.
+              for (const name of order)
+                ok(await cli(repo.dir, ['apply', '--component', name, '--yes']), `apply ${name}`);
+              expect(git(repo.dir, 'log', '--format=%s')).toMatch(/archive root compose files/);
+              const head = git(repo.dir, 'rev-parse', 'HEAD');
+              ok(await cli(repo.dir, ['apply', '--all', '--yes']), 'apply --all');
+              expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(head);
+              ok(await cli(repo.dir, ['rollback', '--yes']), 'rollback');
+              expect(git(repo.dir, 'diff', '--binary', repo.start)).toBe('');
+              expect(porcelain(repo.dir)).toBe('');
+              expect(treeHashes(repo.dir)).toEqual(startFiles);
+            },
+          ),
+          // One order per fixture and run keeps the suite fast; the seed varies so runs cover other orders.
+          { numRuns: 1 },
+        );
+      },
+      240_000,
+    );
   }
 });
 
