@@ -63,6 +63,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
     .option('--graph', 'print a Mermaid flowchart of components and dependencies')
     .option('--diff', 'include unified diffs of every change')
     .option('--with-peers', 'pull peer services into the components that depend on them')
+    .option('--strict', 'exit 1 when a service of the root layout is carried into no generated file')
     .option(
       '--detailed-exitcode',
       'exit 0 when there is nothing to do, 2 when changes are pending, 1 on error',
@@ -90,6 +91,10 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
     .addOption(new Option('--no-archive', 'never archive the root compose files in this apply'))
     .option('--skip-codemods', 'do not rewrite orchestrator code')
     .option('--with-peers', 'pull peer services into the components that depend on them')
+    .option(
+      '--strict',
+      'refuse (exit 1, nothing written) when a service of the root layout is carried into no generated file',
+    )
     .option(
       '--no-verify',
       "pass --no-verify to git commit: skip the repository's pre-commit and commit-msg hooks",

@@ -51,10 +51,17 @@ export function openDecisions(
 
 /**
  * Decisions that matter for migrating `selected`: those about one of them, and the repo-wide ones
- * (environments, attribution, container names) that change every component's files.
+ * (environments, attribution) that change every component's files, or the components they concern
+ * (a container name repeated in two components' files).
  */
 export function relevantFindings(findings: Finding[], selected: readonly string[]): Finding[] {
-  return findings.filter((f) => f.decision && (f.component === undefined || selected.includes(f.component)));
+  return findings.filter(
+    (f) =>
+      f.decision &&
+      (f.component === undefined
+        ? (f.decision.concerns ?? selected).some((c) => selected.includes(c))
+        : selected.includes(f.component)),
+  );
 }
 
 /**

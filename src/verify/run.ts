@@ -24,6 +24,7 @@ export function verifyRepo(
   disk: RepoSnapshot,
   config: MigrateConfig,
   only?: string,
+  shellEnv: NodeJS.ProcessEnv = {},
 ): FileVerdict[] {
   const { repo, analysis } = analyzeRepo(original, config);
   if (only !== undefined)
@@ -48,7 +49,7 @@ export function verifyRepo(
         adjustments: file.applied,
         services: file.services,
         // As compose would: the shell's variables over the root .env (a pinned volume may read one).
-        shellEnv: process.env,
+        shellEnv,
       });
       verdicts.push({
         component: component.name,

@@ -51,7 +51,7 @@ describe('the npm package', () => {
     expect(files).toContain('dist/src/cli/main.js');
     expect(files).toContain('dist/transforms/compose-path.js');
     expect(files).toContain('templates/Makefile.compose.mk');
-    expect(files).toContain('schema/compose-spec-overlay.json');
+    expect(files).toContain('schema/compose.schema.json');
     expect(files).toContain('package.json');
     const stray = files.filter(
       (f) =>
@@ -74,6 +74,6 @@ describe('the npm package', () => {
     cpSync(fixtureDir('lumiere'), repo, { recursive: true });
     const plan = run(['plan', '-C', repo]);
     expect(plan).toContain('create pourtier/docker-compose.yaml');
-    expect(plan).toMatch(/^Totals: 4 components/m);
+    expect(plan).toMatch(/^Totals: 3 components/m);
   }, 240_000);
 });

@@ -15,7 +15,7 @@ export async function verifyCommand(opts: VerifyFlags): Promise<number> {
   const { io, root, disk, loaded } = openRepoContext(opts);
   const { config } = loaded;
   const original = await originalSnapshot(root, disk, config);
-  const verdicts = verifyRepo(original, disk, config, opts.component);
+  const verdicts = verifyRepo(original, disk, config, opts.component, opts.io.env);
   if (opts.component && verdicts.length === 0) {
     throw new MigrateError(
       'usage',
