@@ -345,7 +345,7 @@ export function scanReferences(
     // Most files name no root file and run no implicit compose command: test the raw bytes and
     // decode only the files that can matter.
     let text: string | undefined;
-    let mentions = false;
+    let mentions: boolean;
     try {
       const bytes = snapshot.readBytes(path);
       if (bytes === undefined) continue;

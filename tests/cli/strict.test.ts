@@ -4,7 +4,15 @@
  * after printing it and apply exits 1 before writing anything.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupRepos, cliProcess as cli, ensureBuilt, git, makeRepo, porcelain, type TestRepo } from '../helpers/cli.js';
+import {
+  cleanupRepos,
+  cliProcess as cli,
+  ensureBuilt,
+  git,
+  makeRepo,
+  porcelain,
+  type TestRepo,
+} from '../helpers/cli.js';
 
 let lumiere: TestRepo;
 let complete: TestRepo;

@@ -1,7 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupRepos, cliProcess as cli, ensureBuilt, makeRepo, readText, type TestRepo } from '../helpers/cli.js';
+import {
+  cleanupRepos,
+  cliProcess as cli,
+  ensureBuilt,
+  makeRepo,
+  readText,
+  type TestRepo,
+} from '../helpers/cli.js';
 
 const hasMake = spawnSync('make', ['--version']).status === 0;
 let repo: TestRepo;
