@@ -17,6 +17,7 @@ import {
   type Side,
 } from './conservation.js';
 import { compareMeaning, type MeaningDiff } from './meaning.js';
+import { answerOpenDecisions } from './answer.js';
 import { crashOf, firstLine, run, type StepRun } from './steps.js';
 import { snapshotTree, treeDifferences } from './tree.js';
 
@@ -68,6 +69,11 @@ export interface RepoOutcome {
   dotEnv?: string;
   /** Why the run could not go on, when it could not. */
   stopped?: string;
+  /**
+   * The decisions this run answered before it began (`key: answer`), in a second pass over a
+   * repository whose first apply stopped for them; absent on a first pass.
+   */
+  answered?: string[];
   totalMs: number;
 }
 
@@ -118,11 +124,21 @@ async function composeFilesChanged(dir: string, orig: string): Promise<string[]>
     .filter((p) => !p.startsWith('todo/') && p.includes('/'));
 }
 
-export async function runRepo(bundle: string, cli: string, keep: boolean): Promise<RepoOutcome> {
-  const name = basename(bundle, '.bundle');
+/**
+ * With `answer`, the open decisions are answered (first choice, committed config) before the run, as
+ * a user would after the first apply stopped for them: the outcome is named `<repo> (answered)`.
+ */
+export async function runRepo(
+  bundle: string,
+  cli: string,
+  keep: boolean,
+  answer = false,
+): Promise<RepoOutcome> {
+  const base = basename(bundle, '.bundle');
+  const name = answer ? `${base} (answered)` : base;
   const start = process.hrtime.bigint();
-  const work = mkdtempSync(join(tmpdir(), `corpus-${name}-`));
-  const dir = join(work, name);
+  const work = mkdtempSync(join(tmpdir(), `corpus-${base}-`));
+  const dir = join(work, base);
   const out: RepoOutcome = {
     name,
     steps: {},
@@ -150,6 +166,11 @@ export async function runRepo(bundle: string, cli: string, keep: boolean): Promi
   if (cloneError) {
     out.stopped = `clone failed: ${cloneError}`;
     return finish();
+  }
+  if (answer) {
+    const first = await run(process.execPath, [cli, 'plan', '--json', '-C', dir], dir);
+    const firstPlan = first.status === 0 ? parseJson<PlanJson>(first.stdout) : undefined;
+    out.answered = firstPlan ? answerOpenDecisions(dir, firstPlan) : [];
   }
   const orig = (await run('git', ['rev-parse', 'HEAD'], dir)).stdout.trim();
   const before = snapshotTree(dir);

@@ -111,6 +111,10 @@ const list = (items: string[], max = 12): string =>
 function repoSection(r: RepoOutcome): string {
   const lines: string[] = [`### ${r.name}`, ''];
   if (r.stopped) lines.push(`Stopped: ${r.stopped}`, '');
+  if (r.answered)
+    lines.push(
+      `- answered before the run (first choice of each decision without a safe default): ${r.answered.length ? list(r.answered.map((a) => `\`${a}\``)) : 'nothing to answer'}`,
+    );
   for (const s of STEPS) {
     const o = r.steps[s];
     if (o && (o.status !== 0 || o.crash))

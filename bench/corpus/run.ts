@@ -153,11 +153,20 @@ async function main(): Promise<number> {
   }
   const start = process.hrtime.bigint();
   const load = loadavg()[0] ?? 0;
-  const results: RepoOutcome[] = await pool(bundles, args.jobs, async (b) => {
-    const r = await runRepo(b, CLI, args.keep);
+  const done = (r: RepoOutcome): RepoOutcome => {
     process.stderr.write(`corpus: ${r.name} done in ${(r.totalMs / 1000).toFixed(1)} s\n`);
     return r;
-  });
+  };
+  const first: RepoOutcome[] = await pool(bundles, args.jobs, async (b) =>
+    done(await runRepo(b, CLI, args.keep)),
+  );
+  // A repository whose apply stopped for a decision is run again with the decisions answered, so that
+  // its generated files, conservation and rollback are checked too.
+  const stopped = bundles.filter((_, i) => first[i]?.steps.apply?.status === 3);
+  const answered: RepoOutcome[] = await pool(stopped, args.jobs, async (b) =>
+    done(await runRepo(b, CLI, args.keep, true)),
+  );
+  const results = [...first, ...answered].sort((a, b) => a.name.localeCompare(b.name));
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const self = process.resourceUsage();
   const report = renderReport(results, {

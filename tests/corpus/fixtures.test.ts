@@ -6,7 +6,7 @@
  * each decision's first choice in its config, as a user would, and then checked the same way: nothing
  * may be lost whatever the answer.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,10 +19,8 @@ import {
   type Side,
 } from '../../bench/corpus/conservation.js';
 import { skipReferee } from '../compose/referee.js';
-import { answersToEdits } from '../../src/config/answers.js';
-import { DEFAULT_CONFIG_NAME, mergeConfigText } from '../../src/config/write.js';
-import type { Decision } from '../../src/model.js';
-import { cleanupRepos, cli, ensureBuilt, git, makeRepo, PROJECT_ROOT } from '../helpers/cli.js';
+import { answerOpenDecisions } from '../../bench/corpus/answer.js';
+import { cleanupRepos, cli, ensureBuilt, makeRepo, PROJECT_ROOT } from '../helpers/cli.js';
 
 const FIXTURE_NAMES = readdirSync(join(PROJECT_ROOT, 'fixtures'))
   .filter((n) => n !== 'hostile' && statSync(join(PROJECT_ROOT, 'fixtures', n)).isDirectory())
@@ -39,28 +37,6 @@ interface Outcome {
 
 const outcomes = new Map<string, Outcome>();
 
-/**
- * Answers every decision that has no safe default with its first choice, through the same config
- * edits the interactive prompt saves; false when there was none to answer.
- */
-function answerOpenDecisions(dir: string, plan: PlanJson): boolean {
-  const open = (plan.findings as unknown as { decision?: Decision }[])
-    .map((f) => f.decision)
-    .filter((d): d is Decision => d !== undefined && d.default === undefined && d.choices.length > 0);
-  if (open.length === 0) return false;
-  const edits = answersToEdits(open.map((decision) => ({ decision, answer: decision.choices[0] as string })));
-  const path = ['compose-migrate.config.yaml', 'compose-migrate.config.json'].find((p) =>
-    existsSync(join(dir, p)),
-  );
-  const name = path ?? DEFAULT_CONFIG_NAME;
-  const existing = path ? readFileSync(join(dir, path), 'utf8') : undefined;
-  writeFileSync(join(dir, name), mergeConfigText(name, existing, edits));
-  // Committed, so that apply's clean-tree check and the rollback comparison see it as part of the repository.
-  git(dir, 'add', name);
-  git(dir, 'commit', '-q', '--no-verify', '-m', 'answer the decisions');
-  return true;
-}
-
 beforeAll(async () => {
   if (skipReferee) return;
   ensureBuilt();
@@ -68,7 +44,7 @@ beforeAll(async () => {
     FIXTURE_NAMES.map(async (name) => {
       const repo = makeRepo(name);
       let plan = JSON.parse((await cli(repo.dir, ['plan', '--json'])).stdout) as PlanJson;
-      if (answerOpenDecisions(repo.dir, plan))
+      if (answerOpenDecisions(repo.dir, plan).length > 0)
         plan = JSON.parse((await cli(repo.dir, ['plan', '--json'])).stdout) as PlanJson;
       const root = await rootSide(repo.dir, plan);
       const apply = await cli(repo.dir, ['apply', '--all', '--yes']);
