@@ -159,17 +159,7 @@ async function runBatch(
     throw error;
   }
   await clearJournal(repo);
-  results.forEach((result, i) => {
-    const step = journal.steps[i]!;
-    const commit = result.kind === 'committed' ? { sha: result.sha, subject: result.subject } : undefined;
-    if (commit) outcome.commits.push(commit);
-    else outcome.noops.push(...step.components);
-    opts.onCommit?.(
-      { components: step.components, archive: step.archive, ...(commit ? { commit } : {}) },
-      i + 1,
-      journal.steps.length,
-    );
-  });
+  results.forEach((result, i) => recordStep(outcome, journal, i, result, opts.onCommit));
   return outcome;
 }
 
@@ -209,14 +199,7 @@ async function runSteps(
         ...(journal.noVerify ? { noVerify: true } : {}),
       });
       step.commit = result.kind === 'committed' ? result.sha : '';
-      const commit = result.kind === 'committed' ? { sha: result.sha, subject: result.subject } : undefined;
-      if (commit) outcome.commits.push(commit);
-      else outcome.noops.push(...step.components);
-      opts.onCommit?.(
-        { components: step.components, archive: step.archive, ...(commit ? { commit } : {}) },
-        i + 1,
-        journal.steps.length,
-      );
+      recordStep(outcome, journal, i, result, opts.onCommit);
     } catch (error) {
       if (opts.stop?.signal) {
         // The signal reached git too: undo this step only; the journal says how to go on.
@@ -352,4 +335,23 @@ export async function recoverApply(
   const remaining = journal.steps.slice(journal.current).flatMap((s) => s.paths);
   await preflight(repo.root, remaining);
   return runSteps(repo, journal, opts);
+}
+
+/** Record one step's commit (or no-op) in the outcome and tell the progress callback, on either path. */
+function recordStep(
+  outcome: ExecuteOutcome,
+  journal: ApplyJournal,
+  i: number,
+  result: CommitResult,
+  onCommit: ExecuteOptions['onCommit'],
+): void {
+  const step = journal.steps[i]!;
+  const commit = result.kind === 'committed' ? { sha: result.sha, subject: result.subject } : undefined;
+  if (commit) outcome.commits.push(commit);
+  else outcome.noops.push(...step.components);
+  onCommit?.(
+    { components: step.components, archive: step.archive, ...(commit ? { commit } : {}) },
+    i + 1,
+    journal.steps.length,
+  );
 }
