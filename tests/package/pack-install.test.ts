@@ -47,7 +47,7 @@ describe('the npm package', () => {
     expect(pkg.scripts['prepack']).toMatch(/npm run build/);
   });
 
-  it('ships only what runs: compiled code, templates and the schema overlay', () => {
+  it('ships only what runs: compiled code, templates and the Compose schema', () => {
     expect(files).toContain('dist/src/cli/main.js');
     expect(files).toContain('dist/transforms/compose-path.js');
     expect(files).toContain('templates/Makefile.compose.mk');
