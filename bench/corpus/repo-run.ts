@@ -54,6 +54,8 @@ export interface RepoOutcome {
     decisionsOpen: { question: string; configKey: string }[];
     decisionsDefaulted: number;
     references: { rewritten: number; reported: number };
+    /** The orchestrator codemods' outcomes, as jscodeshift counts them (absent with no candidate). */
+    codemods?: { ok: number; nochange: number; skip: number; error: number };
     notCarriedFindings: number;
   };
   /** Config keys named by an apply that stopped for a decision (exit 3). */
@@ -285,6 +287,7 @@ async function dotEnvSensitivity(dir: string, cli: string, without: PlanJson): P
 /** Plan fields read for the report beyond those the conservation check needs. */
 interface PlanExtras {
   references?: { action: string }[];
+  codemods?: { summary?: { ok: number; nochange: number; skip: number; error: number } };
 }
 
 function summarisePlan(plan: PlanJson & PlanExtras): NonNullable<RepoOutcome['plan']> {
@@ -303,6 +306,7 @@ function summarisePlan(plan: PlanJson & PlanExtras): NonNullable<RepoOutcome['pl
       rewritten: (plan.references ?? []).filter((r) => r.action === 'rewritten').length,
       reported: (plan.references ?? []).filter((r) => r.action !== 'rewritten').length,
     },
+    ...(plan.codemods?.summary ? { codemods: plan.codemods.summary } : {}),
     notCarriedFindings: plan.findings.filter((f) => f.code === 'not-carried').length,
   };
 }

@@ -62,6 +62,10 @@ export function conservationCell(r: RepoOutcome): string {
   return `${c.lost.length} lost / ${c.accounted.length} accounted (${c.carried.length} of ${c.root.length} carried)`;
 }
 
+function codemodCell(c: { ok: number; nochange: number; skip: number; error: number }): string {
+  return `${c.ok} / ${c.nochange} / ${c.skip} / ${c.error}`;
+}
+
 function overviewRow(r: RepoOutcome): string[] {
   const p = r.plan;
   const files = r.files;
@@ -81,6 +85,7 @@ function overviewRow(r: RepoOutcome): string[] {
     files.length ? `${accepted}/${files.length} accepted` : '-',
     files.length ? `${agree} agree, ${disagree} disagree` : '-',
     p ? `${p.references.rewritten} / ${p.references.reported}` : '-',
+    p?.codemods ? codemodCell(p.codemods) : '-',
     conservationCell(r),
     r.rollback ? (r.rollback.equal ? 'equal' : `DIFFERS (${r.rollback.differences.length} paths)`) : '-',
     `${times} (${secs(r.totalMs)})`,
@@ -98,6 +103,7 @@ const OVERVIEW_HEAD = [
   'referee',
   'verify vs referee',
   'references rewritten / reported',
+  'codemods ok / nochange / skip / error',
   'conservation',
   'rollback tree',
   's: plan / apply / verify / status / rollback (repo total)',
