@@ -3,9 +3,10 @@ import { installSignalHandlers } from '../apply/interrupt.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
-import { processIo, type GlobalOptions, type RunIo } from './context.js';
+import type { GlobalOptions } from './context.js';
+import { processIo, type RunIo } from './io.js';
 
-export { processIo, type RunIo } from './context.js';
+export { processIo, type RunIo } from './io.js';
 
 // Only commander loads at start-up; each command's module (and its heavy dependencies) loads when run.
 
