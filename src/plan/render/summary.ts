@@ -1,7 +1,7 @@
 import type { Adjustment, Finding } from '../../analysis/types.js';
 import { relevantFindings } from '../../config/answers.js';
 import type { Change, Plan } from '../types.js';
-import type { Style } from './style.js';
+import { opColour, type Style } from './style.js';
 
 export interface SummaryOptions {
   style: Style;
@@ -78,16 +78,11 @@ function counts(changes: Change[]): string {
   return parts.join(', ');
 }
 
+const OP_MARK: Record<Change['op'], string> = { create: '+', modify: '~', move: '>', delete: '-' };
+
 function fileLines(changes: Change[], s: Style): string[] {
   const shown = changes.slice(0, MAX_FILES).map((c) => {
-    const mark =
-      c.op === 'create'
-        ? s.green('+')
-        : c.op === 'modify'
-          ? s.yellow('~')
-          : c.op === 'move'
-            ? s.cyan('>')
-            : s.red('-');
+    const mark = opColour(c.op, s)(OP_MARK[c.op]);
     return `  ${mark} ${c.path}${c.to ? ` -> ${c.to}` : ''}`;
   });
   if (changes.length > MAX_FILES) shown.push(s.dim(`  ... and ${changes.length - MAX_FILES} more`));

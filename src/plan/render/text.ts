@@ -2,7 +2,7 @@ import type { Finding } from '../../analysis/types.js';
 import type { Plan } from '../types.js';
 import { colorDiff } from './diff.js';
 import { toPlanJson, type PlanJson } from './json.js';
-import type { Style } from './style.js';
+import { opColour, type Style } from './style.js';
 
 export interface TextOptions {
   style: Style;
@@ -66,14 +66,7 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
   if (plan.changes.length === 0)
     out.push('  nothing to change: the selected components are already migrated');
   for (const c of plan.changes) {
-    const op =
-      c.op === 'create'
-        ? s.green('create')
-        : c.op === 'modify'
-          ? s.yellow('modify')
-          : c.op === 'move'
-            ? s.cyan('move  ')
-            : s.red('delete');
+    const op = opColour(c.op, s)(c.op.padEnd(6));
     out.push(`  ${op} ${c.path}${c.to ? ` -> ${c.to}` : ''}  ${s.dim(c.reason)}`);
   }
   if (plan.codemods && plan.codemods.files.length > 0) {
