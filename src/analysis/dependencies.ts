@@ -1,5 +1,5 @@
 import type { EffectiveProject, EffectiveService, VarSource } from '../compose/types.js';
-import { interpolate } from '../compose/interpolate.js';
+import { interpolateOrKeep } from '../compose/interpolate.js';
 import type { DependencyEdge, EdgeKind } from './types.js';
 import { commandWords, dependsOnTargets, environmentEntries, stringList, str } from './service-facts.js';
 
@@ -45,25 +45,15 @@ function edgesOf(svc: EffectiveService, names: Set<string>, env: string, vars: V
     if (!vf.startsWith('container:')) edge(vf.split(':')[0] ?? vf, 'volumes_from', 'volumes_from');
   }
   for (const [key, raw] of environmentEntries(c)) {
-    for (const host of hostsIn(evaluate(raw, vars), HOST_KEY.test(key)))
+    for (const host of hostsIn(interpolateOrKeep(raw, vars), HOST_KEY.test(key)))
       edge(host, 'hostname', `environment.${key}`, `${key}=${raw}`);
   }
   for (const key of ['command', 'entrypoint'] as const) {
     for (const word of commandWords(c, key)) {
-      for (const host of hostsIn(evaluate(word, vars), false)) edge(host, 'hostname', key, word);
+      for (const host of hostsIn(interpolateOrKeep(word, vars), false)) edge(host, 'hostname', key, word);
     }
   }
   return out;
-}
-
-function evaluate(value: string, vars: VarSource): string {
-  if (!value.includes('$')) return value;
-  try {
-    return interpolate(value, vars);
-  } catch {
-    // A required variable that is unset: analysis reads the text as written.
-    return value;
-  }
 }
 
 /**

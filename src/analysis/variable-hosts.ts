@@ -1,5 +1,5 @@
 import type { EffectiveService, VarSource } from '../compose/types.js';
-import { interpolate } from '../compose/interpolate.js';
+import { interpolateOrKeep } from '../compose/interpolate.js';
 import { backingImage } from './backing-images.js';
 import { HOST_KEY, hostsIn } from './dependencies.js';
 import { tokens } from './names.js';
@@ -37,7 +37,7 @@ export function variableHostFindings(
       for (const v of variants.get(s) ?? []) {
         for (const [key, raw] of environmentEntries(v.config)) {
           if (seen.has(key) || !HOST_KEY.test(key) || !raw.includes('$')) continue;
-          if (hostsIn(evaluate(raw, vars), true).length > 0) continue;
+          if (hostsIn(interpolateOrKeep(raw, vars, ''), true).length > 0) continue;
           seen.add(key);
           const named = [...new Set(tokens(key).flatMap((w) => backingByFamily.get(w) ?? []))];
           // Already carried (by config or another edge): nothing left to say about this variable.
@@ -60,12 +60,4 @@ export function variableHostFindings(
     });
   }
   return out;
-}
-
-function evaluate(value: string, vars: VarSource): string {
-  try {
-    return interpolate(value, vars);
-  } catch {
-    return '';
-  }
 }

@@ -251,9 +251,19 @@ export function loadDotEnv(text: string, lookup: VarSource = () => undefined): M
 
 /** A .env value that is not a valid template is taken literally rather than failing the whole file. */
 function safeInterpolate(raw: string, vars: VarSource): string {
+  return interpolateOrKeep(raw.replace(/\\\$/g, '$$$$'), vars, raw);
+}
+
+/**
+ * The value as compose would interpolate it where analysis only needs a reading: a required variable
+ * that is unset (`${X:?err}`) or a malformed template gives `fallback` (the text as written) instead of
+ * failing the run.
+ */
+export function interpolateOrKeep(value: string, vars: VarSource, fallback = value): string {
+  if (!value.includes('$')) return value;
   try {
-    return interpolate(raw.replace(/\\\$/g, '$$$$'), vars);
+    return interpolate(value, vars);
   } catch {
-    return raw;
+    return fallback;
   }
 }

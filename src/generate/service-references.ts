@@ -1,7 +1,7 @@
 import { MigrateError } from '../errors.js';
 import type { Adjustment, EnvName } from '../analysis/types.js';
 import type { VarSource, YamlMap } from '../compose/types.js';
-import { interpolate } from '../compose/interpolate.js';
+import { interpolateOrKeep } from '../compose/interpolate.js';
 import { grantSources, isYamlMap, listOrMapKeys, mountOf } from '../compose/short-syntax.js';
 
 /** The service a volumes_from entry names, or undefined for "container:x". */
@@ -106,7 +106,8 @@ export function collectTopLevelUse(services: Iterable<YamlMap>, vars?: VarSource
     if (Array.isArray(s.volumes)) {
       for (const v of s.volumes) {
         const m = mountOf(v, vars);
-        if (m.kind === 'volume' && m.source !== undefined) use.volumes.add(interpolated(m.source, vars));
+        if (m.kind === 'volume' && m.source !== undefined)
+          use.volumes.add(vars === undefined ? m.source : interpolateOrKeep(m.source, vars));
         if (m.kind === 'unknown') use.anyVolume = true;
       }
     }
@@ -136,11 +137,3 @@ export function serviceReferences(config: YamlMap): string[] {
 }
 
 /** A volume name written with a variable ("${STACK}_data") under the value `vars` gives it, when it can. */
-function interpolated(name: string, vars: VarSource | undefined): string {
-  if (!name.includes('$') || vars === undefined) return name;
-  try {
-    return interpolate(name, vars);
-  } catch {
-    return name;
-  }
-}

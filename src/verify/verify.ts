@@ -4,7 +4,7 @@ import { shiftHostPort } from '../generate/ports.js';
 import { isYamlMap, mountOf } from '../compose/short-syntax.js';
 import { posix } from 'node:path';
 import { collectTopLevelUse } from '../generate/service-references.js';
-import { interpolate, loadDotEnv, varSource } from '../compose/interpolate.js';
+import { interpolate, interpolateOrKeep, loadDotEnv, varSource } from '../compose/interpolate.js';
 import { loadProject, normalizeProjectName } from '../compose/load.js';
 import { cloneValue } from '../compose/clone.js';
 import { normalizeService, type NormalizeOptions } from '../compose/normalize.js';
@@ -240,16 +240,8 @@ function realVolumeName(project: EffectiveProject, volume: string, vars?: VarSou
   if (!(volume in project.volumes)) return undefined;
   const def = project.volumes[volume] ?? null;
   // A pinned name may read the old project name from a variable: compared as compose would resolve it.
-  if (isYamlMap(def) && typeof def.name === 'string') return vars ? resolveName(def.name, vars) : def.name;
+  if (isYamlMap(def) && typeof def.name === 'string')
+    return vars ? interpolateOrKeep(def.name, vars) : def.name;
   if (isYamlMap(def) && (def.external === true || isYamlMap(def.external))) return volume;
   return `${project.projectName}_${volume}`;
-}
-
-function resolveName(name: string, vars: VarSource): string {
-  if (!name.includes('$')) return name;
-  try {
-    return interpolate(name, vars);
-  } catch {
-    return name;
-  }
 }
