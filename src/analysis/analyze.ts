@@ -7,7 +7,7 @@ import { attributeServices, type ServiceVariants } from './attribution.js';
 import { closeOver } from './closure.js';
 import { discoverComponents } from './components.js';
 import { resolveConflicts, type PlannedFile } from './conflicts.js';
-import { findEdges, findStartOrderCycle, type RawEdge } from './dependencies.js';
+import { findEdges, findStartOrderCycle, unresolvedReferenceFindings, type RawEdge } from './dependencies.js';
 import { MigrateError } from '../errors.js';
 import { isDockerfileName, MANIFEST_NAMES, runnerFor } from './manifests.js';
 import { buildFacts } from './service-facts.js';
@@ -100,6 +100,8 @@ export function analyze(input: AnalysisInput): Analysis {
     return project ? findEdges(project, vars) : [];
   });
   for (const env of environments) {
+    const project = projects.get(env.name);
+    if (project) findings.push(...unresolvedReferenceFindings(project, vars));
     const cycle = findStartOrderCycle(rawEdges.filter((e) => e.env === env.name));
     const first = cycle?.[0];
     if (cycle && first) {
