@@ -11,12 +11,12 @@ import { buildOnce, cli, git, porcelain, repoFor } from './helpers.js';
 beforeAll(() => buildOnce(), 120_000);
 
 interface PlanJson {
-  components: { name: string; backing: Record<string, string[]> }[];
+  components: { name: string; backing: Record<string, string[]>; peers: Record<string, string[]> }[];
   findings: { level: string; code: string; file?: string; line?: number; message: string }[];
 }
 
-function planOf(repo: string): PlanJson {
-  const r = cli(['plan', '-C', repo, '--json']);
+function planOf(repo: string, args: string[] = []): PlanJson {
+  const r = cli(['plan', '-C', repo, '--json', ...args]);
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as PlanJson;
 }
@@ -75,6 +75,41 @@ describe('depends_on and links written with variables', () => {
       expect.stringMatching(
         /^worker links \$\{QUEUE_HOST\}:queue \(dev\) names no service \(its variable has no value\)/,
       ),
+    ]);
+  }, 120_000);
+});
+
+describe('network_mode: service:<sidecar>', () => {
+  it('carries the sidecar without asking: no peer decision, an info line naming the edge', () => {
+    const { repo } = repoFor('network-sidecar');
+    for (const args of [[], ['--with-peers']]) {
+      const plan = planOf(repo, args);
+      expect(plan.findings.filter((f) => f.code === 'peer-dependency')).toEqual([]);
+      const info = plan.findings.filter((f) => f.code === 'peer-carried');
+      expect(info).toHaveLength(1);
+      expect(info[0]).toMatchObject({ level: 'info', file: 'docker-compose.development.yml', line: 7 });
+      expect(info[0]?.message).toMatch(
+        /^api -> tunnel \(network_mode .*carried into api's files.*api runs in its network namespace/,
+      );
+      expect(plan.components.find((c) => c.name === 'api')?.peers['dev']).toEqual(['tunnel']);
+    }
+    expect(porcelain(repo)).toBe('');
+  }, 120_000);
+
+  it('a peer reached by depends_on only is still a decision', () => {
+    const { repo } = repoFor('network-sidecar', ({ repo }) => {
+      const path = join(repo, 'docker-compose.development.yml');
+      const text = readFileSync(path, 'utf8');
+      const plain = text
+        .replace('    network_mode: service:tunnel\n', '')
+        .replace('[postgres]', '[postgres, tunnel]');
+      expect(plain).not.toBe(text);
+      writeFileSync(path, plain);
+    });
+    const plan = planOf(repo);
+    expect(plan.findings.filter((f) => f.code === 'peer-carried')).toEqual([]);
+    expect(plan.findings.filter((f) => f.code === 'peer-dependency').map((f) => f.message)).toEqual([
+      expect.stringMatching(/^api -> tunnel \(depends_on/),
     ]);
   }, 120_000);
 });
