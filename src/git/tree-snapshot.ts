@@ -155,4 +155,7 @@ export class OverlaySnapshot implements RepoSnapshot {
   symlinkTarget(path: string): string | null | undefined {
     return this.pick(path).symlinkTarget(path);
   }
+  unreadable(path: string): string | undefined {
+    return this.pick(path).unreadable?.(path);
+  }
 }
