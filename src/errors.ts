@@ -43,7 +43,9 @@ export type ErrorCode =
   /** A signal stopped the run between two steps. */
   | 'interrupted'
   /** A commit hook or signing refused or failed the commit. */
-  | 'commit-refused';
+  | 'commit-refused'
+  /** Migration commits were reworded or squashed: history no longer says what to undo. */
+  | 'history-rewritten';
 
 export interface Location {
   /** Repo-relative POSIX path. */
