@@ -59,6 +59,8 @@ export class MigrateError extends Error {
   readonly location: Location | undefined;
   /** 1 = error, 2 = usage, 3 = refused for safety / decision needed. */
   readonly exitCode: 1 | 2 | 3 | 130 | 143;
+  /** What did not fit on the one line (a tool's full multi-line output): shown with --verbose. */
+  detail?: string;
 
   constructor(code: ErrorCode, message: string, location?: Location, exitCode: 1 | 2 | 3 | 130 | 143 = 1) {
     super(message);
