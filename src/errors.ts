@@ -43,7 +43,9 @@ export type ErrorCode =
   /** A signal stopped the run between two steps. */
   | 'interrupted'
   /** A commit hook or signing refused or failed the commit. */
-  | 'commit-refused';
+  | 'commit-refused'
+  /** Migration commits were reworded or squashed: history no longer says what to undo. */
+  | 'history-rewritten';
 
 export interface Location {
   /** Repo-relative POSIX path. */
@@ -57,6 +59,8 @@ export class MigrateError extends Error {
   readonly location: Location | undefined;
   /** 1 = error, 2 = usage, 3 = refused for safety / decision needed. */
   readonly exitCode: 1 | 2 | 3 | 130 | 143;
+  /** What did not fit on the one line (a tool's full multi-line output): shown with --verbose. */
+  detail?: string;
 
   constructor(code: ErrorCode, message: string, location?: Location, exitCode: 1 | 2 | 3 | 130 | 143 = 1) {
     super(message);

@@ -7,7 +7,7 @@ import { attributeServices, type ServiceVariants } from './attribution.js';
 import { closeOver } from './closure.js';
 import { discoverComponents } from './components.js';
 import { resolveConflicts, type PlannedFile } from './conflicts.js';
-import { findEdges, findStartOrderCycle, type RawEdge } from './dependencies.js';
+import { findEdges, findStartOrderCycle, unresolvedReferenceFindings, type RawEdge } from './dependencies.js';
 import { MigrateError } from '../errors.js';
 import { isDockerfileName, MANIFEST_NAMES, runnerFor } from './manifests.js';
 import { buildFacts } from './service-facts.js';
@@ -100,6 +100,8 @@ export function analyze(input: AnalysisInput): Analysis {
     return project ? findEdges(project, vars) : [];
   });
   for (const env of environments) {
+    const project = projects.get(env.name);
+    if (project) findings.push(...unresolvedReferenceFindings(project, vars));
     const cycle = findStartOrderCycle(rawEdges.filter((e) => e.env === env.name));
     const first = cycle?.[0];
     if (cycle && first) {
@@ -140,6 +142,8 @@ export function analyze(input: AnalysisInput): Analysis {
     adjacency.set(e.env, byFrom);
   }
 
+  // "component\0peer": true when every environment carries that peer whatever peers.<component> says.
+  const carriedRegardless = new Map<string, boolean>();
   const components: Component[] = dirs.map((dir) => {
     const own = (ownBy.get(dir.name) ?? []).sort();
     const ownBacking = (backingBy.get(dir.name) ?? []).sort();
@@ -164,6 +168,15 @@ export function analyze(input: AnalysisInput): Analysis {
       const closure = closeOver(ownHere, ownBackingHere, chosen, envAdjacency, attributions);
       backing[env.name] = closure.backing;
       pulledPeers[env.name] = closure.peers;
+      // Peers that come along whatever is chosen (a network_mode sidecar): no decision to ask about.
+      const forced = chosen.length
+        ? closeOver(ownHere, ownBackingHere, [], envAdjacency, attributions).peers
+        : closure.peers;
+      for (const e of peerCandidates) {
+        const carried = forced.includes(e.service);
+        const key = `${dir.name}\0${e.service}`;
+        carriedRegardless.set(key, (carriedRegardless.get(key) ?? true) && carried);
+      }
       for (const [s, why] of closure.why) backingWhy[s] ??= why;
     }
     const needsInfra =
@@ -202,7 +215,7 @@ export function analyze(input: AnalysisInput): Analysis {
 
   findings.push(...outsideRepoFindings(variants));
   findings.push(...variableHostFindings(components, variants, attributions, vars));
-  findings.push(...peerFindings(components, config, input.withPeers === true));
+  findings.push(...peerFindings(components, config, input.withPeers === true, carriedRegardless));
   findings.push(...unownedFindings(variants, attributions, components));
   for (const c of components) {
     if (!c.runner.command && !config.testCommands?.[c.name]) {
@@ -333,7 +346,12 @@ function choosePeers(
   return [];
 }
 
-function peerFindings(components: Component[], config: MigrateConfig, withPeers: boolean): Finding[] {
+function peerFindings(
+  components: Component[],
+  config: MigrateConfig,
+  withPeers: boolean,
+  carriedRegardless: ReadonlyMap<string, boolean>,
+): Finding[] {
   const out: Finding[] = [];
   for (const c of components) {
     const seen = new Set<string>();
@@ -342,6 +360,17 @@ function peerFindings(components: Component[], config: MigrateConfig, withPeers:
       const key = `${e.service}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      if (carriedRegardless.get(`${c.name}\0${e.service}`) === true) {
+        const sidecar = c.dependsOn.find((d) => d.service === e.service && d.kind === 'network_mode') ?? e;
+        out.push({
+          level: 'info',
+          code: 'peer-carried',
+          message: `${sidecar.from} -> ${e.service} (${sidecar.kind} at ${sidecar.via}): ${e.service}${e.peerComponent ? ` (component ${e.peerComponent})` : ''} is carried into ${c.name}'s files whatever peers.${c.name} says, since ${sidecar.kind === 'network_mode' ? sidecar.from : 'a service it needs'} runs in its network namespace`,
+          ...(sidecar.pos ? { file: sidecar.pos.file, line: sidecar.pos.line } : {}),
+          component: c.name,
+        });
+        continue;
+      }
       const pulled = Object.values(c.pulledPeers).some((p) => p.includes(e.service));
       const configured = config.peers?.[c.name];
       const answer = pulled ? 'yes' : configured === undefined && !withPeers ? undefined : 'no';

@@ -1,6 +1,6 @@
 import type { EffectiveProject, EffectiveService, VarSource } from '../compose/types.js';
 import { interpolateOrKeep } from '../compose/interpolate.js';
-import type { DependencyEdge, EdgeKind } from './types.js';
+import type { DependencyEdge, EdgeKind, Finding } from './types.js';
 import { commandWords, dependsOnTargets, environmentEntries, stringList, str } from './service-facts.js';
 
 /** Keys whose bare value (no scheme, no port) is read as a hostname: REDIS_HOST=redis. */
@@ -21,6 +21,70 @@ export function findEdges(project: EffectiveProject, vars: VarSource): RawEdge[]
   return dedupe(edges);
 }
 
+/** A service named by depends_on, links, network_mode or volumes_from, and the text it is written as. */
+interface ServiceReference {
+  service: string;
+  kind: EdgeKind;
+  key: string;
+  written: string;
+}
+
+/** Compose interpolates these values before it reads the service names in them (never mapping keys). */
+function serviceReferences(c: EffectiveService['config'], vars: VarSource): ServiceReference[] {
+  const out: ServiceReference[] = [];
+  const value = (written: string): string => interpolateOrKeep(written, vars);
+  for (const t of dependsOnTargets(c, value))
+    out.push({ service: t.service, kind: 'depends_on', key: `depends_on.${t.written}`, written: t.written });
+  for (const written of stringList(c['links'])) {
+    const l = value(written);
+    out.push({ service: l.split(':')[0] ?? l, kind: 'links', key: 'links', written });
+  }
+  const mode = str(c['network_mode']);
+  const nm = mode === undefined ? undefined : value(mode);
+  if (mode !== undefined && nm?.startsWith('service:'))
+    out.push({
+      service: nm.slice('service:'.length),
+      kind: 'network_mode',
+      key: 'network_mode',
+      written: mode,
+    });
+  for (const written of stringList(c['volumes_from'])) {
+    const vf = value(written);
+    if (vf.startsWith('container:')) continue;
+    const name = (vf.startsWith('service:') ? vf.slice('service:'.length) : vf).split(':')[0] ?? vf;
+    out.push({ service: name, kind: 'volumes_from', key: 'volumes_from', written });
+  }
+  return out;
+}
+
+/**
+ * A service reference written with a variable that names no service of the environment: a mapping key
+ * (compose never interpolates keys, so `depends_on: {"${DB}": ...}` is refused by compose), or a value
+ * whose variable has no value here. The dependency cannot be followed; say so instead of dropping it.
+ */
+export function unresolvedReferenceFindings(project: EffectiveProject, vars: VarSource): Finding[] {
+  const out: Finding[] = [];
+  for (const svc of project.services.values()) {
+    for (const r of serviceReferences(svc.config, vars)) {
+      if (!r.written.includes('$') || project.services.has(r.service)) continue;
+      const pos = svc.positions.get(r.key) ?? svc.positions.get(r.kind) ?? svc.origin;
+      const isKey = r.kind === 'depends_on' && r.service === r.written;
+      out.push({
+        level: 'warning',
+        code: 'unresolved-service-reference',
+        message: isKey
+          ? `${svc.name} ${r.kind} key ${r.written} (${project.env}): compose interpolates values, never mapping keys, so it names no service (compose refuses the file); the dependency is not followed (write it as a list entry)`
+          : `${svc.name} ${r.kind} ${r.written} (${project.env}) names no service (${r.service === '' ? 'its variable has no value' : `it reads "${r.service}"`}); the dependency is not followed`,
+        file: pos.file,
+        line: pos.line,
+        service: svc.name,
+        env: project.env,
+      });
+    }
+  }
+  return out;
+}
+
 function edgesOf(svc: EffectiveService, names: Set<string>, env: string, vars: VarSource): RawEdge[] {
   const out: RawEdge[] = [];
   const edge = (service: string, kind: EdgeKind, key: string, evidence?: string) => {
@@ -37,13 +101,7 @@ function edgesOf(svc: EffectiveService, names: Set<string>, env: string, vars: V
     });
   };
   const c = svc.config;
-  for (const t of dependsOnTargets(c)) edge(t, 'depends_on', `depends_on.${t}`);
-  for (const l of stringList(c['links'])) edge(l.split(':')[0] ?? l, 'links', 'links');
-  const nm = str(c['network_mode']);
-  if (nm?.startsWith('service:')) edge(nm.slice('service:'.length), 'network_mode', 'network_mode');
-  for (const vf of stringList(c['volumes_from'])) {
-    if (!vf.startsWith('container:')) edge(vf.split(':')[0] ?? vf, 'volumes_from', 'volumes_from');
-  }
+  for (const r of serviceReferences(c, vars)) edge(r.service, r.kind, r.key);
   for (const [key, raw] of environmentEntries(c)) {
     for (const host of hostsIn(interpolateOrKeep(raw, vars), HOST_KEY.test(key)))
       edge(host, 'hostname', `environment.${key}`, `${key}=${raw}`);

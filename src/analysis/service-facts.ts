@@ -119,9 +119,18 @@ export function commandWords(config: YamlMap, key: 'command' | 'entrypoint'): st
   return [];
 }
 
-/** depends_on targets in list or map syntax. */
-export function dependsOnTargets(config: YamlMap): string[] {
-  return listOrMapKeys(config['depends_on']);
+/**
+ * depends_on targets in list or map syntax, each with the text it is written as. Compose interpolates
+ * values, never keys: a list entry `${DB:-postgres}` names postgres, a mapping key `${DB:-postgres}`
+ * names no service (compose refuses it). `value` evaluates a list entry (identity without variables).
+ */
+export function dependsOnTargets(
+  config: YamlMap,
+  value: (written: string) => string = (w) => w,
+): { service: string; written: string }[] {
+  const v = config['depends_on'];
+  const keys = listOrMapKeys(v);
+  return keys.map((written) => ({ service: Array.isArray(v) ? value(written) : written, written }));
 }
 
 export function stringList(v: YamlValue | undefined): string[] {

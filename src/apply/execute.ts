@@ -7,7 +7,7 @@ import { clearJournal, describeJournal, writeJournal, type ApplyJournal } from '
 import { preflight } from '../git/preflight.js';
 import { openRepo, type Repo } from '../git/repo.js';
 import { assertIndexFree, restorePaths } from '../git/restore.js';
-import { recordBackup } from '../git/backup.js';
+import { assertNoPending, backupRefs, dropBackupRefs, recordBackup } from '../git/backup.js';
 import type { Change, Plan } from '../plan/types.js';
 
 export interface ExecuteOptions {
@@ -71,21 +71,7 @@ export function commitGroups(plan: Plan): CommitGroup[] {
 /** Writes the plan's changes and commits them group by group (or stages them all with --no-commit). */
 export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions): Promise<ExecuteOutcome> {
   const groups = commitGroups(plan);
-  if (opts.noCommit) {
-    const ordered = groups.flatMap((g) => g.changes);
-    const applied = await applyChanges(
-      root,
-      ordered,
-      opts.failAfter !== undefined ? { failAfter: opts.failAfter } : {},
-    );
-    const components = groups.flatMap((g) => g.components);
-    const backup = await recordBackup(root, {
-      component: components,
-      archive: groups.some((g) => g.archive),
-      touched: applied.touched,
-    });
-    return { commits: [], backupRefs: backup.refs, touched: applied.touched, noops: [] };
-  }
+  if (opts.noCommit) return runNoCommit(await openRepo(root), groups, opts);
   const repo = await openRepo(root);
   // Everything that can be checked is checked before the first write.
   for (const g of groups) toScope(g.components, g.archive);
@@ -223,6 +209,148 @@ async function runSteps(
   return outcome;
 }
 
+/**
+ * `apply --no-commit`: every change written and staged as one step, then a backup commit on no branch
+ * recorded under refs/compose-migrate/ for rollback. Journalled like the committing path: a kill
+ * leaves a journal that status reports and `apply --resume` / `--abort` settle; a failure or a
+ * stop signal puts every path back and removes the refs this run made.
+ */
+async function runNoCommit(
+  repo: Repo,
+  groups: CommitGroup[],
+  opts: Pick<ExecuteOptions, 'failAfter' | 'stop'>,
+): Promise<ExecuteOutcome> {
+  const components = groups.flatMap((g) => g.components);
+  const archive = groups.some((g) => g.archive);
+  const changes = groups.flatMap((g) => g.changes);
+  // Everything that can be checked is checked before the first write.
+  await assertNoPending(repo, components, archive);
+  await validateChanges(repo.root, changes);
+  const startHead = await repo.resolveRev('HEAD');
+  const journal: ApplyJournal = {
+    version: 1,
+    kind: 'apply',
+    pid: process.pid,
+    started: new Date().toISOString(),
+    startHead,
+    noVerify: false,
+    noCommit: true,
+    steps: [
+      {
+        components,
+        archive,
+        changes,
+        paths: [...new Set(changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path])))],
+      },
+    ],
+    current: 0,
+    phase: 'writing',
+    parent: startHead,
+  };
+  await writeJournal(repo, journal);
+  return stageAndRecord(repo, journal, opts);
+}
+
+/** Write and stage the no-commit journal's step, record its backup, clear the journal. */
+async function stageAndRecord(
+  repo: Repo,
+  journal: ApplyJournal,
+  opts: Pick<ExecuteOptions, 'failAfter' | 'stop'>,
+): Promise<ExecuteOutcome> {
+  const step = journal.steps[0]!;
+  let outcome: ExecuteOutcome;
+  try {
+    const applied = await applyChanges(
+      repo.root,
+      step.changes,
+      opts.failAfter !== undefined ? { failAfter: opts.failAfter } : {},
+    );
+    if (opts.stop?.signal) throw new MigrateError('interrupted', 'stopped before recording the backup');
+    journal.phase = 'committing';
+    await writeJournal(repo, journal);
+    const backup = await recordBackup(repo.root, {
+      component: step.components,
+      archive: step.archive,
+      touched: applied.touched,
+    });
+    outcome = { commits: [], backupRefs: backup.refs, touched: applied.touched, noops: [] };
+  } catch (error) {
+    await abortNoCommit(repo, journal).catch(() => undefined);
+    if (opts.stop?.signal)
+      throw new MigrateError(
+        'interrupted',
+        `interrupted by ${opts.stop.signal}: nothing was staged and every file written was put back`,
+        undefined,
+        signalExitCode(opts.stop.signal),
+      );
+    throw error;
+  }
+  await clearJournal(repo);
+  return outcome;
+}
+
+/** HEAD must not have moved since an uncommitted apply started: its paths are restored from there. */
+async function assertHeadUnmoved(repo: Repo, journal: ApplyJournal): Promise<void> {
+  const head = await repo.resolveRev('HEAD');
+  if (head !== journal.startHead)
+    throw new MigrateError(
+      'unfinished-run',
+      `HEAD moved (${head ? head.slice(0, 12) : 'none'}) since the interrupted apply --no-commit started at ${journal.startHead ? journal.startHead.slice(0, 12) : 'an unborn branch'}; move it back or settle the staged files by hand`,
+      undefined,
+      3,
+    );
+}
+
+/** Undo an uncommitted apply: its backup refs removed, every path back to HEAD, the journal cleared. */
+async function abortNoCommit(repo: Repo, journal: ApplyJournal): Promise<void> {
+  await assertIndexFree(repo);
+  await assertHeadUnmoved(repo, journal);
+  const step = journal.steps[0];
+  if (step) {
+    await dropBackupRefs(repo, backupRefs(step.components, step.archive));
+    await restorePaths(
+      repo,
+      journal.startHead,
+      step.paths.map((p) => repo.toTop(p)),
+    );
+  }
+  await clearJournal(repo);
+}
+
+/**
+ * Finish an uncommitted apply a kill interrupted: done when every backup ref exists (it died just
+ * before clearing the journal); otherwise back to the start and staged again from the journal.
+ */
+async function resumeNoCommit(
+  repo: Repo,
+  journal: ApplyJournal,
+  opts: Pick<ExecuteOptions, 'stop'>,
+): Promise<ExecuteOutcome> {
+  await assertIndexFree(repo);
+  await assertHeadUnmoved(repo, journal);
+  const step = journal.steps[0];
+  if (!step) {
+    await clearJournal(repo);
+    return { commits: [], backupRefs: [], touched: [], noops: [] };
+  }
+  const refs = backupRefs(step.components, step.archive);
+  const present = await Promise.all(refs.map((r) => repo.resolveRev(r)));
+  if (journal.phase === 'committing' && present.every((sha) => sha !== undefined)) {
+    await clearJournal(repo);
+    return { commits: [], backupRefs: refs, touched: step.paths, noops: [] };
+  }
+  await dropBackupRefs(repo, refs);
+  await restorePaths(
+    repo,
+    journal.startHead,
+    step.paths.map((p) => repo.toTop(p)),
+  );
+  Object.assign(journal, { phase: 'writing' });
+  await writeJournal(repo, journal);
+  await preflight(repo.root, step.paths);
+  return stageAndRecord(repo, journal, opts);
+}
+
 function interrupted(journal: ApplyJournal, signal: NodeJS.Signals): MigrateError {
   return new MigrateError(
     'interrupted',
@@ -327,6 +455,11 @@ export async function recoverApply(
   how: Recovery,
   opts: Pick<ExecuteOptions, 'stop'> = {},
 ): Promise<ExecuteOutcome> {
+  if (journal.noCommit) {
+    if (how === 'resume') return resumeNoCommit(repo, journal, opts);
+    await abortNoCommit(repo, journal);
+    return { commits: [], backupRefs: [], touched: [], noops: [] };
+  }
   if (how === 'abort') {
     await abortRun(repo, journal);
     return { commits: [], backupRefs: [], touched: [], noops: [] };

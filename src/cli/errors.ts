@@ -61,6 +61,7 @@ export function reportError(e: unknown, opts: ReportOptions): number {
   if (isMigrateError(e)) {
     if (opts.json) write(e.message, e.code, e.location);
     else write(e.format(), e.code);
+    if (opts.verbose && e.detail) opts.stderr.write(`${e.detail.replace(/^/gmu, '  ')}\n`);
     if (opts.verbose && e.stack) opts.stderr.write(`${e.stack}\n`);
     return e.exitCode;
   }

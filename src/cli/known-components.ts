@@ -9,7 +9,8 @@ import type { RepoContext } from './context.js';
  */
 export async function knownComponents(ctx: RepoContext): Promise<string[]> {
   const names = new Set<string>();
-  for (const r of await migrationsOrNone(ctx.root)) for (const c of r.components) names.add(c);
+  for (const r of await migrationsOrNone(ctx.root, ctx.loaded.config))
+    for (const c of r.components) names.add(c);
   try {
     const original = await originalSnapshot(ctx.root, ctx.disk, ctx.loaded.config);
     for (const c of analyzeRepo(original, ctx.loaded.config).analysis.components) names.add(c.name);

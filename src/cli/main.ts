@@ -161,7 +161,20 @@ export function main(): void {
   installSignalHandlers();
   // Internal errors name a place in the TypeScript sources, not in the built JavaScript.
   process.setSourceMapsEnabled(true);
-  run(process.argv.slice(2), processIo()).then(
+  let io: RunIo;
+  try {
+    io = processIo();
+  } catch (e) {
+    // The shell's directory was removed under it (the archive moved the last file out of a compose
+    // folder, and a checkout or clean removed the folder): there is nowhere to resolve paths from.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    process.stderr.write(
+      `compose-migrate: the current directory no longer exists (removed after this shell entered it, as a compose folder emptied by the archive can be); cd to the repository and run again\n`,
+    );
+    process.exitCode = 2;
+    return;
+  }
+  run(process.argv.slice(2), io).then(
     (code) => (process.exitCode = code),
     () => (process.exitCode = 1),
   );

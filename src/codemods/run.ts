@@ -11,7 +11,7 @@ import type {
   TransformFile,
 } from '../../transforms/lib/options.js';
 import type { CodemodContext, CodemodRun, CodemodSummary, FileOutcome } from './types.js';
-import { scanReferences } from './references.js';
+import { referenceKind, scanReferences } from './references.js';
 import { CANDIDATE as PY_CANDIDATE } from '../../transforms/lib/py-executor-selector.js';
 
 type Transform = (
@@ -118,11 +118,38 @@ const DECIDER_ANY = /(needs|requires|use)_?docker|def \w*(executor|runner)\w*\s*
 const DECIDER_ERE =
   '(needs|requires|use)_?docker|def [A-Za-z0-9_]*(executor|runner)[A-Za-z0-9_]*[[:space:]]*\\(';
 
+/** A file the codemods or the reference scan would look at but cannot read, and why. */
+export interface UnreadableFile {
+  file: string;
+  why: string;
+}
+
+/**
+ * Files of the kinds the transforms and the reference scan look at (code, Makefiles, scripts,
+ * package.json, CI, docs) that cannot be read: a reference to a root compose file in one would be
+ * left behind unseen, so each is reported instead of skipped.
+ */
+export function unreadableFiles(snapshot: RepoSnapshot, ctx: CodemodContext): UnreadableFile[] {
+  if (!snapshot.unreadable) return [];
+  const rootPaths = new Set(ctx.rootComposeFiles.map((r) => r.path));
+  const archiveDir = ctx.archiveDir.replace(/\/$/, '');
+  const out: UnreadableFile[] = [];
+  for (const path of snapshot.files()) {
+    if (rootPaths.has(path) || SKIP_DIR.test(path) || path.startsWith(`${archiveDir}/`)) continue;
+    const kind = referenceKind(path);
+    if (languageOf(path) === undefined && (kind === 'other' || kind === 'compose')) continue;
+    const why = snapshot.unreadable(path);
+    if (why !== undefined) out.push({ file: path, why });
+  }
+  return out;
+}
+
 export async function runCodemods(
   snapshot: RepoSnapshot,
   ctx: CodemodContext,
   progress?: (step: string, done: number, total: number) => void,
   candidates?: readonly string[],
+  unreadable: readonly UnreadableFile[] = unreadableFiles(snapshot, ctx),
 ): Promise<CodemodRun> {
   const options = transformOptions(ctx);
   const names = options.rootFiles.map((r) => r.name);
@@ -202,6 +229,17 @@ export async function runCodemods(
         });
       }
     }
+  }
+
+  for (const u of unreadable) {
+    outcomes.push({
+      file: u.file,
+      transform: 'read',
+      status: 'error',
+      why: `cannot be read: ${u.why}`,
+      messages: [],
+    });
+    summary.error++;
   }
 
   const scanned = scanReferences(snapshot, ctx, files);

@@ -66,7 +66,11 @@ function fromYamlError(path: string, err: YAMLError): MigrateError {
   const pos = err.linePos?.[0];
   const loc: Location = pos ? { file: path, line: pos.line, col: pos.col } : { file: path };
   const code = err.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax';
-  return new MigrateError(code, oneLine(err.message), loc);
+  const message = oneLine(err.message);
+  // The parser ran out of stack: say what about the file did it, at the place it stopped.
+  if (/maximum call stack size exceeded/iu.test(message))
+    return new MigrateError(code, 'nesting too deep to read (the parser ran out of stack here)', loc);
+  return new MigrateError(code, message, loc);
 }
 
 function shapeError(file: ComposeFile, node: Node | null | undefined, message: string): MigrateError {

@@ -166,8 +166,16 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   if (repo.rootFiles.length > 0) {
     // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
     // are rewritten only when this apply archives the files they name (before that, they still work).
-    const { codemodCandidates } = await import('../codemods/run.js');
+    const { codemodCandidates, unreadableFiles } = await import('../codemods/run.js');
     const candidates = await codemodCandidates(snapshot, codemodCtx);
+    const unreadable = unreadableFiles(snapshot, codemodCtx);
+    for (const u of unreadable)
+      findings.push({
+        level: 'warning',
+        code: 'unreadable-file',
+        message: `cannot be read (${u.why}): it was not checked for references to the root compose files; check it by hand`,
+        file: u.file,
+      });
     if (options.skipCodemods) {
       const { scanReferences } = await import('../codemods/references.js');
       const scanned = scanReferences(snapshot, codemodCtx, candidates);
@@ -175,7 +183,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
       references.push(...scanned.references);
     } else {
       const { runCodemods } = await import('../codemods/run.js');
-      const run = await runCodemods(snapshot, codemodCtx, options.progress, candidates);
+      const run = await runCodemods(snapshot, codemodCtx, options.progress, candidates, unreadable);
       changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
       references.push(...run.references);
       codemods = { summary: run.summary, files: run.outcomes };

@@ -79,7 +79,7 @@ export function renderComponentCompose(input: RenderComposeInput): RenderedCompo
       });
     }
     const config = rebaseServicePaths(cloneValue(svc.config), component.path);
-    applied.push(...dropDanglingReferences(name, config, kept, env));
+    applied.push(...dropDanglingReferences(name, config, kept, env, input.vars));
 
     const drop = profilesToDrop(config.profiles, implicit);
     if (drop.length) {

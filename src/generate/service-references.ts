@@ -20,8 +20,12 @@ export function dropDanglingReferences(
   config: YamlMap,
   kept: ReadonlySet<string>,
   env: EnvName,
+  vars?: VarSource,
 ): Adjustment[] {
   const dropped: Adjustment[] = [];
+  // Compose interpolates these values (never mapping keys) before it reads the service names in them;
+  // the file keeps the text as written.
+  const value = (written: string): string => (vars ? interpolateOrKeep(written, vars) : written);
   const note = (dependency: string, key: 'depends_on' | 'links' | 'volumes_from' | 'network_mode'): void => {
     dropped.push({ kind: 'dependency-dropped', env, service, dependency, key });
   };
@@ -29,8 +33,8 @@ export function dropDanglingReferences(
   const dependsOn = config.depends_on;
   if (Array.isArray(dependsOn)) {
     const keep = dependsOn.filter((d) => {
-      if (typeof d !== 'string' || kept.has(d)) return true;
-      note(d, 'depends_on');
+      if (typeof d !== 'string' || kept.has(value(d))) return true;
+      note(value(d), 'depends_on');
       return false;
     });
     if (keep.length) config.depends_on = keep;
@@ -48,7 +52,7 @@ export function dropDanglingReferences(
   if (Array.isArray(config.links)) {
     const keep = config.links.filter((l) => {
       if (typeof l !== 'string') return true;
-      const name = l.split(':')[0] as string;
+      const name = value(l).split(':')[0] as string;
       if (kept.has(name)) return true;
       note(name, 'links');
       return false;
@@ -60,7 +64,7 @@ export function dropDanglingReferences(
   if (Array.isArray(config.volumes_from)) {
     const keep = config.volumes_from.filter((v) => {
       if (typeof v !== 'string') return true;
-      const name = volumesFromService(v);
+      const name = volumesFromService(value(v));
       if (name === undefined || kept.has(name)) return true;
       note(name, 'volumes_from');
       return false;
@@ -69,8 +73,9 @@ export function dropDanglingReferences(
     else delete config.volumes_from;
   }
 
-  if (typeof config.network_mode === 'string' && config.network_mode.startsWith('service:')) {
-    const name = config.network_mode.slice('service:'.length);
+  const mode = typeof config.network_mode === 'string' ? value(config.network_mode) : undefined;
+  if (mode?.startsWith('service:')) {
+    const name = mode.slice('service:'.length);
     // Dropping it would silently change where the service's traffic goes (a VPN sidecar, a proxy).
     if (!kept.has(name))
       throw new MigrateError(

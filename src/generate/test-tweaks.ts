@@ -69,6 +69,12 @@ export function dependOnHealthy(
   isHealthyBacking: (name: string) => boolean,
   env: EnvName,
 ): Adjustment[] {
+  // A list entry written with a variable cannot become a mapping key: compose never interpolates keys.
+  if (
+    Array.isArray(config.depends_on) &&
+    config.depends_on.some((d) => typeof d === 'string' && d.includes('$'))
+  )
+    return [];
   const names = listOrMapKeys(config.depends_on);
   const upgrade = names.filter((n) => {
     if (!isHealthyBacking(n)) return false;

@@ -1,8 +1,8 @@
 import { MigrateError } from '../errors.js';
 import { toScope } from './commit.js';
 import { PENDING_ARCHIVE_REF, pendingRef } from './history.js';
-import { openRepo } from './repo.js';
-import { T_BASE, formatMessage, scopeLabel, scopeTrailers } from './trailers.js';
+import { openRepo, type Repo } from './repo.js';
+import { T_BASE, formatMessage, scopeLabel, scopeTrailers, type MigrationScope } from './trailers.js';
 import { commitTree, treeEntries, treeWith } from './tree.js';
 
 export interface BackupOptions {
@@ -30,7 +30,32 @@ export interface BackupResult {
 export async function recordBackup(root: string, opts: BackupOptions): Promise<BackupResult> {
   const repo = await openRepo(root);
   const scope = toScope(opts.component, opts.archive);
-  const refs = [...scope.components.map(pendingRef), ...(scope.archive ? [PENDING_ARCHIVE_REF] : [])];
+  const refs = await assertNoPending(repo, opts.component, opts.archive);
+  const env = await repo.identityEnv();
+  const sha = await backupCommit(repo, scope, opts.touched, env);
+  for (const ref of refs) {
+    await repo.run(['update-ref', '-m', 'compose-migrate: pending apply', ref, sha, ''], { env });
+  }
+  return { sha, refs };
+}
+
+/** The refs an uncommitted apply of this scope records its backup under. */
+export function backupRefs(component: string | readonly string[], archive?: boolean): string[] {
+  const scope = toScope(component, archive);
+  return [...scope.components.map(pendingRef), ...(scope.archive ? [PENDING_ARCHIVE_REF] : [])];
+}
+
+/**
+ * Refuse (before anything is written) an uncommitted apply whose backup refs cannot be made: a name
+ * git cannot put in a ref, or an uncommitted apply of the same scope already pending. Returns the refs.
+ */
+export async function assertNoPending(
+  repo: Repo,
+  component: string | readonly string[],
+  archive?: boolean,
+): Promise<string[]> {
+  const scope = toScope(component, archive);
+  const refs = backupRefs(component, archive);
   for (const ref of refs) {
     await repo.run(['check-ref-format', ref]).catch(() => {
       throw new MigrateError(
@@ -49,10 +74,22 @@ export async function recordBackup(root: string, opts: BackupOptions): Promise<B
       );
     }
   }
+  return refs;
+}
 
+/** Remove the backup refs of an uncommitted apply that was interrupted (they are its own). */
+export async function dropBackupRefs(repo: Repo, refs: readonly string[]): Promise<void> {
+  for (const ref of refs) if (await repo.resolveRev(ref)) await repo.run(['update-ref', '-d', ref]);
+}
+
+async function backupCommit(
+  repo: Repo,
+  scope: MigrationScope,
+  touched: readonly string[],
+  env: Record<string, string>,
+): Promise<string> {
   const head = await repo.resolveRev('HEAD');
-  const paths = [...new Set(opts.touched.map((p) => repo.toTop(p)))].sort();
-  const env = await repo.identityEnv();
+  const paths = [...new Set(touched.map((p) => repo.toTop(p)))].sort();
   const stagedTree = (await repo.run(['write-tree'])).trim();
   const staged = await commitTree(
     repo,
@@ -72,15 +109,11 @@ export async function recordBackup(root: string, opts: BackupOptions): Promise<B
   ].join('\n');
   const trailers = scopeTrailers('backup', scope);
   if (head) trailers.push([T_BASE, head]);
-  const sha = await commitTree(
+  return commitTree(
     repo,
     preTree,
     [staged],
     formatMessage(`compose-migrate: backup before migrating ${scopeLabel(scope)}`, body, trailers),
     env,
   );
-  for (const ref of refs) {
-    await repo.run(['update-ref', '-m', 'compose-migrate: pending apply', ref, sha, ''], { env });
-  }
-  return { sha, refs };
 }

@@ -97,10 +97,12 @@ export async function commitEntries(
       await repo.run(args, { env: { ...env, ...identity } });
     } catch (e) {
       const detail = isMigrateError(e) ? e.message.replace(/^git commit failed: /u, '') : String(e);
-      throw new MigrateError(
+      const refused = new MigrateError(
         'commit-refused',
         `git commit did not commit (${await commitGuards(repo)}); nothing was committed: ${detail}`,
       );
+      if (isMigrateError(e) && e.detail !== undefined) refused.detail = e.detail;
+      throw refused;
     }
     const sha = await repo.resolveRev('HEAD');
     if (!sha || (head && (await repo.resolveRev(`${sha}^1`)) !== head))

@@ -26,6 +26,12 @@ export interface MigrationRecord {
   refs?: string[];
   /** pending: HEAD when the change was staged. */
   base?: string;
+  /**
+   * How the commit was recognised when its trailers no longer say it all: `content` for an archive
+   * found by what it did (root compose files moved, still moved at HEAD), `squashed` for a commit
+   * whose message holds the trailers of several migration commits.
+   */
+  foundBy?: 'content' | 'squashed';
 }
 
 const FIELD = '\x1f';
@@ -39,13 +45,23 @@ interface RawCommit {
   body: string;
 }
 
+/**
+ * compose-migrate's own trailer lines wherever they are in a message: a reworded message may have
+ * pushed them out of the last paragraph, and a squash stacks the blocks of several commits.
+ */
+function ownTrailers(message: string): Map<string, string[]> {
+  // Written as compose-migrate writes them (the subject "compose-migrate: ..." is not one).
+  const lines = message.split('\n').filter((l) => /^Compose-Migrate(-[A-Za-z]+)?: /u.test(l));
+  return parseTrailers(lines.join('\n'));
+}
+
 async function logMigrationCommits(repo: Repo): Promise<RawCommit[]> {
   if (!(await repo.resolveRev('HEAD'))) return [];
   const out = await repo.run([
     'log',
     '-z',
     '--topo-order',
-    `--format=%H${FIELD}%cI${FIELD}%s${FIELD}%(trailers:only,unfold)${FIELD}%b`,
+    `--format=%H${FIELD}%cI${FIELD}%s${FIELD}%b`,
     `--grep=^${T_KIND}: `,
     '--grep=^This reverts commit ',
     'HEAD',
@@ -54,9 +70,16 @@ async function logMigrationCommits(repo: Repo): Promise<RawCommit[]> {
     .split('\0')
     .filter((r) => r.trim() !== '')
     .map((rec) => {
-      const [sha = '', date = '', subject = '', trailers = '', body = ''] = rec.split(FIELD);
-      return { sha: sha.trim(), date, subject, trailers: parseTrailers(trailers), body };
+      const [sha = '', date = '', subject = '', body = ''] = rec.split(FIELD);
+      return { sha: sha.trim(), date, subject, trailers: ownTrailers(body), body };
     });
+}
+
+/** The one kind a commit's trailers name; a squash of applies and rollbacks together names none. */
+function kindOf(trailers: Map<string, string[]>): { kind?: string; squashed: boolean } {
+  const kinds = trailer(trailers, T_KIND).filter((k) => /^(apply|rollback|backup|staged)$/u.test(k));
+  const distinct = new Set(kinds);
+  return { ...(distinct.size === 1 ? { kind: kinds[0]! } : {}), squashed: kinds.length > 1 };
 }
 
 /** Pending backups: one record per backup commit, with every ref that points at it. */
@@ -94,36 +117,48 @@ async function pendingBackups(repo: Repo): Promise<MigrationRecord[]> {
  * also by git's own "This reverts commit <sha>" line, so a hand-made `git revert` of an apply
  * counts; reverting a rollback that way counts as applying again.
  */
-export async function findMigrationsIn(repo: Repo): Promise<MigrationRecord[]> {
+export async function findMigrationsIn(
+  repo: Repo,
+  opts: { archiveDir?: string } = {},
+): Promise<MigrationRecord[]> {
   const commits = (await logMigrationCommits(repo)).reverse();
   const bySha = new Map<string, MigrationRecord>();
   const lookup = (ref: string): MigrationRecord | undefined =>
     bySha.get(ref) ?? [...bySha.values()].find((r) => ref.length >= 7 && r.sha.startsWith(ref));
   const history: MigrationRecord[] = [];
   for (const c of commits) {
-    const kind = trailer(c.trailers, T_KIND)[0];
-    const base = { sha: c.sha, date: c.date, subject: c.subject };
+    const { kind, squashed } = kindOf(c.trailers);
+    const base = {
+      sha: c.sha,
+      date: c.date,
+      subject: c.subject,
+      ...(squashed ? { foundBy: 'squashed' as const } : {}),
+    };
+    const components = [...new Set(trailer(c.trailers, T_COMPONENT))];
     let record: MigrationRecord | undefined;
     if (kind === 'apply') {
-      record = {
-        ...base,
-        kind: 'apply',
-        components: trailer(c.trailers, T_COMPONENT),
-        archive: trailer(c.trailers, T_ARCHIVE).length > 0,
-      };
+      record = { ...base, kind: 'apply', components, archive: trailer(c.trailers, T_ARCHIVE).length > 0 };
     } else if (kind === 'rollback') {
-      const reverted = trailer(c.trailers, T_REVERTS)
+      const archive = trailer(c.trailers, T_ARCHIVE).length > 0;
+      let reverted = trailer(c.trailers, T_REVERTS)
         .map(lookup)
         .filter((r): r is MigrationRecord => r !== undefined);
-      record = {
-        ...base,
-        kind: 'rollback',
-        components: trailer(c.trailers, T_COMPONENT),
-        archive: trailer(c.trailers, T_ARCHIVE).length > 0,
-        reverts: reverted.map((r) => r.sha),
-      };
+      // Rebased since: the commits it names have new ids. It undid the newest apply of its scope.
+      if (reverted.length === 0) {
+        const same = [...history]
+          .reverse()
+          .find(
+            (r) =>
+              r.kind === 'apply' &&
+              !r.revertedBy &&
+              r.archive === archive &&
+              r.components.join('\0') === components.join('\0'),
+          );
+        if (same) reverted = [same];
+      }
+      record = { ...base, kind: 'rollback', components, archive, reverts: reverted.map((r) => r.sha) };
       for (const r of reverted) if (r.kind === 'apply') r.revertedBy = c.sha;
-    } else {
+    } else if (kind === undefined && trailer(c.trailers, T_KIND).length === 0) {
       const m = REVERT_LINE.exec(c.body);
       const target = m ? lookup(m[1]!) : undefined;
       if (!target) continue;
@@ -145,11 +180,69 @@ export async function findMigrationsIn(repo: Repo): Promise<MigrationRecord[]> {
       history.push(record);
     }
   }
+  if (!history.some((r) => r.kind === 'apply' && r.archive && !r.revertedBy)) {
+    const found = await archiveByContent(repo, opts.archiveDir ?? 'todo');
+    if (found && !history.some((r) => r.sha === found.sha)) history.push(found);
+  }
   return [...(await pendingBackups(repo)), ...history.reverse()];
 }
 
-export async function findMigrations(root: string): Promise<MigrationRecord[]> {
-  return findMigrationsIn(await openRepo(root));
+const COMPOSE_NAME = /(^|\/)(docker-)?compose([.-][\w.-]+)?\.ya?ml$/u;
+
+/**
+ * The archive commit when no trailer names it any more (its message was reworded, or the migration
+ * squashed under a new message): the newest commit on the first-parent line that moved compose files
+ * into another folder, all of them still there at HEAD and none back at its old place. Its trailers,
+ * if any survive anywhere in the message, give its components.
+ */
+async function archiveByContent(repo: Repo, archiveDir: string): Promise<MigrationRecord | undefined> {
+  const into = `${repo.prefix}${archiveDir.replace(/^\.\//u, '').replace(/\/+$/u, '')}/`;
+  const out = await repo.run([
+    'log',
+    '--first-parent',
+    '-M',
+    '--diff-filter=R',
+    '--name-status',
+    '-z',
+    `--format=%x00${FIELD}%H${FIELD}%cI${FIELD}%s${FIELD}%B${FIELD}`,
+    'HEAD',
+  ]);
+  for (const chunk of out.split(`\0${FIELD}`).slice(1)) {
+    const [sha = '', date = '', subject = '', message = '', rest = ''] = chunk.split(FIELD);
+    const fields = rest.split('\0').filter((f) => f !== '' && f !== '\n');
+    const moves: Array<[string, string]> = [];
+    for (let i = 0; i + 2 < fields.length + 1; i += 3) {
+      const status = fields[i]?.trim() ?? '';
+      const from = fields[i + 1];
+      const to = fields[i + 2];
+      if (!status.startsWith('R') || from === undefined || to === undefined) break;
+      // Into the archive folder, under the same name: what the archive does, not any move of a compose file.
+      const name = from.slice(from.lastIndexOf('/') + 1);
+      if (COMPOSE_NAME.test(from) && to === `${into}${name}`) moves.push([from, to]);
+    }
+    if (moves.length === 0) continue;
+    const at = await repo.run(['ls-tree', '--full-tree', '--name-only', 'HEAD', '--', ...moves.flat()]);
+    const present = new Set(at.split('\n').filter((l) => l !== ''));
+    if (!moves.every(([from, to]) => present.has(to) && !present.has(from))) return undefined;
+    const t = ownTrailers(message);
+    return {
+      kind: 'apply',
+      sha: sha.trim(),
+      date,
+      subject,
+      components: [...new Set(trailer(t, T_COMPONENT))],
+      archive: true,
+      foundBy: 'content',
+    };
+  }
+  return undefined;
+}
+
+export async function findMigrations(
+  root: string,
+  opts: { archiveDir?: string } = {},
+): Promise<MigrationRecord[]> {
+  return findMigrationsIn(await openRepo(root), opts);
 }
 
 /** What git's history says of a component: the status command adds host-only and names the rest. */

@@ -52,6 +52,11 @@ export interface ApplyJournal extends JournalBase {
   parent: string | undefined;
   /** Every step written first, then all committed in one HEAD move (no hooks or signing to run). */
   batch?: boolean;
+  /**
+   * `apply --no-commit`: one step, staged rather than committed. `writing`: files and index may be
+   * half done; `committing`: all staged, the backup refs (which are this run's own) may exist.
+   */
+  noCommit?: boolean;
 }
 
 export interface RollbackJournal extends JournalBase {
@@ -118,6 +123,10 @@ export function describeJournal(journal: Journal, headCommits?: number): string 
   const when = `pid ${journal.pid}, started ${journal.started}`;
   if (journal.kind === 'rollback')
     return `a rollback${journal.component ? ` of ${journal.component}` : ''} did not finish (${when})`;
+  if (journal.noCommit) {
+    const scope = journal.steps.flatMap((s) => [...s.components, ...(s.archive ? ['archive'] : [])]);
+    return `an apply --no-commit${scope.length ? ` of ${scope.join(', ')}` : ''} did not finish (${when}): ${journal.phase === 'writing' ? 'its files may be half written and half staged' : 'its files are staged, its backup may not be recorded'}`;
+  }
   // HEAD may hold one more commit than the journal recorded (killed right after committing).
   const recorded = journal.steps.filter((s) => s.commit !== undefined);
   const extra = headCommits !== undefined && headCommits > recorded.filter((s) => s.commit).length ? 1 : 0;

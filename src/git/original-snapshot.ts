@@ -5,9 +5,12 @@ import { findMigrations, type MigrationRecord } from './history.js';
 import { GitTreeSnapshot, OverlaySnapshot } from './tree-snapshot.js';
 
 /** Migration history, or none when the directory is not a git repository (status still reports). */
-export async function migrationsOrNone(root: string): Promise<MigrationRecord[]> {
+export async function migrationsOrNone(
+  root: string,
+  config: Pick<MigrateConfig, 'archiveDir'> = {},
+): Promise<MigrationRecord[]> {
   try {
-    return await findMigrations(root);
+    return await findMigrations(root, config.archiveDir ? { archiveDir: config.archiveDir } : {});
   } catch {
     return [];
   }
@@ -23,7 +26,7 @@ export async function originalSnapshot(
   config: MigrateConfig,
 ): Promise<RepoSnapshot> {
   if (discoverRootComposeFiles(disk, config).length > 0) return disk;
-  const records = await migrationsOrNone(root);
+  const records = await migrationsOrNone(root, config);
   const pendingArchive = records.find((r) => r.kind === 'pending' && r.archive);
   if (pendingArchive) return new GitTreeSnapshot(root, 'HEAD');
   const archive = records.find((r) => r.kind === 'apply' && r.archive && !r.revertedBy);

@@ -86,14 +86,21 @@ export async function runGit(cwd: string, args: readonly string[], opts: RunOpti
   try {
     return await git.raw([...args]);
   } catch (e) {
-    // git explains over several lines (and adds hints); the CLI prints one line.
-    const detail = (e instanceof Error ? e.message : String(e))
+    // git explains over several lines (and adds hints); the CLI prints one line: the one that says
+    // what failed, and how many more --verbose shows.
+    const lines = (e instanceof Error ? e.message : String(e))
       .split('\n')
       .map((l) => l.trim())
-      .filter((l) => l !== '' && !/^hint:/u.test(l))
-      .join(' / ');
+      .filter((l) => l !== '' && !/^hint:/u.test(l));
+    const main = lines.find((l) => /^(fatal|error):/u.test(l)) ?? lines[0] ?? 'no message';
+    const more = lines.length - 1;
     const verb = args.find((a) => !a.startsWith('-')) ?? 'git';
-    throw new MigrateError('git-failed', `git ${verb} failed: ${detail}`);
+    const err = new MigrateError(
+      'git-failed',
+      `git ${verb} failed: ${main}${more > 0 ? ` (${more} more line${more === 1 ? '' : 's'} with --verbose)` : ''}`,
+    );
+    if (more > 0) err.detail = lines.join('\n');
+    throw err;
   }
 }
 

@@ -31,6 +31,8 @@ export interface RollbackOptions {
   noVerify?: boolean;
   /** Set by SIGINT/SIGTERM: stop between commits. */
   stop?: { signal: NodeJS.Signals | undefined };
+  /** The archive folder (config archiveDir), to recognise an archive commit by what it did. */
+  archiveDir?: string;
   /** Called after each rollback commit, for progress on long rollbacks. */
   onCommit?: (commit: { sha: string; reverts: string; subject: string }, done: number, total: number) => void;
 }
@@ -272,8 +274,9 @@ async function findEdits(repo: Repo, resolved: readonly Resolved[]): Promise<Edi
 async function resolveRollback(
   repo: Repo,
   component: string | undefined,
+  archiveDir: string | undefined,
 ): Promise<{ plan: RollbackPlan; resolved: Resolved[] }> {
-  const chosen = select(await findMigrationsIn(repo), component);
+  const chosen = select(await findMigrationsIn(repo, archiveDir ? { archiveDir } : {}), component);
   const resolved = await resolveSteps(repo, chosen);
   const edited = await findEdits(repo, resolved);
   const components = [...new Set(resolved.flatMap((r) => r.step.components))].sort();
@@ -289,9 +292,12 @@ async function resolveRollback(
 }
 
 /** What `rollback` would do, changing nothing. */
-export async function planRollback(root: string, opts: { component?: string } = {}): Promise<RollbackPlan> {
+export async function planRollback(
+  root: string,
+  opts: { component?: string; archiveDir?: string } = {},
+): Promise<RollbackPlan> {
   const repo = await openRepo(root);
-  return (await resolveRollback(repo, opts.component)).plan;
+  return (await resolveRollback(repo, opts.component, opts.archiveDir)).plan;
 }
 
 async function restoreBackup(repo: Repo, r: Resolved): Promise<void> {
@@ -349,7 +355,7 @@ async function keepDiscarded(repo: Repo, paths: readonly string[]): Promise<stri
 export async function rollback(root: string, opts: RollbackOptions = {}): Promise<RollbackResult> {
   const repo = await openRepo(root);
   await assertNotBusy(repo);
-  const { plan, resolved } = await resolveRollback(repo, opts.component);
+  const { plan, resolved } = await resolveRollback(repo, opts.component, opts.archiveDir);
   const result: RollbackResult = { plan, dryRun: !!opts.dryRun, commits: [], restored: [], paths: [] };
   if (plan.edited.length > 0 && !opts.force) {
     throw new MigrateError(

@@ -8,6 +8,8 @@ import type { RepoSnapshot } from '../repo/snapshot.js';
 export class GitTreeSnapshot implements RepoSnapshot {
   readonly root: string;
   private readonly rev: string;
+  /** `root` relative to the top of the work tree ("" or "sub/dir/"): git's tree paths start with it. */
+  private readonly prefix: string;
   private readonly fileList: string[];
   private readonly fileSet: Set<string>;
   private readonly dirSet: Set<string>;
@@ -19,6 +21,9 @@ export class GitTreeSnapshot implements RepoSnapshot {
   constructor(root: string, rev: string) {
     this.root = root;
     this.rev = rev;
+    // Run on a subfolder of a work tree, the snapshot is that subfolder: paths are root-relative like
+    // the disk's, and git is asked for prefix + path.
+    this.prefix = execFileSync('git', ['rev-parse', '--show-prefix'], { cwd: root }).toString('utf8').trim();
     const out = execFileSync('git', ['ls-tree', '-r', '-z', '-l', '--full-tree', rev], {
       cwd: root,
       maxBuffer: 256 * 1024 * 1024,
@@ -27,7 +32,9 @@ export class GitTreeSnapshot implements RepoSnapshot {
     for (const rec of out.split('\0')) {
       const tab = rec.indexOf('\t');
       if (tab < 0) continue;
-      const path = rec.slice(tab + 1);
+      const full = rec.slice(tab + 1);
+      if (!full.startsWith(this.prefix)) continue;
+      const path = full.slice(this.prefix.length);
       const [, type, oid, size] = rec.slice(0, tab).split(/ +/u);
       files.push(path);
       if (type === 'blob' && oid) this.blobs.set(path, { oid, size: Number(size) });
@@ -86,7 +93,7 @@ export class GitTreeSnapshot implements RepoSnapshot {
     if (!this.prefetched) this.prefetch();
     let bytes = this.cache.get(path);
     if (!bytes) {
-      bytes = execFileSync('git', ['cat-file', 'blob', `${this.rev}:${path}`], {
+      bytes = execFileSync('git', ['cat-file', 'blob', `${this.rev}:${this.prefix}${path}`], {
         cwd: this.root,
         maxBuffer: 256 * 1024 * 1024,
       });
@@ -147,5 +154,8 @@ export class OverlaySnapshot implements RepoSnapshot {
   }
   symlinkTarget(path: string): string | null | undefined {
     return this.pick(path).symlinkTarget(path);
+  }
+  unreadable(path: string): string | undefined {
+    return this.pick(path).unreadable?.(path);
   }
 }

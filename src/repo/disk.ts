@@ -1,4 +1,13 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { RepoSnapshot } from './snapshot.js';
 
@@ -35,6 +44,8 @@ export class DiskSnapshot implements RepoSnapshot {
   private dirSet = new Set<string>(['']);
   private linkTargets = new Map<string, string | null>();
   private cache = new Map<string, Uint8Array | null>();
+  /** Why a read failed, by path. */
+  private readErrors = new Map<string, string>();
 
   constructor(root: string) {
     this.root = realpathSync(root);
@@ -109,8 +120,9 @@ export class DiskSnapshot implements RepoSnapshot {
     try {
       // A link that leaves the repository is never followed.
       if (this.linkTargets.get(path) !== null) bytes = readFileSync(join(this.root, path));
-    } catch {
+    } catch (e) {
       bytes = null;
+      this.readErrors.set(path, errorText(e));
     }
     this.cache.set(path, bytes);
     return bytes ?? undefined;
@@ -130,6 +142,33 @@ export class DiskSnapshot implements RepoSnapshot {
     }
   }
 
+  unreadable(path: string): string | undefined {
+    if (!this.fileSet.has(path)) return undefined;
+    const known = this.readErrors.get(path);
+    if (known) return known;
+    const abs = join(this.root, path);
+    if (this.symlinkTarget(path) === null) {
+      let target = '';
+      try {
+        target = readlinkSync(abs);
+      } catch {
+        /* raced away */
+      }
+      try {
+        statSync(abs);
+      } catch {
+        return `a symbolic link to ${target || 'a file'} that does not exist`;
+      }
+      return `a symbolic link to ${target || 'a file'} outside the repository (never followed)`;
+    }
+    try {
+      accessSync(abs, constants.R_OK);
+      return undefined;
+    } catch (e) {
+      return errorText(e);
+    }
+  }
+
   symlinkTarget(path: string): string | null | undefined {
     if (this.linkTargets.has(path)) return this.linkTargets.get(path);
     try {
@@ -143,4 +182,18 @@ export class DiskSnapshot implements RepoSnapshot {
     }
     return undefined;
   }
+}
+
+/** "permission denied", "is a directory", ...: the reason of a failed read, in words. */
+function errorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a directory',
+    ENOENT: 'it vanished while being read',
+    ELOOP: 'a loop of symbolic links',
+    EIO: 'an input/output error',
+  };
+  return (code && words[code]) ?? (e instanceof Error ? e.message : String(e));
 }

@@ -20,4 +20,9 @@ export interface RepoSnapshot {
   size(path: string): number | undefined;
   /** If the path is a symlink, its resolved target relative to root, or null when it leaves the repo. */
   symlinkTarget(path: string): string | null | undefined;
+  /**
+   * Why a listed file cannot be read ("permission denied", "a symbolic link to a missing file", ...),
+   * or undefined when it can (snapshots that always can need not implement it).
+   */
+  unreadable?(path: string): string | undefined;
 }

@@ -29,7 +29,7 @@ export async function statusCommand(opts: StatusFlags): Promise<number> {
   const { config } = loaded;
   const original = await originalSnapshot(root, disk, config);
   const { repo, analysis } = analyzeRepo(original, config);
-  const records = await migrationsOrNone(root);
+  const records = await migrationsOrNone(root, config);
   const unfinished = await unfinishedRun(root);
   const halfDone = new Set(
     unfinished?.journal.kind === 'apply'
