@@ -116,6 +116,11 @@ export interface Finding {
   service?: string;
   env?: EnvName;
   key?: string;
+  /**
+   * Why, in words that hold for every finding of its kind and target (`not-carried` of one key), so
+   * that the text plan can print identical losses of many services as one line.
+   */
+  reason?: string;
   /** Present when level is "decision". */
   decision?: Decision;
 }
@@ -150,8 +155,10 @@ export type Adjustment =
   | { kind: 'container-name'; env: EnvName; service: string; from: string; to: string | null }
   | { kind: 'host-port'; env: EnvName; service: string; target: string; from: string; to: string }
   | { kind: 'volume-name'; env: EnvName; volume: string; name: string }
-  | { kind: 'tmpfs-data'; env: EnvName; service: string; target: string }
-  | { kind: 'healthcheck'; env: EnvName; service: string }
+  /** `replaced`: the volume mount the tmpfs took the place of, when there was one. */
+  | { kind: 'tmpfs-data'; env: EnvName; service: string; target: string; replaced?: string }
+  /** `test`: the probe added, as compose would print it ("pg_isready -U postgres"). */
+  | { kind: 'healthcheck'; env: EnvName; service: string; test?: string }
   | { kind: 'depends-on-healthy'; env: EnvName; service: string; dependency: string }
   | { kind: 'profiles-dropped'; env: EnvName; service: string; profiles: string[] }
   /** A reference to a service the generated file does not hold (depends_on, links, volumes_from, network_mode). */
@@ -162,6 +169,24 @@ export type Adjustment =
       dependency: string;
       key: 'depends_on' | 'links' | 'volumes_from' | 'network_mode';
     };
+
+/**
+ * One change a generated file makes to what the root layout says, as the plan lists it: the key and
+ * its value before and after ("(none)" where there was or is no value).
+ */
+export interface PlanAdjustment {
+  component: string;
+  env: EnvName;
+  /** The generated file that carries it. */
+  file: string;
+  /** The service changed; absent for a top-level entry (a pinned volume). */
+  service?: string;
+  /** "container_name", "ports", "depends_on.db.condition", "volumes.data.name" (top level), ... */
+  key: string;
+  before: string;
+  after: string;
+  kind: Adjustment['kind'];
+}
 
 export interface Analysis {
   environments: Environment[];
@@ -218,6 +243,8 @@ export interface Plan {
   environments: Environment[];
   components: Component[];
   changes: Change[];
+  /** Every intentional change the selected components' generated files make, with before and after. */
+  adjustments: PlanAdjustment[];
   findings: Finding[];
   references: Reference[];
   /** What each orchestrator transform did to each file it ran on (absent with --skip-codemods). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { analyzeRepo, type LoadedRepo, type Progress } from '../analysis/load-repo.js';
 import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
+import type { PlanAdjustment } from '../model.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
 import { CONFIG_NAMES } from '../config/load.js';
 import { checkComponentNames } from '../plan/component-names.js';
@@ -58,18 +59,22 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     : analysis.components.map((c) => c.name);
 
   const changes: Change[] = [];
+  const adjustments: PlanAdjustment[] = [];
+  /** Per selected component, what its generated files leave out of the services they carry. */
+  const dropped: Finding[] = [];
   const ext = repo.layout.extension;
   const migrated = new Set<string>();
   /** Components whose files would overwrite another file: they get no generated file at all. */
   const skipped = new Map<string, string[]>();
   for (const [i, component] of analysis.components.entries()) {
     options.progress?.('rendering component files', i, analysis.components.length);
+    const composeFiles = componentComposeFiles(component, analysis, repo, config, ext);
     const files = componentChanges(
       component,
+      composeFiles,
       analysis,
       repo,
       config,
-      ext,
       snapshot,
       selected.includes(component.name) ? findings : [],
     );
@@ -94,6 +99,15 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
       }
       continue;
     }
+    if (selected.includes(component.name)) {
+      for (const f of composeFiles) {
+        for (const a of f.applied) {
+          if (a.kind === 'dependency-dropped')
+            dropped.push(droppedReference(component, f, a, analysis, repo));
+          else adjustments.push(planAdjustment(component, f, a));
+        }
+      }
+    }
     if (pending.length === 0) {
       migrated.add(component.name);
       continue;
@@ -104,7 +118,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     }
   }
 
-  findings.push(...notCarriedFindings(analysis, repo.projects, skipped));
+  findings.push(...notCarriedFindings(analysis, repo.projects, skipped), ...dropped);
 
   const references: Reference[] = [];
   let codemods: Plan['codemods'];
@@ -201,6 +215,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     environments: analysis.environments,
     components: analysis.components,
     changes: mergeSamePath(changes),
+    adjustments,
     findings,
     references,
     ...(codemods ? { codemods } : {}),
@@ -264,16 +279,16 @@ export function componentComposeFiles(
 /** Every file a component's migration writes: compose files per environment and its Makefile. */
 function componentChanges(
   component: Component,
+  composeFiles: GeneratedComposeFile[],
   analysis: Analysis,
   repo: LoadedRepo,
   config: MigrateConfig,
-  ext: string,
   snapshot: RepoSnapshot,
   findings: Finding[],
 ): Change[] {
   const out: Change[] = [];
   const files: { dev?: string; test?: string; prod?: string } = {};
-  for (const f of componentComposeFiles(component, analysis, repo, config, ext)) {
+  for (const f of composeFiles) {
     if (f.env === 'dev' || f.env === 'test' || f.env === 'prod')
       files[f.env] = f.path.slice(component.path.length + 1);
     out.push({
@@ -348,6 +363,98 @@ function componentChanges(
     });
   }
   return out;
+}
+
+const NONE = '(none)';
+
+/** An adjustment as the plan lists it: the key it changes, with the value before and after. */
+function planAdjustment(component: Component, file: GeneratedComposeFile, a: Adjustment): PlanAdjustment {
+  const at = { component: component.name, env: file.env, file: file.path, kind: a.kind };
+  switch (a.kind) {
+    case 'container-name':
+      return { ...at, service: a.service, key: 'container_name', before: a.from, after: a.to ?? NONE };
+    case 'host-port':
+      return {
+        ...at,
+        service: a.service,
+        key: 'ports',
+        before: `${a.from}:${a.target}`,
+        after: `${a.to}:${a.target}`,
+      };
+    case 'volume-name':
+      // Compose named it from the root project; the generated file's project has another name.
+      return { ...at, key: `volumes.${a.volume}.name`, before: NONE, after: a.name };
+    case 'tmpfs-data':
+      return {
+        ...at,
+        service: a.service,
+        key: 'tmpfs',
+        before: a.replaced ? `volume ${a.replaced}` : NONE,
+        after: a.target,
+      };
+    case 'healthcheck':
+      return { ...at, service: a.service, key: 'healthcheck.test', before: NONE, after: a.test ?? 'added' };
+    case 'depends-on-healthy':
+      return {
+        ...at,
+        service: a.service,
+        key: `depends_on.${a.dependency}.condition`,
+        before: 'service_started',
+        after: 'service_healthy',
+      };
+    case 'profiles-dropped':
+      return {
+        ...at,
+        service: a.service,
+        key: 'profiles',
+        before: `[${a.profiles.join(', ')}]`,
+        after: NONE,
+      };
+    case 'dependency-dropped':
+      return {
+        ...at,
+        service: a.service,
+        key: `${a.key}.${a.dependency}`,
+        before: a.dependency,
+        after: NONE,
+      };
+  }
+}
+
+/**
+ * A reference the generated file had to drop because the service it names is not in that file:
+ * a `not-carried` finding for that one key, at the line that declares it, with what to do about it.
+ */
+function droppedReference(
+  component: Component,
+  file: GeneratedComposeFile,
+  a: Extract<Adjustment, { kind: 'dependency-dropped' }>,
+  analysis: Analysis,
+  repo: LoadedRepo,
+): Finding {
+  const svc = repo.projects.get(file.env)?.services.get(a.service);
+  const key = `${a.key}.${a.dependency}`;
+  const pos = svc?.positions.get(key) ?? svc?.positions.get(a.key) ?? svc?.origin;
+  const owner = analysis.attributions.find((x) => x.service === a.dependency)?.component ?? null;
+  const ownerKind = analysis.components.find((c) => c.name === owner)?.kind;
+  const pull = `pull it in with --with-peers or config peers.${component.name}`;
+  const reason =
+    owner === null
+      ? `no component owns it (config services.${a.dependency}: <component> | backing)`
+      : ownerKind === 'host'
+        ? `it belongs to ${owner}, which runs on the host; start it first, or ${pull}`
+        : `it belongs to ${owner}, whose own files run it; start ${owner} first, or ${pull}`;
+  return {
+    level: 'warning',
+    code: 'not-carried',
+    message: `${a.service} (${file.env}) loses ${key} in ${file.path}: ${a.dependency} is not in that file: ${reason}`,
+    ...(pos ? { file: pos.file, line: pos.line } : {}),
+    component: component.name,
+    service: a.service,
+    env: file.env,
+    key,
+    reason: `${a.dependency} is not in the file: ${reason.replace(`peers.${component.name}`, 'peers.<component>')}`,
+  };
 }
 
 function relativeToRoot(dir: string): string {

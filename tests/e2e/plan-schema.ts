@@ -70,6 +70,7 @@ export const PLAN_SCHEMA = {
     'environments',
     'attributions',
     'changes',
+    'adjustments',
     'findings',
     'references',
     'inputs',
@@ -126,6 +127,34 @@ export const PLAN_SCHEMA = {
         then: { required: ['to'] },
       },
     },
+    adjustments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['component', 'env', 'file', 'key', 'before', 'after', 'kind'],
+        properties: {
+          component: str,
+          env: str,
+          file: str,
+          service: str,
+          key: str,
+          before: str,
+          after: str,
+          kind: {
+            enum: [
+              'container-name',
+              'host-port',
+              'volume-name',
+              'tmpfs-data',
+              'healthcheck',
+              'depends-on-healthy',
+              'profiles-dropped',
+            ],
+          },
+        },
+        additionalProperties: false,
+      },
+    },
     findings: {
       type: 'array',
       items: {
@@ -138,10 +167,23 @@ export const PLAN_SCHEMA = {
           file: str,
           line: { type: 'integer', minimum: 1 },
           component: str,
+          service: str,
+          env: str,
+          key: str,
+          reason: str,
           decision,
         },
-        if: { properties: { level: { const: 'decision' } } },
-        then: { required: ['decision'] },
+        allOf: [
+          {
+            if: { properties: { level: { const: 'decision' } } },
+            then: { required: ['decision'] },
+          },
+          {
+            // A loss names the service and environment it is about.
+            if: { properties: { code: { const: 'not-carried' } } },
+            then: { required: ['service', 'env', 'reason'] },
+          },
+        ],
       },
     },
     references: {

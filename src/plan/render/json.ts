@@ -39,6 +39,8 @@ export interface PlanJson {
   }[];
   /** `diff` (a unified diff, no colour) only with `plan --json --diff`. */
   changes: { op: string; path: string; to?: string; component: string; reason: string; diff?: string }[];
+  /** Every intentional change to a service (or top-level entry) the generated files make, before and after. */
+  adjustments: Plan['adjustments'];
   findings: Plan['findings'];
   references: Plan['references'];
   codemods?: Plan['codemods'];
@@ -112,6 +114,7 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
       reason: c.reason,
       ...(opts.diffs ? { diff: unifiedDiff(c) } : {}),
     })),
+    adjustments: plan.adjustments,
     findings: plan.findings,
     references: plan.references,
     ...(plan.codemods ? { codemods: plan.codemods } : {}),

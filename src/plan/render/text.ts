@@ -59,7 +59,12 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
     // Its own heading: what the migration leaves behind must not drown among the notes.
     out.push('');
     out.push(s.bold('Not carried'));
-    for (const f of notCarried) out.push(`  ${where(f)}${f.message}`);
+    out.push(...notCarriedLines(notCarried));
+  }
+  if (plan.adjustments.length) {
+    out.push('');
+    out.push(s.bold('Adjustments'));
+    out.push(...adjustmentLines(plan.adjustments, s));
   }
   out.push('');
   out.push(s.bold('Changes'));
@@ -138,6 +143,98 @@ function dependencySummary(c: PlanJson['components'][number]): string {
     byRole.set(e.role, set);
   }
   return [...byRole].map(([role, set]) => `${[...set].sort().join(', ')} (${role})`).join('; ');
+}
+
+/** Group items by a key, keeping first-seen order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}
+
+const uniq = (list: (string | undefined)[]): string[] => [
+  ...new Set(list.filter((x): x is string => x !== undefined)),
+];
+
+/** Names beyond this many are counted: one line per loss must stay one line for 200 components. */
+const MAX_NAMES = 12;
+function names(list: string[]): string {
+  return list.length <= MAX_NAMES
+    ? list.join(', ')
+    : `${list.slice(0, MAX_NAMES).join(', ')} and ${list.length - MAX_NAMES} more`;
+}
+
+/** "docker-compose.yml:63,88 docker-compose.dev.yml:5": the places of a group, by file. */
+function places(findings: Finding[]): string {
+  return groupBy(
+    findings.filter((f) => f.file !== undefined),
+    (f) => f.file ?? '',
+  )
+    .map((g) => {
+      const lines = [...new Set(g.flatMap((f) => (f.line ? [f.line] : [])))].sort((a, b) => a - b);
+      return `${g[0]?.file ?? ''}${lines.length ? `:${lines.join(',')}` : ''}`;
+    })
+    .join(' ');
+}
+
+/**
+ * The "Not carried" section: a service left out of every file once per place and reason, with its
+ * environments; a key dropped from many services for one reason (8 services losing depends_on.config
+ * to a service on the host) as one line naming them all.
+ */
+function notCarriedLines(findings: Finding[]): string[] {
+  const out: string[] = [];
+  const whole = findings.filter((f) => f.key === undefined);
+  for (const g of groupBy(
+    whole,
+    (f) => `${f.file ?? ''}\0${f.line ?? ''}\0${f.service ?? ''}\0${f.reason ?? f.message}`,
+  )) {
+    const first = g[0] as Finding;
+    if (g.length === 1 || first.reason === undefined) {
+      for (const f of g) out.push(`  ${where(f)}${f.message}`);
+      continue;
+    }
+    out.push(
+      `  ${where(first)}${first.service ?? '?'} (${uniq(g.map((f) => f.env)).join(', ')}) is in no generated file: ${first.reason}`,
+    );
+  }
+  const keys = findings.filter((f) => f.key !== undefined);
+  for (const g of groupBy(keys, (f) => `${f.key ?? ''}\0${f.reason ?? f.message}`)) {
+    const first = g[0] as Finding;
+    if (g.length === 1 || first.reason === undefined) {
+      for (const f of g) out.push(`  ${where(f)}${f.message}`);
+      continue;
+    }
+    const services = uniq(g.map((f) => f.service));
+    const components = uniq(g.map((f) => f.component));
+    const files = components.join() === services.join() ? '' : ` in the files of ${names(components)}`;
+    out.push(
+      `  ${places(g)}: ${first.key ?? ''} dropped from ${names(services)} (${uniq(g.map((f) => f.env)).join(', ')})${files}: ${first.reason}`,
+    );
+  }
+  return out;
+}
+
+/**
+ * The "Adjustments" section: per component, one line per service and changed key with the value
+ * before and after, environments that make the same change folded into one line.
+ */
+function adjustmentLines(list: PlanJson['adjustments'], s: Style): string[] {
+  const out: string[] = [];
+  for (const byComponent of groupBy(list, (a) => a.component)) {
+    out.push(`  ${s.bold(byComponent[0]?.component ?? '')}`);
+    for (const g of groupBy(byComponent, (a) => `${a.service ?? ''}\0${a.key}\0${a.before}\0${a.after}`)) {
+      const a = g[0] as PlanJson['adjustments'][number];
+      const envs = uniq(g.map((x) => x.env)).join(', ');
+      out.push(`    ${a.service ?? 'top level'} (${envs}): ${a.key}: ${a.before} -> ${a.after}`);
+    }
+  }
+  return out;
 }
 
 function levelTag(f: Finding, s: Style): string {
