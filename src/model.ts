@@ -298,6 +298,11 @@ export interface MigrateConfig {
   ignoreDirs?: string[];
   /** Service -> component name, "backing" (shared) or "backing:<component>" (that component's backing service). Strongest attribution evidence. */
   services?: Record<string, string>;
+  /**
+   * Component -> compose | host, over what its needs imply: `compose` gives a component that needs no
+   * backing service (a docs server, a seeder) files holding its own services.
+   */
+  kinds?: Record<string, ComponentKind>;
   /** Component -> peer services to pull into its files; `true` pulls every peer. */
   peers?: Record<string, string[] | boolean>;
   /** What to do with container_name values: scope (default) | keep | drop. */

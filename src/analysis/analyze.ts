@@ -18,6 +18,7 @@ import type {
   Analysis,
   Attribution,
   Component,
+  ComponentKind,
   Decision,
   DependencyEdge,
   Environment,
@@ -169,11 +170,15 @@ export function analyze(input: AnalysisInput): Analysis {
     const needsInfra =
       Object.values(backing).some((b) => b.length > 0) ||
       Object.values(pulledPeers).some((p) => p.length > 0);
+    const chosenKind = config.kinds?.[dir.name];
+    const kind: ComponentKind = chosenKind ?? (needsInfra ? 'compose' : 'host');
     const reasons = [...dir.reasons];
     for (const s of own) reasons.push(`owns ${s}: ${attributions.get(s)?.reason ?? ''}`);
     for (const s of ownBacking)
       reasons.push(`its backing service ${s}: ${attributions.get(s)?.reason ?? ''}`);
-    if (needsInfra) {
+    if (chosenKind !== undefined) {
+      reasons.push(`config kinds.${dir.name}: ${chosenKind}`);
+    } else if (needsInfra) {
       for (const [env, list] of Object.entries(backing))
         if (list.length)
           reasons.push(`${env} needs ${list.map((s) => `${s} (${backingWhy[s] ?? 'backing'})`).join(', ')}`);
@@ -187,7 +192,7 @@ export function analyze(input: AnalysisInput): Analysis {
     return {
       name: dir.name,
       path: dir.path,
-      kind: needsInfra ? 'compose' : 'host',
+      kind,
       services: own,
       dependsOn,
       backing,
@@ -203,6 +208,13 @@ export function analyze(input: AnalysisInput): Analysis {
   findings.push(...outsideRepoFindings(variants));
   findings.push(...variableHostFindings(components, variants, attributions, vars));
   findings.push(...peerFindings(components, config, input.withPeers === true));
+  for (const name of Object.keys(config.kinds ?? {}))
+    if (!components.some((c) => c.name === name))
+      findings.push({
+        level: 'warning',
+        code: 'config-unknown-component',
+        message: `config kinds.${name} names no component (components: ${components.map((c) => c.name).join(', ') || 'none'}); it changes nothing`,
+      });
   findings.push(...unownedFindings(variants, attributions, components));
   for (const c of components) {
     if (!c.runner.command && !config.testCommands?.[c.name]) {

@@ -124,11 +124,35 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   let codemods: Plan['codemods'];
   const composeComponents = analysis.components.filter((c) => c.kind === 'compose');
   const allMigrated = composeComponents.every((c) => migrated.has(c.name));
-  const archiving =
+  const wouldArchive =
     repo.rootFiles.length > 0 &&
     options.archive !== false &&
     (options.archive === true || (allMigrated && composeComponents.length > 0));
   const archiveDir = config.archiveDir ?? 'todo';
+  // An environment no generated file replaces would live on only in the archive (with whatever
+  // script starts it pointing there): archiving it takes an explicit --archive.
+  const unreplaced = wouldArchive ? unreplacedEnvironments(analysis, repo, migrated, skipped) : [];
+  const archiving = wouldArchive && (unreplaced.length === 0 || options.archive === true);
+  for (const u of unreplaced) {
+    const what = `environment ${u.env} (${u.files.join(' + ')}: ${listed(u.services)})`;
+    findings.push(
+      archiving
+        ? {
+            level: 'warning',
+            code: 'archive-unreplaced',
+            message: `${what} is archived to ${archiveDir}/ although no generated file carries any of its services (--archive); whatever starts it must now use another file`,
+            file: u.files[0] as string,
+            env: u.env,
+          }
+        : {
+            level: 'warning',
+            code: 'archive-refused',
+            message: `the root compose files are not archived: no generated file carries any service of ${what}, so archiving would leave it only in ${archiveDir}/; apply refuses until you pass --archive (archive it anyway) or --no-archive (keep the root files)`,
+            file: u.files[0] as string,
+            env: u.env,
+          },
+    );
+  }
   const archiveMoves = archiving ? planArchive(snapshot, repo.rootFiles, archiveDir) : [];
 
   const codemodCtx: CodemodContext = {
@@ -365,6 +389,39 @@ function componentChanges(
   return out;
 }
 
+/** "a, b, c and 4 more". */
+function listed(names: string[], max = 6): string {
+  return names.length <= max
+    ? names.join(', ')
+    : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/**
+ * Environments of which no generated file of a migrated component (selected now or before) holds
+ * a single service: after an archive nothing would replace them.
+ */
+function unreplacedEnvironments(
+  analysis: Analysis,
+  repo: LoadedRepo,
+  migrated: ReadonlySet<string>,
+  skipped: ReadonlyMap<string, string[]>,
+): { env: EnvName; files: string[]; services: string[] }[] {
+  const out: { env: EnvName; files: string[]; services: string[] }[] = [];
+  for (const env of analysis.environments) {
+    const project = repo.projects.get(env.name);
+    if (!project || project.services.size === 0) continue;
+    const carried = analysis.components.some(
+      (c) =>
+        migrated.has(c.name) &&
+        !skipped.has(c.name) &&
+        (fileServices(c, env.name, project) ?? []).some((s) => project.services.has(s)),
+    );
+    if (!carried)
+      out.push({ env: env.name, files: env.files, services: [...project.services.keys()].sort() });
+  }
+  return out;
+}
+
 const NONE = '(none)';
 
 /** An adjustment as the plan lists it: the key it changes, with the value before and after. */
@@ -434,7 +491,23 @@ function droppedReference(
 ): Finding {
   const svc = repo.projects.get(file.env)?.services.get(a.service);
   const key = `${a.key}.${a.dependency}`;
-  const pos = svc?.positions.get(key) ?? svc?.positions.get(a.key) ?? svc?.origin;
+  // The entry itself: `depends_on.db` in the long form, the list item naming it in the short one.
+  const list = svc?.config[a.key];
+  const index = Array.isArray(list)
+    ? list.findIndex(
+        (x) =>
+          typeof x === 'string' &&
+          (x === a.dependency ||
+            x.startsWith(`${a.dependency}:`) ||
+            x === `service:${a.dependency}` ||
+            x.startsWith(`service:${a.dependency}:`)),
+      )
+    : -1;
+  const pos =
+    svc?.positions.get(key) ??
+    (index >= 0 ? svc?.positions.get(`${a.key}[${index}]`) : undefined) ??
+    svc?.positions.get(a.key) ??
+    svc?.origin;
   const owner = analysis.attributions.find((x) => x.service === a.dependency)?.component ?? null;
   const ownerKind = analysis.components.find((c) => c.name === owner)?.kind;
   const pull = `pull it in with --with-peers or config peers.${component.name}`;

@@ -34,10 +34,11 @@ function reasonFor(
   const blockedBy = owner ? skipped.get(owner.name) : undefined;
   if (owner && blockedBy)
     return `${owner.name} is skipped because ${blockedBy.join(', ')} already exist${blockedBy.length === 1 ? 's' : ''}`;
-  if (owner?.kind === 'host') return `it belongs to ${owner.name}, which runs on the host`;
+  if (owner?.kind === 'host')
+    return `it belongs to ${owner.name}, which runs on the host (config kinds.${owner.name}: compose gives ${owner.name} files holding its services)`;
   if (owner) return `${owner.name} gets no file for that environment`;
   if (attribution?.role === 'backing')
-    return 'it is a backing service no compose component needs in that environment';
+    return `it is a backing service no compose component needs in that environment (config services.${service}: backing:<component> puts it in that component's files)`;
   return `no component owns it (config services.${service}: <component> | backing)`;
 }
 

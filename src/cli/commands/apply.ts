@@ -222,6 +222,23 @@ async function applyLocked(
   if (unanswerable.length) throw needAnswerError(unanswerable, configPath);
   const strict = opts.strict ? strictMessage(plan.findings) : undefined;
   if (strict) throw new MigrateError('not-carried', strict, undefined, 1);
+  // Archiving an environment nothing replaces takes an explicit --archive; --yes does not answer it.
+  const refused = plan.findings.filter((f) => f.code === 'archive-refused');
+  if (refused.length) {
+    throw new MigrateError(
+      'archive-refused',
+      `refusing to archive the root compose files: no generated file carries any service of ${refused
+        .map((f) => {
+          const files = plan.environments.find((e) => e.name === f.env)?.files ?? [];
+          return `environment ${f.env ?? '?'} (${files.join(' + ')})`;
+        })
+        .join(
+          ', ',
+        )}, which would then live only in the archive; nothing was written. Pass --archive to archive anyway, or --no-archive to migrate and keep the root files`,
+      undefined,
+      3,
+    );
+  }
 
   if (plan.changes.length === 0) {
     io.out(
@@ -348,6 +365,8 @@ async function applyLocked(
       `--yes took the plan's default for ${taken.length === 1 ? 'this decision' : 'these decisions'}:\n${taken.join('\n')}\n`,
     );
   }
+  for (const f of plan.findings.filter((x) => x.code === 'archive-unreplaced'))
+    io.out(`${io.style.yellow('archived')} ${f.message}\n`);
   const left = plan.references.filter((r) => r.action === 'report');
   if (left.length)
     io.out(
