@@ -188,6 +188,30 @@ export interface PlanAdjustment {
   kind: Adjustment['kind'];
 }
 
+/** An env file the plan read: committed, local (present but not committed) or a committed example. */
+export interface EnvFileRead {
+  path: string;
+  source: 'committed' | 'local' | 'example';
+  /** How many variables it sets. */
+  variables: number;
+}
+
+/**
+ * The root .env as the plan read it. Values come from the shell the plan is given (none by
+ * default), then the .env, then a committed example; variables count as the root .env's when
+ * either file declares them.
+ */
+export interface PlanEnv {
+  /** The .env compose reads for the root files (the project directory's). */
+  file: string;
+  /** The files read, in the order their values are taken. */
+  read: EnvFileRead[];
+  /** Variables the root files use that only the local, untracked .env sets. */
+  localOnly: string[];
+  /** Variables the root files use that the local .env sets to another value than the committed example. */
+  differs: string[];
+}
+
 export interface Analysis {
   environments: Environment[];
   components: Component[];
@@ -245,6 +269,8 @@ export interface Plan {
   changes: Change[];
   /** Every intentional change the selected components' generated files make, with before and after. */
   adjustments: PlanAdjustment[];
+  /** Which env files the plan read, and what it owes to an untracked one. */
+  env: PlanEnv;
   findings: Finding[];
   references: Reference[];
   /** What each orchestrator transform did to each file it ran on (absent with --skip-codemods). */

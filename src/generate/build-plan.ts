@@ -24,6 +24,8 @@ export interface PlanOptions {
   skipCodemods?: boolean;
   /** Shell environment for interpolation during analysis (default: none, so plans are reproducible). */
   env?: Record<string, string | undefined>;
+  /** Paths git tracks among the root's env files; undefined when unknown (an existing .env then counts as committed). */
+  committed?: ReadonlySet<string>;
   /** Told how far long steps are (loading, rendering, codemods); the CLI draws it on a terminal. */
   progress?: Progress;
 }
@@ -119,6 +121,28 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   }
 
   findings.push(...notCarriedFindings(analysis, repo.projects, skipped), ...dropped);
+  const { localOnly, differs } = repo.env;
+  if (localOnly.length || differs.length) {
+    const example = repo.env.read.find((r) => r.source === 'example')?.path;
+    findings.push({
+      level: 'info',
+      code: 'local-env',
+      message:
+        `this plan depends on ${repo.envFile}, which git does not track: ` +
+        [
+          ...(localOnly.length
+            ? [`${localOnly.join(', ')} ${localOnly.length === 1 ? 'is' : 'are'} set only there`]
+            : []),
+          ...(differs.length
+            ? [
+                `${differs.join(', ')} ${differs.length === 1 ? 'differs' : 'differ'} from ${example ?? 'the example'} (its value is used)`,
+              ]
+            : []),
+        ].join('; ') +
+        `; a checkout without it may get another plan (declare them in ${example ?? 'a committed .env.example'} to make it the same)`,
+      file: repo.envFile,
+    });
+  }
 
   const references: Reference[] = [];
   let codemods: Plan['codemods'];
@@ -200,6 +224,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
       prod: fileNameFor('prod', ext, config),
     },
     sharedVolumes: sharedVolumes(analysis.adjustments),
+    rootEnv: repo.env.read.length > 0,
   };
   if (repo.rootFiles.length > 0) {
     // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
@@ -240,6 +265,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     components: analysis.components,
     changes: mergeSamePath(changes),
     adjustments,
+    env: repo.env,
     findings,
     references,
     ...(codemods ? { codemods } : {}),
@@ -349,6 +375,8 @@ function componentChanges(
     envVars?.length && (config.envFile ?? 'makefile') === 'makefile'
       ? relativeToRoot(component.path) + repo.envFile
       : undefined;
+  // A .env that is not committed may be absent from a checkout, where compose would refuse the flag.
+  const envFileOptional = repo.env.read.find((r) => r.path === repo.envFile)?.source !== 'committed';
   // A test file the component already owns is the one its tests use.
   if (files.test === undefined) {
     const own = existingTestFile(component, snapshot);
@@ -361,7 +389,7 @@ function componentChanges(
     files,
     ...(testCommand ? { testCommand } : {}),
     ...(runnerService ? { testRunnerService: runnerService } : {}),
-    ...(envFile ? { envFile } : {}),
+    ...(envFile ? { envFile, envFileOptional } : {}),
     ...(existing !== undefined ? { existing } : {}),
   });
   if (made.clashes.length) {

@@ -67,6 +67,8 @@ export function readSavedPlan(path: string, text: string): SavedPlan {
   if (!Array.isArray(o.components) || !o.components.every((c) => typeof c === 'string' && c !== ''))
     throw bad('options.components must be a list of component names');
   if (typeof o.withPeers !== 'boolean') throw bad('options.withPeers must be true or false');
+  // A plan saved before adjustments were listed shows none (the env report it lacks is not shown).
+  if (!Array.isArray(p.adjustments)) p.adjustments = [];
   return p as SavedPlan;
 }
 

@@ -68,6 +68,7 @@ export const PLAN_SCHEMA = {
     'selected',
     'components',
     'environments',
+    'env',
     'attributions',
     'changes',
     'adjustments',
@@ -94,6 +95,23 @@ export const PLAN_SCHEMA = {
         type: 'object',
         required: ['name', 'files'],
         properties: { name: str, files: { type: 'array', items: str, minItems: 1 } },
+      },
+    },
+    env: {
+      type: 'object',
+      required: ['file', 'read', 'localOnly', 'differs'],
+      properties: {
+        file: str,
+        read: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['path', 'source', 'variables'],
+            properties: { path: str, source: { enum: ['committed', 'local', 'example'] }, variables: count },
+          },
+        },
+        localOnly: strList,
+        differs: strList,
       },
     },
     attributions: {

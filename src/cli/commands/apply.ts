@@ -6,7 +6,7 @@ import { loadDotEnv, varSource } from '../../compose/interpolate.js';
 import { planDrift, readSavedPlan, savedAnswers, staleInputs, type SavedPlan } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
-import { planningSnapshot } from '../../git/original-snapshot.js';
+import { committedEnvFiles, planningSnapshot } from '../../git/original-snapshot.js';
 import { validateGenerated } from '../../generate/validate-generated.js';
 import { executePlan, recoverApply, type Recovery } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
@@ -149,6 +149,7 @@ async function applyLocked(
   stop: StopFlag,
 ): Promise<number> {
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
+  const committed = await committedEnvFiles(root);
 
   let components = opts.all ? [] : (opts.component ?? []);
   let withPeers = opts.withPeers === true;
@@ -187,6 +188,7 @@ async function applyLocked(
           // Already archived: the root files are read from history and must not be moved again.
           ...(archived ? { archive: false } : opts.archive !== undefined ? { archive: opts.archive } : {}),
           skipCodemods: opts.skipCodemods === true,
+          ...(committed ? { committed } : {}),
           progress: progress.update,
         },
       );

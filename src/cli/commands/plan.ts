@@ -9,7 +9,7 @@ import { toPlanJson } from '../../plan/render/json.js';
 import { renderMermaid } from '../../plan/render/mermaid.js';
 import { renderText } from '../../plan/render/text.js';
 import { savePlan } from '../../plan/saved.js';
-import { planningSnapshot } from '../../git/original-snapshot.js';
+import { committedEnvFiles, planningSnapshot } from '../../git/original-snapshot.js';
 import { openRepoContext, type GlobalOptions } from '../context.js';
 import { progressLine } from '../progress.js';
 
@@ -27,6 +27,7 @@ interface PlanFlags extends GlobalOptions {
 export async function planCommand(opts: PlanFlags): Promise<number> {
   const { io, root, disk, loaded } = openRepoContext(opts);
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
+  const committed = await committedEnvFiles(root);
   const progress = progressLine(opts.io.stderr);
   let plan;
   try {
@@ -36,6 +37,7 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
         ...(opts.component ? { components: opts.component } : {}),
         withPeers: opts.withPeers === true,
         ...(archived ? { archive: false } : {}),
+        ...(committed ? { committed } : {}),
         progress: progress.update,
       },
     );

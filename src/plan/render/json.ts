@@ -28,6 +28,11 @@ export interface PlanJson {
     runner: string;
   }[];
   environments: { name: string; files: string[]; evidence: string[] }[];
+  /**
+   * The root .env: which files the plan read (committed, local, example) and what it owes to a local
+   * one. Always written; absent only from a plan saved by an earlier version.
+   */
+  env?: Plan['env'];
   attributions: {
     service: string;
     component: string | null;
@@ -98,6 +103,7 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
       runner: c.runner.command,
     })),
     environments: plan.environments.map((e) => ({ name: e.name, files: e.files, evidence: e.evidence })),
+    env: plan.env,
     attributions: plan.analysis.attributions.map((a) => ({
       service: a.service,
       component: a.component,

@@ -28,6 +28,7 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
     out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
     for (const why of e.evidence) out.push(s.dim(`           ${why}`));
   }
+  if (plan.env) out.push(`  ${'.env'.padEnd(8)} ${envLine(plan.env)}`);
   out.push('');
   out.push(s.bold('Components'));
   out.push(
@@ -143,6 +144,25 @@ function dependencySummary(c: PlanJson['components'][number]): string {
     byRole.set(e.role, set);
   }
   return [...byRole].map(([role, set]) => `${[...set].sort().join(', ')} (${role})`).join('; ');
+}
+
+type PlanEnv = NonNullable<PlanJson['env']>;
+const SOURCE: Record<PlanEnv['read'][number]['source'], string> = {
+  committed: 'committed',
+  local: 'local, not committed',
+  example: 'committed example',
+};
+
+/** "read .env (local, not committed; 7 variables), .env.example (committed example; 7 variables)". */
+function envLine(env: PlanEnv): string {
+  if (env.read.length === 0) return `no ${env.file} and no committed example: variables come from the shell`;
+  const read = env.read.map(
+    (r) => `${r.path} (${SOURCE[r.source]}; ${r.variables} variable${r.variables === 1 ? '' : 's'})`,
+  );
+  const absent = env.read.some((r) => r.path === env.file)
+    ? ''
+    : `; no ${env.file}: the example's values stand in`;
+  return `read ${read.join(', ')}${absent}`;
 }
 
 /** Group items by a key, keeping first-seen order. */
