@@ -117,14 +117,15 @@ export function renderMakefile(input: RenderMakefileInput): RenderedMakefile {
 }
 
 function composeCmd(file: string, envFile: string | undefined, optional = false): string {
-  const flag = envFile === undefined ? '' : `--env-file ${recipeWord(envFile, 'env file')}`;
-  // `$(wildcard)` splits on spaces: such a path is passed unconditionally.
+  const word = envFile === undefined ? '' : recipeWord(envFile, 'env file');
+  // Only where it exists, as compose reads a .env only when there is one; one word (`--env-file=`)
+  // inside make's $(if). `$(wildcard)` splits on spaces: such a path is passed unconditionally.
   const env =
     envFile === undefined
       ? ''
       : optional && /^[\w./-]+$/.test(envFile)
-        ? ` $(if $(wildcard ${envFile}),${flag})`
-        : ` ${flag}`;
+        ? ` $(if $(wildcard ${envFile}),--env-file=${word})`
+        : ` --env-file ${word}`;
   return `docker compose${env} -f ${recipeWord(file, 'compose file name')}`;
 }
 

@@ -107,7 +107,7 @@ describe('a committed .env.example and an untracked .env', () => {
   it('the Makefile passes the root .env only where it exists: a checkout may lack an untracked one', () => {
     const mk = plan(repo.dir).changes.find((c) => c.path === 'api/Makefile')?.diff ?? '';
     expect(mk).toContain(
-      "docker compose $(if $(wildcard ../.env),--env-file '../.env') -f 'docker-compose.yml' up -d",
+      "docker compose $(if $(wildcard ../.env),--env-file='../.env') -f 'docker-compose.yml' up -d",
     );
   });
 

@@ -130,7 +130,11 @@ function why(c: PlanJson['components'][number]): string {
   }
   const parts = [...byList].map(([list, envs]) => `${envs.join(', ')}: ${list}`);
   const peers = [...new Set(Object.values(c.peers).flat())].sort();
-  if (peers.length) parts.push(`peers pulled in by choice: ${peers.join(', ')}`);
+  // A peer with a why came in by a rule (an optional tool of the stack); the others by choice.
+  const chosen = peers.filter((p) => !c.backingWhy?.[p]);
+  const ruled = peers.filter((p) => c.backingWhy?.[p]);
+  if (chosen.length) parts.push(`peers pulled in by choice: ${chosen.join(', ')}`);
+  if (ruled.length) parts.push(`carries ${ruled.map(describe).join(', ')}`);
   return parts.length ? `needs ${parts.join('; ')}` : (c.reasons[c.reasons.length - 1] ?? '');
 }
 
