@@ -162,6 +162,40 @@ describe('apply and the environment nothing replaces', () => {
   });
 });
 
+describe('a saved plan and the archive', () => {
+  it('plan --archive plans the moves and says what nothing replaces', () => {
+    const r = cli(repo.dir, ['plan', '--json', '--archive']);
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout) as JsonPlan;
+    expect(p.changes.filter((c) => c.op === 'move').map((c) => c.path)).toEqual([
+      'docker-compose.dev.yml',
+      'docker-compose.prod.yml',
+    ]);
+    expect(p.findings.map((f) => f.code)).toContain('archive-unreplaced');
+    expect(p.findings.map((f) => f.code)).not.toContain('archive-refused');
+  });
+
+  it('apply --plan of a plan made without --archive refuses, naming how to make one that archives', () => {
+    const copy = cloneRepo(repo);
+    const saved = join(copy.dir, '..', 'plan.json');
+    expect(cli(copy.dir, ['plan', '--out', saved]).code).toBe(0);
+    const before = state(copy.dir);
+    const r = cli(copy.dir, ['apply', '--plan', saved]);
+    expect(r.code).toBe(3);
+    expect(expectOneLineError(r)).toMatch(/Make the plan again with plan --archive .* --out /);
+    expect(state(copy.dir)).toEqual(before);
+  });
+
+  it('apply --plan of a plan made with --archive archives', () => {
+    const copy = cloneRepo(repo);
+    const saved = join(copy.dir, '..', 'plan.json');
+    expect(cli(copy.dir, ['plan', '--archive', '--out', saved]).code).toBe(0);
+    const r = cli(copy.dir, ['apply', '--plan', saved]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(copy.dir, 'todo/docker-compose.dev.yml'))).toBe(true);
+  });
+});
+
 describe('after the fixes the plan names', () => {
   let fixed: TestRepo;
   beforeAll(() => {

@@ -153,6 +153,7 @@ async function applyLocked(
 
   let components = opts.all ? [] : (opts.component ?? []);
   let withPeers = opts.withPeers === true;
+  let archive = opts.archive;
   let saved: SavedPlan | undefined;
   let baseConfig = loaded.config;
   if (opts.plan) {
@@ -168,6 +169,7 @@ async function applyLocked(
     }
     components = saved.options.components;
     withPeers = saved.options.withPeers;
+    archive = saved.options.archive;
     // The saved plan holds the answers it was reviewed with: nobody is asked again.
     try {
       baseConfig = applyEdits(loaded.config, answersToEdits(savedAnswers(saved)));
@@ -186,7 +188,7 @@ async function applyLocked(
           components,
           withPeers,
           // Already archived: the root files are read from history and must not be moved again.
-          ...(archived ? { archive: false } : opts.archive !== undefined ? { archive: opts.archive } : {}),
+          ...(archived ? { archive: false } : archive !== undefined ? { archive } : {}),
           skipCodemods: opts.skipCodemods === true,
           ...(committed ? { committed } : {}),
           progress: progress.update,
@@ -234,9 +236,11 @@ async function applyLocked(
           const files = plan.environments.find((e) => e.name === f.env)?.files ?? [];
           return `environment ${f.env ?? '?'} (${files.join(' + ')})`;
         })
-        .join(
-          ', ',
-        )}, which would then live only in the archive; nothing was written. Pass --archive to archive anyway, or --no-archive to migrate and keep the root files`,
+        .join(', ')}, which would then live only in the archive; nothing was written. ${
+        opts.plan
+          ? `Make the plan again with plan --archive (archive anyway) or --no-archive (keep the root files) --out ${opts.plan}`
+          : 'Pass --archive to archive anyway, or --no-archive to migrate and keep the root files'
+      }`,
       undefined,
       3,
     );

@@ -21,6 +21,7 @@ interface PlanFlags extends GlobalOptions {
   diff?: boolean;
   withPeers?: boolean;
   strict?: boolean;
+  archive?: boolean;
   detailedExitcode?: boolean;
 }
 
@@ -36,7 +37,7 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
       {
         ...(opts.component ? { components: opts.component } : {}),
         withPeers: opts.withPeers === true,
-        ...(archived ? { archive: false } : {}),
+        ...(archived ? { archive: false } : opts.archive !== undefined ? { archive: opts.archive } : {}),
         ...(committed ? { committed } : {}),
         progress: progress.update,
       },
@@ -52,7 +53,11 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
     await refuseOverwrite(target, opts.out);
     writeFileSync(
       target,
-      savePlan(plan, { components: opts.component ?? [], withPeers: opts.withPeers === true }),
+      savePlan(plan, {
+        components: opts.component ?? [],
+        withPeers: opts.withPeers === true,
+        ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
+      }),
     );
     if (!opts.json) io.err(`plan saved to ${opts.out}\n`);
   }
