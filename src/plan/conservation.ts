@@ -80,6 +80,14 @@ export function notCarriedFindings(
   return findings;
 }
 
+/** The error stays one readable line on a repository of hundreds of services: the plan lists them all. */
+const MAX_NAMED = 20;
+function capped(names: string[]): string {
+  return names.length <= MAX_NAMED
+    ? names.join(', ')
+    : `${names.slice(0, MAX_NAMED).join(', ')} and ${names.length - MAX_NAMED} more`;
+}
+
 /**
  * The error `--strict` stops with, on one line: every (environment, service) left behind, by name,
  * then every key a carried service loses ("account (dev) depends_on.config").
@@ -92,12 +100,12 @@ export function strictMessage(findings: Finding[]): string | undefined {
   const parts: string[] = [];
   if (services.length)
     parts.push(
-      `${services.length} service${services.length === 1 ? ' is' : 's are'} not carried into any generated file: ${services.map((f) => `${f.service ?? '?'} (${f.env ?? '?'})`).join(', ')}`,
+      `${services.length} service${services.length === 1 ? ' is' : 's are'} not carried into any generated file: ${capped(services.map((f) => `${f.service ?? '?'} (${f.env ?? '?'})`))}`,
     );
   if (keys.length) {
     const named = [...new Set(keys.map((f) => `${f.service ?? '?'} (${f.env ?? '?'}) ${f.key ?? ''}`))];
     parts.push(
-      `${named.length} key${named.length === 1 ? ' is' : 's are'} dropped from carried services: ${named.join(', ')}`,
+      `${named.length} key${named.length === 1 ? ' is' : 's are'} dropped from carried services: ${capped(named)}`,
     );
   }
   return `--strict: ${parts.join('; ')} (see "Not carried" in the plan)`;
