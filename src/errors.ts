@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'pending-exists'
   /** --strict, and the plan leaves some (environment, service) of the root layout in no generated file. */
   | 'not-carried'
+  /** The archive would leave an environment that no generated file replaces, and --archive was not given. */
+  | 'archive-refused'
   /** Another apply or rollback holds the repository lock. */
   | 'locked'
   /** An earlier apply or rollback did not finish; --resume or --abort first. */

@@ -116,6 +116,11 @@ export interface Finding {
   service?: string;
   env?: EnvName;
   key?: string;
+  /**
+   * Why, in words that hold for every finding of its kind and target (`not-carried` of one key), so
+   * that the text plan can print identical losses of many services as one line.
+   */
+  reason?: string;
   /** Present when level is "decision". */
   decision?: Decision;
 }
@@ -150,8 +155,10 @@ export type Adjustment =
   | { kind: 'container-name'; env: EnvName; service: string; from: string; to: string | null }
   | { kind: 'host-port'; env: EnvName; service: string; target: string; from: string; to: string }
   | { kind: 'volume-name'; env: EnvName; volume: string; name: string }
-  | { kind: 'tmpfs-data'; env: EnvName; service: string; target: string }
-  | { kind: 'healthcheck'; env: EnvName; service: string }
+  /** `replaced`: the volume mount the tmpfs took the place of, when there was one. */
+  | { kind: 'tmpfs-data'; env: EnvName; service: string; target: string; replaced?: string }
+  /** `test`: the probe added, as compose would print it ("pg_isready -U postgres"). */
+  | { kind: 'healthcheck'; env: EnvName; service: string; test?: string }
   | { kind: 'depends-on-healthy'; env: EnvName; service: string; dependency: string }
   | { kind: 'profiles-dropped'; env: EnvName; service: string; profiles: string[] }
   /** A reference to a service the generated file does not hold (depends_on, links, volumes_from, network_mode). */
@@ -162,6 +169,48 @@ export type Adjustment =
       dependency: string;
       key: 'depends_on' | 'links' | 'volumes_from' | 'network_mode';
     };
+
+/**
+ * One change a generated file makes to what the root layout says, as the plan lists it: the key and
+ * its value before and after ("(none)" where there was or is no value).
+ */
+export interface PlanAdjustment {
+  component: string;
+  env: EnvName;
+  /** The generated file that carries it. */
+  file: string;
+  /** The service changed; absent for a top-level entry (a pinned volume). */
+  service?: string;
+  /** "container_name", "ports", "depends_on.db.condition", "volumes.data.name" (top level), ... */
+  key: string;
+  before: string;
+  after: string;
+  kind: Adjustment['kind'];
+}
+
+/** An env file the plan read: committed, local (present but not committed) or a committed example. */
+export interface EnvFileRead {
+  path: string;
+  source: 'committed' | 'local' | 'example';
+  /** How many variables it sets. */
+  variables: number;
+}
+
+/**
+ * The root .env as the plan read it. Values come from the shell the plan is given (none by
+ * default), then the .env, then a committed example; variables count as the root .env's when
+ * either file declares them.
+ */
+export interface PlanEnv {
+  /** The .env compose reads for the root files (the project directory's). */
+  file: string;
+  /** The files read, in the order their values are taken. */
+  read: EnvFileRead[];
+  /** Variables the root files use that only the local, untracked .env sets. */
+  localOnly: string[];
+  /** Variables the root files use that the local .env sets to another value than the committed example. */
+  differs: string[];
+}
 
 export interface Analysis {
   environments: Environment[];
@@ -218,6 +267,10 @@ export interface Plan {
   environments: Environment[];
   components: Component[];
   changes: Change[];
+  /** Every intentional change the selected components' generated files make, with before and after. */
+  adjustments: PlanAdjustment[];
+  /** Which env files the plan read, and what it owes to an untracked one. */
+  env: PlanEnv;
   findings: Finding[];
   references: Reference[];
   /** What each orchestrator transform did to each file it ran on (absent with --skip-codemods). */
@@ -271,6 +324,11 @@ export interface MigrateConfig {
   ignoreDirs?: string[];
   /** Service -> component name, "backing" (shared) or "backing:<component>" (that component's backing service). Strongest attribution evidence. */
   services?: Record<string, string>;
+  /**
+   * Component -> compose | host, over what its needs imply: `compose` gives a component that needs no
+   * backing service (a docs server, a seeder) files holding its own services.
+   */
+  kinds?: Record<string, ComponentKind>;
   /** Component -> peer services to pull into its files; `true` pulls every peer. */
   peers?: Record<string, string[] | boolean>;
   /** What to do with container_name values: scope (default) | keep | drop. */

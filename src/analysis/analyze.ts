@@ -18,6 +18,7 @@ import type {
   Analysis,
   Attribution,
   Component,
+  ComponentKind,
   Decision,
   DependencyEdge,
   Environment,
@@ -182,11 +183,15 @@ export function analyze(input: AnalysisInput): Analysis {
     const needsInfra =
       Object.values(backing).some((b) => b.length > 0) ||
       Object.values(pulledPeers).some((p) => p.length > 0);
+    const chosenKind = config.kinds?.[dir.name];
+    const kind: ComponentKind = chosenKind ?? (needsInfra ? 'compose' : 'host');
     const reasons = [...dir.reasons];
     for (const s of own) reasons.push(`owns ${s}: ${attributions.get(s)?.reason ?? ''}`);
     for (const s of ownBacking)
       reasons.push(`its backing service ${s}: ${attributions.get(s)?.reason ?? ''}`);
-    if (needsInfra) {
+    if (chosenKind !== undefined) {
+      reasons.push(`config kinds.${dir.name}: ${chosenKind}`);
+    } else if (needsInfra) {
       for (const [env, list] of Object.entries(backing))
         if (list.length)
           reasons.push(`${env} needs ${list.map((s) => `${s} (${backingWhy[s] ?? 'backing'})`).join(', ')}`);
@@ -200,7 +205,7 @@ export function analyze(input: AnalysisInput): Analysis {
     return {
       name: dir.name,
       path: dir.path,
-      kind: needsInfra ? 'compose' : 'host',
+      kind,
       services: own,
       dependsOn,
       backing,
@@ -213,9 +218,18 @@ export function analyze(input: AnalysisInput): Analysis {
     };
   });
 
+  carryOptionalServices(components, projects);
+
   findings.push(...outsideRepoFindings(variants));
   findings.push(...variableHostFindings(components, variants, attributions, vars));
   findings.push(...peerFindings(components, config, input.withPeers === true, carriedRegardless));
+  for (const name of Object.keys(config.kinds ?? {}))
+    if (!components.some((c) => c.name === name))
+      findings.push({
+        level: 'warning',
+        code: 'config-unknown-component',
+        message: `config kinds.${name} names no component (components: ${components.map((c) => c.name).join(', ') || 'none'}); it changes nothing`,
+      });
   findings.push(...unownedFindings(variants, attributions, components));
   for (const c of components) {
     if (!c.runner.command && !config.testCommands?.[c.name]) {
@@ -283,6 +297,50 @@ export function analyze(input: AnalysisInput): Analysis {
     adjustments: conflicts.adjustments,
     rootEnvVars,
   };
+}
+
+/**
+ * An optional service (one with `profiles`, started only when asked) of a component that runs on
+ * the host, which reaches services of exactly one compose component and needs nothing that
+ * component's file lacks, is a tool of that component's stack (a seeder of its database, a load
+ * generator for its API): it goes into that component's files with its profiles, so it still starts
+ * only when asked, instead of being left out of every file.
+ */
+function carryOptionalServices(components: Component[], projects: Map<string, EffectiveProject>): void {
+  const byName = new Map(components.map((c) => [c.name, c]));
+  for (const host of components) {
+    if (host.kind !== 'host') continue;
+    for (const service of host.services) {
+      for (const [env, project] of projects) {
+        const profiles = project.services.get(service)?.config.profiles;
+        if (!Array.isArray(profiles) || profiles.length === 0) continue;
+        const edges = host.dependsOn.filter((e) => e.from === service && e.env === env && e.role !== 'own');
+        const owners = new Set(edges.flatMap((e) => (e.role === 'peer' ? [e.peerComponent ?? ''] : [])));
+        const [ownerName] = owners;
+        const target = owners.size === 1 && ownerName ? byName.get(ownerName) : undefined;
+        if (target?.kind !== 'compose' || target.backing[env] === undefined) continue;
+        // Everything it reaches must be in the target's file already: its own or backing services.
+        const inFile = new Set([
+          ...target.services,
+          ...(target.backing[env] ?? []),
+          ...(target.pulledPeers[env] ?? []),
+        ]);
+        if (!edges.every((e) => inFile.has(e.service))) continue;
+        (target.pulledPeers[env] ??= []).push(service);
+        const reached = [...new Set(edges.map((e) => e.service))].sort().join(', ');
+        const why = `optional service of ${host.name}, profiles: ${profiles.join(', ')}; reaches ${reached}`;
+        (target.backingWhy ??= {})[service] ??= why;
+        if (!target.reasons.some((r) => r.startsWith(`carries ${service} `)))
+          target.reasons.push(`carries ${service} (${why})`);
+        if (!host.reasons.some((r) => r.includes(`its optional service ${service} `)))
+          host.reasons.splice(
+            host.reasons.length - 1,
+            0,
+            `its optional service ${service} goes into ${target.name}'s files, profiles kept: it reaches ${reached}`,
+          );
+      }
+    }
+  }
 }
 
 /**

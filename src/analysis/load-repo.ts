@@ -1,7 +1,7 @@
 import type { ComposeFile, EffectiveProject, VarSource } from '../compose/types.js';
 import { loadProject, normalizeProjectName } from '../compose/load.js';
-import { loadDotEnv } from '../compose/interpolate.js';
-import type { Analysis, EnvName, MigrateConfig } from '../model.js';
+import { loadDotEnv, variablesIn } from '../compose/interpolate.js';
+import type { Analysis, EnvName, EnvFileRead, MigrateConfig, PlanEnv } from '../model.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { analyze } from './analyze.js';
 import { discoverComposeFiles, dotEnvPath, projectDirOf } from './discovery.js';
@@ -14,8 +14,16 @@ export interface AnalyzeOptions {
   withPeers?: boolean;
   /** Shell environment for interpolation during analysis (default: none, so plans are reproducible). */
   env?: Record<string, string | undefined>;
+  /**
+   * Paths git tracks, among the root's env files (`.env`, `.env.example`, ...); undefined when
+   * unknown (no git), and then an existing `.env` counts as committed.
+   */
+  committed?: ReadonlySet<string>;
   progress?: Progress;
 }
+
+/** Committed files a repository keeps beside an untracked `.env`, declaring what it must set. */
+export const ENV_EXAMPLE_NAMES = ['.env.example', '.env.sample', '.env.template', '.env.dist'];
 
 export interface LoadedRepo {
   rootFiles: string[];
@@ -25,6 +33,8 @@ export interface LoadedRepo {
   rootEnvKeys: Set<string>;
   /** The .env compose reads for these files: the project directory's (the first file's folder). */
   envFile: string;
+  /** Which env files were read, and what the plan owes to an untracked one. */
+  env: PlanEnv;
   /** Files the projects were read from (root files plus extends/include sources). */
   sources: Set<string>;
 }
@@ -35,6 +45,7 @@ export function loadRepo(
   config: MigrateConfig,
   shellEnv: Record<string, string | undefined> = {},
   progress?: Progress,
+  committed?: ReadonlySet<string>,
 ): LoadedRepo {
   const discovery = discoverComposeFiles(snapshot, config);
   const rootFiles = discovery.files;
@@ -44,7 +55,17 @@ export function loadRepo(
   const envFile = dotEnvPath(projectDirOf(layout.environments[0]?.files ?? rootFiles));
   const dotenvText = snapshot.read(envFile);
   const dotenv = dotenvText === undefined ? new Map<string, string>() : loadDotEnv(dotenvText);
-  const vars: VarSource = (name) => shellEnv[name] ?? dotenv.get(name);
+  // A committed example (.env.example) declares what the .env holds: its variables count as the
+  // root .env's whether or not a local copy exists, and its values stand in for an absent one, so
+  // that the plan is the same with and without the untracked file.
+  const dir = envFile.slice(0, -'.env'.length);
+  const examples = ENV_EXAMPLE_NAMES.map((n) => `${dir}${n}`).filter(
+    (p) => snapshot.exists(p) && (committed === undefined || committed.has(p)),
+  );
+  const exampleFiles = examples.map((p) => ({ path: p, values: loadDotEnv(snapshot.read(p) ?? '') }));
+  const example = new Map<string, string>();
+  for (const f of exampleFiles) for (const [k, v] of f.values) if (!example.has(k)) example.set(k, v);
+  const vars: VarSource = (name) => shellEnv[name] ?? dotenv.get(name) ?? example.get(name);
   const projects = new Map<EnvName, EffectiveProject>();
   const sources = new Set<string>(rootFiles);
   for (const [i, env] of layout.environments.entries()) {
@@ -61,7 +82,58 @@ export function loadRepo(
     for (const svc of project.services.values()) for (const s of svc.sources) sources.add(s);
   }
   for (const f of cache.keys()) sources.add(f);
-  return { rootFiles, layout, projects, vars, rootEnvKeys: new Set(dotenv.keys()), envFile, sources };
+  for (const p of examples) sources.add(p);
+  const env = envReport(
+    envFile,
+    dotenvText !== undefined ? dotenv : undefined,
+    exampleFiles,
+    example,
+    committed,
+    projects,
+  );
+  const rootEnvKeys = new Set([...dotenv.keys(), ...example.keys()]);
+  return { rootFiles, layout, projects, vars, rootEnvKeys, envFile, env, sources };
+}
+
+/**
+ * What the plan read for the root .env and what it owes to an untracked one: variables the root
+ * files use that only the local .env sets, or sets to another value than the committed example.
+ */
+function envReport(
+  envFile: string,
+  dotenv: Map<string, string> | undefined,
+  examples: { path: string; values: Map<string, string> }[],
+  example: Map<string, string>,
+  committed: ReadonlySet<string> | undefined,
+  projects: Map<EnvName, EffectiveProject>,
+): PlanEnv {
+  const read: EnvFileRead[] = [];
+  const local = dotenv !== undefined && committed !== undefined && !committed.has(envFile);
+  if (dotenv !== undefined)
+    read.push({ path: envFile, source: local ? 'local' : 'committed', variables: dotenv.size });
+  for (const f of examples) read.push({ path: f.path, source: 'example', variables: f.values.size });
+  const used = new Set<string>();
+  for (const project of projects.values())
+    for (const svc of project.services.values()) for (const v of variablesOfValue(svc.config)) used.add(v);
+  const localOnly: string[] = [];
+  const differs: string[] = [];
+  if (local && dotenv) {
+    for (const v of [...used].sort()) {
+      const value = dotenv.get(v);
+      if (value === undefined) continue;
+      const declared = example.get(v);
+      if (declared === undefined) localOnly.push(v);
+      else if (declared !== value) differs.push(v);
+    }
+  }
+  return { file: envFile, read, localOnly, differs };
+}
+
+function variablesOfValue(value: unknown): string[] {
+  if (typeof value === 'string') return value.includes('$') ? variablesIn(value) : [];
+  if (Array.isArray(value)) return value.flatMap(variablesOfValue);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(variablesOfValue);
+  return [];
 }
 
 /** Load and analyse: everything `plan`, `status` and `verify` need to know about the repository. */
@@ -70,7 +142,7 @@ export function analyzeRepo(
   config: MigrateConfig,
   options: AnalyzeOptions = {},
 ): { repo: LoadedRepo; analysis: Analysis } {
-  const repo = loadRepo(snapshot, config, options.env, options.progress);
+  const repo = loadRepo(snapshot, config, options.env, options.progress, options.committed);
   options.progress?.('analysing services', 0, 1);
   const analysis = analyze({
     snapshot,

@@ -65,6 +65,10 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
     .option('--diff', 'include unified diffs of every change')
     .option('--with-peers', 'pull peer services into the components that depend on them')
     .option('--strict', 'exit 1 when a service of the root layout is carried into no generated file')
+    .addOption(
+      new Option('--archive', 'plan the archive now, even of an environment no generated file replaces'),
+    )
+    .addOption(new Option('--no-archive', 'plan no archive of the root compose files'))
     .option(
       '--detailed-exitcode',
       'exit 0 when there is nothing to do, 2 when changes are pending, 1 on error',

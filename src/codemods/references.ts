@@ -301,7 +301,7 @@ export function scanReferences(
   const pattern = rootNamePattern(names);
   const needles = names.map((n) => Buffer.from(n, 'utf8'));
   const archiveDir = ctx.archiveDir.replace(/\/$/, '');
-  const hasRootEnv = snapshot.exists('.env');
+  const hasRootEnv = ctx.rootEnv ?? snapshot.exists('.env');
   const implicit = implicitContext(snapshot, ctx);
   // Turn an implicit command into the same shape as one naming its files, and rewrite that.
   const implicitCommand = (

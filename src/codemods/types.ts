@@ -24,6 +24,11 @@ export interface CodemodContext {
   fileNames: { dev: string; test: string; prod?: string } & Record<string, string | undefined>;
   /** Pinned data volumes that several components' files now declare (per environment). */
   sharedVolumes?: { env: string; name: string; components: string[] }[];
+  /**
+   * Whether the root has a .env for compose to read (committed, local, or declared by a committed
+   * example); undefined: whether `.env` exists. Rewritten command lines then pass `--env-file .env`.
+   */
+  rootEnv?: boolean;
 }
 
 export type { CodemodStatus, CodemodSummary, FileOutcome } from '../model.js';

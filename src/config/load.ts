@@ -15,7 +15,7 @@ const ENUMS: Record<string, readonly string[]> = {
   envFile: ['makefile', 'ignore'],
 };
 const STRING_LISTS = ['composeDirs', 'ignoreDirs'];
-const STRING_MAPS = ['environments', 'components', 'services', 'fileNames', 'testCommands'];
+const STRING_MAPS = ['environments', 'components', 'services', 'fileNames', 'testCommands', 'kinds'];
 const KNOWN = new Set([
   ...Object.keys(ENUMS),
   ...STRING_LISTS,
@@ -92,6 +92,10 @@ export function parseConfig(path: string, text: string): MigrateConfig {
         v as Record<string, string>,
         (name, what) => new MigrateError('config-invalid', `fileNames.${name}: ${what}`, at(key, name)),
       );
+    if (key === 'kinds')
+      for (const [name, kind] of Object.entries(v as Record<string, string>))
+        if (kind !== 'compose' && kind !== 'host')
+          throw new MigrateError('config-invalid', `kinds.${name}: must be compose or host`, at(key, name));
     if (key === 'peers' && !isPeers(v))
       throw bad(key, 'must map component names to true/false or a list of services');
   }

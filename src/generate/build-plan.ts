@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { analyzeRepo, type LoadedRepo, type Progress } from '../analysis/load-repo.js';
 import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
+import type { PlanAdjustment } from '../model.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
 import { CONFIG_NAMES } from '../config/load.js';
 import { checkComponentNames } from '../plan/component-names.js';
@@ -23,6 +24,8 @@ export interface PlanOptions {
   skipCodemods?: boolean;
   /** Shell environment for interpolation during analysis (default: none, so plans are reproducible). */
   env?: Record<string, string | undefined>;
+  /** Paths git tracks among the root's env files; undefined when unknown (an existing .env then counts as committed). */
+  committed?: ReadonlySet<string>;
   /** Told how far long steps are (loading, rendering, codemods); the CLI draws it on a terminal. */
   progress?: Progress;
 }
@@ -58,18 +61,22 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     : analysis.components.map((c) => c.name);
 
   const changes: Change[] = [];
+  const adjustments: PlanAdjustment[] = [];
+  /** Per selected component, what its generated files leave out of the services they carry. */
+  const dropped: Finding[] = [];
   const ext = repo.layout.extension;
   const migrated = new Set<string>();
   /** Components whose files would overwrite another file: they get no generated file at all. */
   const skipped = new Map<string, string[]>();
   for (const [i, component] of analysis.components.entries()) {
     options.progress?.('rendering component files', i, analysis.components.length);
+    const composeFiles = componentComposeFiles(component, analysis, repo, config, ext);
     const files = componentChanges(
       component,
+      composeFiles,
       analysis,
       repo,
       config,
-      ext,
       snapshot,
       selected.includes(component.name) ? findings : [],
     );
@@ -94,6 +101,15 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
       }
       continue;
     }
+    if (selected.includes(component.name)) {
+      for (const f of composeFiles) {
+        for (const a of f.applied) {
+          if (a.kind === 'dependency-dropped')
+            dropped.push(droppedReference(component, f, a, analysis, repo));
+          else adjustments.push(planAdjustment(component, f, a));
+        }
+      }
+    }
     if (pending.length === 0) {
       migrated.add(component.name);
       continue;
@@ -104,17 +120,63 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     }
   }
 
-  findings.push(...notCarriedFindings(analysis, repo.projects, skipped));
+  findings.push(...notCarriedFindings(analysis, repo.projects, skipped), ...dropped);
+  const { localOnly, differs } = repo.env;
+  if (localOnly.length || differs.length) {
+    const example = repo.env.read.find((r) => r.source === 'example')?.path;
+    findings.push({
+      level: 'info',
+      code: 'local-env',
+      message:
+        `this plan depends on ${repo.envFile}, which git does not track: ` +
+        [
+          ...(localOnly.length
+            ? [`${localOnly.join(', ')} ${localOnly.length === 1 ? 'is' : 'are'} set only there`]
+            : []),
+          ...(differs.length
+            ? [
+                `${differs.join(', ')} ${differs.length === 1 ? 'differs' : 'differ'} from ${example ?? 'the example'} (its value is used)`,
+              ]
+            : []),
+        ].join('; ') +
+        `; a checkout without it may get another plan (declare them in ${example ?? 'a committed .env.example'} to make it the same)`,
+      file: repo.envFile,
+    });
+  }
 
   const references: Reference[] = [];
   let codemods: Plan['codemods'];
   const composeComponents = analysis.components.filter((c) => c.kind === 'compose');
   const allMigrated = composeComponents.every((c) => migrated.has(c.name));
-  const archiving =
+  const wouldArchive =
     repo.rootFiles.length > 0 &&
     options.archive !== false &&
     (options.archive === true || (allMigrated && composeComponents.length > 0));
   const archiveDir = config.archiveDir ?? 'todo';
+  // An environment no generated file replaces would live on only in the archive (with whatever
+  // script starts it pointing there): archiving it takes an explicit --archive.
+  const unreplaced = wouldArchive ? unreplacedEnvironments(analysis, repo, migrated, skipped) : [];
+  const archiving = wouldArchive && (unreplaced.length === 0 || options.archive === true);
+  for (const u of unreplaced) {
+    const what = `environment ${u.env} (${u.files.join(' + ')}: ${listed(u.services)})`;
+    findings.push(
+      archiving
+        ? {
+            level: 'warning',
+            code: 'archive-unreplaced',
+            message: `${what} is archived to ${archiveDir}/ although no generated file carries any of its services (--archive); whatever starts it must now use another file`,
+            file: u.files[0] as string,
+            env: u.env,
+          }
+        : {
+            level: 'warning',
+            code: 'archive-refused',
+            message: `the root compose files are not archived: no generated file carries any service of ${what}, so archiving would leave it only in ${archiveDir}/; apply refuses until you pass --archive (archive it anyway) or --no-archive (keep the root files)`,
+            file: u.files[0] as string,
+            env: u.env,
+          },
+    );
+  }
   const archiveMoves = archiving ? planArchive(snapshot, repo.rootFiles, archiveDir) : [];
 
   const codemodCtx: CodemodContext = {
@@ -162,6 +224,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
       prod: fileNameFor('prod', ext, config),
     },
     sharedVolumes: sharedVolumes(analysis.adjustments),
+    rootEnv: repo.env.read.length > 0,
   };
   if (repo.rootFiles.length > 0) {
     // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
@@ -209,6 +272,8 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     environments: analysis.environments,
     components: analysis.components,
     changes: mergeSamePath(changes),
+    adjustments,
+    env: repo.env,
     findings,
     references,
     ...(codemods ? { codemods } : {}),
@@ -272,16 +337,16 @@ export function componentComposeFiles(
 /** Every file a component's migration writes: compose files per environment and its Makefile. */
 function componentChanges(
   component: Component,
+  composeFiles: GeneratedComposeFile[],
   analysis: Analysis,
   repo: LoadedRepo,
   config: MigrateConfig,
-  ext: string,
   snapshot: RepoSnapshot,
   findings: Finding[],
 ): Change[] {
   const out: Change[] = [];
   const files: { dev?: string; test?: string; prod?: string } = {};
-  for (const f of componentComposeFiles(component, analysis, repo, config, ext)) {
+  for (const f of composeFiles) {
     if (f.env === 'dev' || f.env === 'test' || f.env === 'prod')
       files[f.env] = f.path.slice(component.path.length + 1);
     out.push({
@@ -318,6 +383,8 @@ function componentChanges(
     envVars?.length && (config.envFile ?? 'makefile') === 'makefile'
       ? relativeToRoot(component.path) + repo.envFile
       : undefined;
+  // A .env that is not committed may be absent from a checkout, where compose would refuse the flag.
+  const envFileOptional = repo.env.read.find((r) => r.path === repo.envFile)?.source !== 'committed';
   // A test file the component already owns is the one its tests use.
   if (files.test === undefined) {
     const own = existingTestFile(component, snapshot);
@@ -330,7 +397,7 @@ function componentChanges(
     files,
     ...(testCommand ? { testCommand } : {}),
     ...(runnerService ? { testRunnerService: runnerService } : {}),
-    ...(envFile ? { envFile } : {}),
+    ...(envFile ? { envFile, envFileOptional } : {}),
     ...(existing !== undefined ? { existing } : {}),
   });
   if (made.clashes.length) {
@@ -356,6 +423,147 @@ function componentChanges(
     });
   }
   return out;
+}
+
+/** "a, b, c and 4 more". */
+function listed(names: string[], max = 6): string {
+  return names.length <= max
+    ? names.join(', ')
+    : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/**
+ * Environments of which no generated file of a migrated component (selected now or before) holds
+ * a single service: after an archive nothing would replace them.
+ */
+function unreplacedEnvironments(
+  analysis: Analysis,
+  repo: LoadedRepo,
+  migrated: ReadonlySet<string>,
+  skipped: ReadonlyMap<string, string[]>,
+): { env: EnvName; files: string[]; services: string[] }[] {
+  const out: { env: EnvName; files: string[]; services: string[] }[] = [];
+  for (const env of analysis.environments) {
+    const project = repo.projects.get(env.name);
+    if (!project || project.services.size === 0) continue;
+    const carried = analysis.components.some(
+      (c) =>
+        migrated.has(c.name) &&
+        !skipped.has(c.name) &&
+        (fileServices(c, env.name, project) ?? []).some((s) => project.services.has(s)),
+    );
+    if (!carried)
+      out.push({ env: env.name, files: env.files, services: [...project.services.keys()].sort() });
+  }
+  return out;
+}
+
+const NONE = '(none)';
+
+/** An adjustment as the plan lists it: the key it changes, with the value before and after. */
+function planAdjustment(component: Component, file: GeneratedComposeFile, a: Adjustment): PlanAdjustment {
+  const at = { component: component.name, env: file.env, file: file.path, kind: a.kind };
+  switch (a.kind) {
+    case 'container-name':
+      return { ...at, service: a.service, key: 'container_name', before: a.from, after: a.to ?? NONE };
+    case 'host-port':
+      return {
+        ...at,
+        service: a.service,
+        key: 'ports',
+        before: `${a.from}:${a.target}`,
+        after: `${a.to}:${a.target}`,
+      };
+    case 'volume-name':
+      // Compose named it from the root project; the generated file's project has another name.
+      return { ...at, key: `volumes.${a.volume}.name`, before: NONE, after: a.name };
+    case 'tmpfs-data':
+      return {
+        ...at,
+        service: a.service,
+        key: 'tmpfs',
+        before: a.replaced ? `volume ${a.replaced}` : NONE,
+        after: a.target,
+      };
+    case 'healthcheck':
+      return { ...at, service: a.service, key: 'healthcheck.test', before: NONE, after: a.test ?? 'added' };
+    case 'depends-on-healthy':
+      return {
+        ...at,
+        service: a.service,
+        key: `depends_on.${a.dependency}.condition`,
+        before: 'service_started',
+        after: 'service_healthy',
+      };
+    case 'profiles-dropped':
+      return {
+        ...at,
+        service: a.service,
+        key: 'profiles',
+        before: `[${a.profiles.join(', ')}]`,
+        after: NONE,
+      };
+    case 'dependency-dropped':
+      return {
+        ...at,
+        service: a.service,
+        key: `${a.key}.${a.dependency}`,
+        before: a.dependency,
+        after: NONE,
+      };
+  }
+}
+
+/**
+ * A reference the generated file had to drop because the service it names is not in that file:
+ * a `not-carried` finding for that one key, at the line that declares it, with what to do about it.
+ */
+function droppedReference(
+  component: Component,
+  file: GeneratedComposeFile,
+  a: Extract<Adjustment, { kind: 'dependency-dropped' }>,
+  analysis: Analysis,
+  repo: LoadedRepo,
+): Finding {
+  const svc = repo.projects.get(file.env)?.services.get(a.service);
+  const key = `${a.key}.${a.dependency}`;
+  // The entry itself: `depends_on.db` in the long form, the list item naming it in the short one.
+  const list = svc?.config[a.key];
+  const index = Array.isArray(list)
+    ? list.findIndex(
+        (x) =>
+          typeof x === 'string' &&
+          (x === a.dependency ||
+            x.startsWith(`${a.dependency}:`) ||
+            x === `service:${a.dependency}` ||
+            x.startsWith(`service:${a.dependency}:`)),
+      )
+    : -1;
+  const pos =
+    svc?.positions.get(key) ??
+    (index >= 0 ? svc?.positions.get(`${a.key}[${index}]`) : undefined) ??
+    svc?.positions.get(a.key) ??
+    svc?.origin;
+  const owner = analysis.attributions.find((x) => x.service === a.dependency)?.component ?? null;
+  const ownerKind = analysis.components.find((c) => c.name === owner)?.kind;
+  const pull = `pull it in with --with-peers or config peers.${component.name}`;
+  const reason =
+    owner === null
+      ? `no component owns it (config services.${a.dependency}: <component> | backing)`
+      : ownerKind === 'host'
+        ? `it belongs to ${owner}, which runs on the host; start it first, or ${pull}`
+        : `it belongs to ${owner}, whose own files run it; start ${owner} first, or ${pull}`;
+  return {
+    level: 'warning',
+    code: 'not-carried',
+    message: `${a.service} (${file.env}) loses ${key} in ${file.path}: ${a.dependency} is not in that file: ${reason}`,
+    ...(pos ? { file: pos.file, line: pos.line } : {}),
+    component: component.name,
+    service: a.service,
+    env: file.env,
+    key,
+    reason: `${a.dependency} is not in the file: ${reason.replace(`peers.${component.name}`, 'peers.<component>')}`,
+  };
 }
 
 function relativeToRoot(dir: string): string {

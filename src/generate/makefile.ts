@@ -16,6 +16,8 @@ export interface RenderMakefileInput {
   testRunnerService?: string;
   /** Env file passed to compose, relative to the component dir (e.g. "../.env"). */
   envFile?: string;
+  /** Pass envFile only when it exists (an uncommitted .env a checkout may lack). */
+  envFileOptional?: boolean;
   /** Current Makefile content, if the component has one. */
   existing?: string;
   /** Current compose.mk content, if an earlier run wrote one. */
@@ -114,8 +116,16 @@ export function renderMakefile(input: RenderMakefileInput): RenderedMakefile {
   return { files, clashes };
 }
 
-function composeCmd(file: string, envFile: string | undefined): string {
-  const env = envFile === undefined ? '' : ` --env-file ${recipeWord(envFile, 'env file')}`;
+function composeCmd(file: string, envFile: string | undefined, optional = false): string {
+  const word = envFile === undefined ? '' : recipeWord(envFile, 'env file');
+  // Only where it exists, as compose reads a .env only when there is one; one word (`--env-file=`)
+  // inside make's $(if). `$(wildcard)` splits on spaces: such a path is passed unconditionally.
+  const env =
+    envFile === undefined
+      ? ''
+      : optional && /^[\w./-]+$/.test(envFile)
+        ? ` $(if $(wildcard ${envFile}),--env-file=${word})`
+        : ` --env-file ${word}`;
   return `docker compose${env} -f ${recipeWord(file, 'compose file name')}`;
 }
 
@@ -125,7 +135,10 @@ function phony(names: Record<Target, string>, used: readonly Target[]): string {
 
 /** `prod`, `prod-down` and `prod-logs` values for a component with a production file. */
 function prodValues(input: RenderMakefileInput, names: Record<Target, string>): Record<string, string> {
-  const prod = input.files.prod === undefined ? undefined : composeCmd(input.files.prod, input.envFile);
+  const prod =
+    input.files.prod === undefined
+      ? undefined
+      : composeCmd(input.files.prod, input.envFile, input.envFileOptional);
   return {
     T_PROD: names.prod,
     T_PROD_DOWN: names['prod-down'],
@@ -144,8 +157,8 @@ function renderCompose(
 ): string {
   const { component, files, envFile } = input;
   const started = recipeWord(`${component.name}: development stack started`, 'component name');
-  const dev = files.dev === undefined ? undefined : composeCmd(files.dev, envFile);
-  const test = files.test === undefined ? undefined : composeCmd(files.test, envFile);
+  const dev = files.dev === undefined ? undefined : composeCmd(files.dev, envFile, input.envFileOptional);
+  const test = files.test === undefined ? undefined : composeCmd(files.test, envFile, input.envFileOptional);
   const command = input.testCommand ?? component.runner.command;
   // Inside the test-runner container when there is one (the backing services resolve there only).
   const testCommand =

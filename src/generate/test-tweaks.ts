@@ -15,11 +15,15 @@ export function dataOnTmpfs(service: string, config: YamlMap, env: EnvName): Adj
   for (const dir of known.dataDirs) {
     if (tmpfs.some((t) => t.split(':')[0] === dir)) continue;
     let boundByUser = false;
+    let replaced: string | undefined;
     if (Array.isArray(config.volumes)) {
       const keep: YamlValue[] = [];
       for (const v of config.volumes) {
         const m = mountOf(v);
-        if (m.target === dir && (m.kind === 'volume' || m.kind === 'anonymous')) continue;
+        if (m.target === dir && (m.kind === 'volume' || m.kind === 'anonymous')) {
+          replaced = m.source === undefined ? dir : `${m.source}:${dir}`;
+          continue;
+        }
         if (m.target === dir) boundByUser = true;
         keep.push(v);
       }
@@ -28,7 +32,7 @@ export function dataOnTmpfs(service: string, config: YamlMap, env: EnvName): Adj
     }
     if (boundByUser) continue;
     tmpfs.push(dir);
-    applied.push({ kind: 'tmpfs-data', env, service, target: dir });
+    applied.push({ kind: 'tmpfs-data', env, service, target: dir, ...(replaced ? { replaced } : {}) });
   }
   if (applied.length) config.tmpfs = tmpfs;
   return applied;
@@ -56,7 +60,15 @@ export function ensureHealthcheck(service: string, config: YamlMap, env: EnvName
   const known = knownImage(config.image);
   if (!known || config.healthcheck !== undefined) return [];
   config.healthcheck = structuredClone(known.healthcheck);
-  return [{ kind: 'healthcheck', env, service }];
+  return [{ kind: 'healthcheck', env, service, test: probeText(known.healthcheck.test) }];
+}
+
+/** A probe as one line: ["CMD-SHELL", "pg_isready"] -> "pg_isready", ["CMD", "redis-cli", "ping"] -> "redis-cli ping". */
+function probeText(test: YamlValue | undefined): string {
+  if (typeof test === 'string') return test;
+  if (!Array.isArray(test)) return '';
+  const words = test.filter((w): w is string => typeof w === 'string');
+  return (words[0] === 'CMD' || words[0] === 'CMD-SHELL' ? words.slice(1) : words).join(' ');
 }
 
 /**

@@ -3,6 +3,7 @@ import type { MigrateConfig } from '../config/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { findMigrations, type MigrationRecord } from './history.js';
 import { GitTreeSnapshot, OverlaySnapshot } from './tree-snapshot.js';
+import { runGit } from './repo.js';
 
 /** Migration history, or none when the directory is not a git repository (status still reports). */
 export async function migrationsOrNone(
@@ -48,4 +49,17 @@ export async function planningSnapshot(
   if (original === disk) return { snapshot: disk, archived: false };
   const rootFiles = new Set(discoverRootComposeFiles(original, config));
   return { snapshot: new OverlaySnapshot(disk, original, rootFiles), archived: true };
+}
+
+/**
+ * The env files (`.env`, `.env.example`, ...) git tracks in the work tree at `root`, as
+ * repo-relative paths: the plan tells a committed `.env` from a local one. Undefined outside git.
+ */
+export async function committedEnvFiles(root: string): Promise<Set<string> | undefined> {
+  try {
+    const out = await runGit(root, ['ls-files', '-z', '--', ':(glob)**/.env', ':(glob)**/.env.*']);
+    return new Set(out.split('\0').filter((p) => p !== ''));
+  } catch {
+    return undefined;
+  }
 }

@@ -26,7 +26,6 @@ export function fileServices(
 /** Why a service that no generated file holds is left behind, in the words the plan prints. */
 function reasonFor(
   service: string,
-  env: EnvName,
   attribution: Attribution | undefined,
   components: Component[],
   skipped: ReadonlyMap<string, string[]>,
@@ -35,9 +34,11 @@ function reasonFor(
   const blockedBy = owner ? skipped.get(owner.name) : undefined;
   if (owner && blockedBy)
     return `${owner.name} is skipped because ${blockedBy.join(', ')} already exist${blockedBy.length === 1 ? 's' : ''}`;
-  if (owner?.kind === 'host') return `it belongs to ${owner.name}, which runs on the host`;
-  if (owner) return `${owner.name} gets no ${env} file`;
-  if (attribution?.role === 'backing') return `it is a backing service no compose component needs in ${env}`;
+  if (owner?.kind === 'host')
+    return `it belongs to ${owner.name}, which runs on the host (config kinds.${owner.name}: compose gives ${owner.name} files holding its services)`;
+  if (owner) return `${owner.name} gets no file for that environment`;
+  if (attribution?.role === 'backing')
+    return `it is a backing service no compose component needs in that environment (config services.${service}: backing:<component> puts it in that component's files)`;
   return `no component owns it (config services.${service}: <component> | backing)`;
 }
 
@@ -62,25 +63,50 @@ export function notCarriedFindings(
     for (const [name, svc] of [...project.services].sort(([a], [b]) => a.localeCompare(b))) {
       if (carried.has(name)) continue;
       const attribution = byService.get(name);
+      const reason = reasonFor(name, attribution, analysis.components, skipped);
       findings.push({
         level: 'warning',
         code: 'not-carried',
-        message: `${name} (${env.name}) is in no generated file: ${reasonFor(name, env.name, attribution, analysis.components, skipped)}`,
+        message: `${name} (${env.name}) is in no generated file: ${reason}`,
         file: svc.origin.file,
         line: svc.origin.line,
         ...(attribution?.component ? { component: attribution.component } : {}),
         service: name,
         env: env.name,
+        reason,
       });
     }
   }
   return findings;
 }
 
-/** The error `--strict` stops with: every (environment, service) left behind, by name. */
+/** The error stays one readable line on a repository of hundreds of services: the plan lists them all. */
+const MAX_NAMED = 20;
+function capped(names: string[]): string {
+  return names.length <= MAX_NAMED
+    ? names.join(', ')
+    : `${names.slice(0, MAX_NAMED).join(', ')} and ${names.length - MAX_NAMED} more`;
+}
+
+/**
+ * The error `--strict` stops with, on one line: every (environment, service) left behind, by name,
+ * then every key a carried service loses ("account (dev) depends_on.config").
+ */
 export function strictMessage(findings: Finding[]): string | undefined {
   const left = findings.filter((f) => f.code === 'not-carried');
   if (left.length === 0) return undefined;
-  const names = left.map((f) => `${f.service ?? '?'} (${f.env ?? '?'})`);
-  return `--strict: ${left.length} service${left.length === 1 ? ' is' : 's are'} not carried into any generated file: ${names.join(', ')} (see "Not carried" in the plan)`;
+  const services = left.filter((f) => f.key === undefined);
+  const keys = left.filter((f) => f.key !== undefined);
+  const parts: string[] = [];
+  if (services.length)
+    parts.push(
+      `${services.length} service${services.length === 1 ? ' is' : 's are'} not carried into any generated file: ${capped(services.map((f) => `${f.service ?? '?'} (${f.env ?? '?'})`))}`,
+    );
+  if (keys.length) {
+    const named = [...new Set(keys.map((f) => `${f.service ?? '?'} (${f.env ?? '?'}) ${f.key ?? ''}`))];
+    parts.push(
+      `${named.length} key${named.length === 1 ? ' is' : 's are'} dropped from carried services: ${capped(named)}`,
+    );
+  }
+  return `--strict: ${parts.join('; ')} (see "Not carried" in the plan)`;
 }

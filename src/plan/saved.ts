@@ -10,7 +10,8 @@ import type { Decision } from '../analysis/types.js';
  * so apply can rebuild it exactly. The decisions' answers are in its findings.
  */
 export interface SavedPlan extends PlanJson {
-  options: { components: string[]; withPeers: boolean };
+  /** `archive`: plan --archive (true) or --no-archive (false); absent, the default. */
+  options: { components: string[]; withPeers: boolean; archive?: boolean };
 }
 
 export function savePlan(plan: Plan, options: SavedPlan['options']): string {
@@ -67,6 +68,10 @@ export function readSavedPlan(path: string, text: string): SavedPlan {
   if (!Array.isArray(o.components) || !o.components.every((c) => typeof c === 'string' && c !== ''))
     throw bad('options.components must be a list of component names');
   if (typeof o.withPeers !== 'boolean') throw bad('options.withPeers must be true or false');
+  if (o.archive !== undefined && typeof o.archive !== 'boolean')
+    throw bad('options.archive must be true or false when present');
+  // A plan saved before adjustments were listed shows none (the env report it lacks is not shown).
+  if (!Array.isArray(p.adjustments)) p.adjustments = [];
   return p as SavedPlan;
 }
 

@@ -1,2 +1,2 @@
 /** The plan model (src/model.ts). */
-export type { ChangeOp, Change, Reference, PlanInput, Plan } from '../model.js';
+export type { ChangeOp, Change, Reference, PlanInput, Plan, PlanAdjustment } from '../model.js';

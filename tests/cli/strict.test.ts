@@ -16,6 +16,7 @@ import {
 
 let lumiere: TestRepo;
 let complete: TestRepo;
+let shared: TestRepo;
 
 beforeAll(() => {
   ensureBuilt();
@@ -26,6 +27,18 @@ beforeAll(() => {
       'services:\n  api:\n    build: ./api\n    depends_on: [postgres]\n  postgres:\n    image: postgres:16\n',
     'api/Dockerfile': 'FROM python:3.12\n',
     'api/pyproject.toml': '[project]\nname = "api"\n',
+  });
+  // Three compose components, each with its own database, all depending on a service run on the host.
+  const app = (name: string) =>
+    `  ${name}:\n    build: ./${name}\n    depends_on: [${name}-db, config]\n  ${name}-db:\n    image: postgres:16\n`;
+  shared = makeRepo(null, {
+    'docker-compose.yml': `services:\n${['orders', 'billing', 'users'].map(app).join('')}  config:\n    build: ./config\n`,
+    ...Object.fromEntries(
+      ['orders', 'billing', 'users', 'config'].flatMap((n) => [
+        [`${n}/Dockerfile`, 'FROM python:3.12\n'],
+        [`${n}/pyproject.toml`, `[project]\nname = "${n}"\n`],
+      ]),
+    ),
   });
 });
 afterAll(cleanupRepos);
@@ -73,6 +86,78 @@ describe('not-carried', () => {
     const codes = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.code);
     expect(codes).not.toContain('not-carried');
     expect(cli(complete.dir, ['plan']).stdout).not.toMatch(/Not carried/);
+  });
+});
+
+describe('dropped references', () => {
+  it('one not-carried finding per service and key, at the depends_on entry, naming the fix', () => {
+    const r = cli(shared.dir, ['plan', '--json']);
+    expect(r.code).toBe(0);
+    const keys = (
+      JSON.parse(r.stdout) as { findings: (JsonFinding & { message: string })[] }
+    ).findings.filter((f) => f.code === 'not-carried' && f.key !== undefined);
+    expect(keys.map((f) => `${f.env}/${f.service} ${f.key} ${f.file}:${f.line}`).sort()).toEqual([
+      'dev/billing depends_on.config docker-compose.yml:9',
+      'dev/orders depends_on.config docker-compose.yml:4',
+      'dev/users depends_on.config docker-compose.yml:14',
+    ]);
+    for (const f of keys) expect(f.message).toMatch(new RegExp(`config peers\\.${f.service}$`));
+  });
+
+  it('identical losses of many services are one line of the text plan', () => {
+    const r = cli(shared.dir, ['plan']);
+    const section = r.stdout.split('\nNot carried\n')[1]?.split('\n\n')[0] ?? '';
+    const dropped = section.split('\n').filter((l) => l.includes('depends_on.config'));
+    expect(dropped).toEqual([
+      '  docker-compose.yml:4,9,14: depends_on.config dropped from billing, orders, users (dev): config is not in the file: it belongs to config, which runs on the host; start it first, or pull it in with --with-peers or config peers.<component>',
+    ]);
+  });
+});
+
+describe('adjustments', () => {
+  interface JsonAdjustment {
+    component: string;
+    env: string;
+    file: string;
+    service?: string;
+    key: string;
+    before: string;
+    after: string;
+    kind: string;
+  }
+  it('plan --json lists each with the key, the value before and after', () => {
+    const list = (
+      JSON.parse(cli(lumiere.dir, ['plan', '--json']).stdout) as { adjustments: JsonAdjustment[] }
+    ).adjustments;
+    expect(list).toContainEqual({
+      component: 'pourtier',
+      env: 'dev',
+      file: 'pourtier/docker-compose.yaml',
+      service: 'postgres',
+      key: 'ports',
+      before: '${PG_PORT:-5432}:5432',
+      after: '5434:5432',
+      kind: 'host-port',
+    });
+    expect(list).toContainEqual(
+      expect.objectContaining({
+        component: 'pourtier',
+        service: 'postgres',
+        key: 'container_name',
+        after: 'pourtier-postgres-dev',
+      }),
+    );
+    expect(list.filter((a) => a.kind === 'healthcheck').map((a) => a.after)).toContain(
+      'pg_isready -U "$${POSTGRES_USER:-postgres}"',
+    );
+  });
+
+  it('the text plan has them under their component as key: before -> after', () => {
+    const text = cli(lumiere.dir, ['plan']).stdout;
+    const section = text.split('\nAdjustments\n')[1]?.split('\n\n')[0] ?? '';
+    const pourtier = section.split('\n  pourtier\n')[1] ?? '';
+    expect(pourtier).toContain('    postgres (dev): ports: ${PG_PORT:-5432}:5432 -> 5434:5432\n');
+    expect(pourtier).toContain('    postgres-test (test): tmpfs: (none) -> /var/lib/postgresql/data');
   });
 });
 

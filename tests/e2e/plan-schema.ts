@@ -68,8 +68,10 @@ export const PLAN_SCHEMA = {
     'selected',
     'components',
     'environments',
+    'env',
     'attributions',
     'changes',
+    'adjustments',
     'findings',
     'references',
     'inputs',
@@ -93,6 +95,23 @@ export const PLAN_SCHEMA = {
         type: 'object',
         required: ['name', 'files'],
         properties: { name: str, files: { type: 'array', items: str, minItems: 1 } },
+      },
+    },
+    env: {
+      type: 'object',
+      required: ['file', 'read', 'localOnly', 'differs'],
+      properties: {
+        file: str,
+        read: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['path', 'source', 'variables'],
+            properties: { path: str, source: { enum: ['committed', 'local', 'example'] }, variables: count },
+          },
+        },
+        localOnly: strList,
+        differs: strList,
       },
     },
     attributions: {
@@ -126,6 +145,34 @@ export const PLAN_SCHEMA = {
         then: { required: ['to'] },
       },
     },
+    adjustments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['component', 'env', 'file', 'key', 'before', 'after', 'kind'],
+        properties: {
+          component: str,
+          env: str,
+          file: str,
+          service: str,
+          key: str,
+          before: str,
+          after: str,
+          kind: {
+            enum: [
+              'container-name',
+              'host-port',
+              'volume-name',
+              'tmpfs-data',
+              'healthcheck',
+              'depends-on-healthy',
+              'profiles-dropped',
+            ],
+          },
+        },
+        additionalProperties: false,
+      },
+    },
     findings: {
       type: 'array',
       items: {
@@ -138,10 +185,23 @@ export const PLAN_SCHEMA = {
           file: str,
           line: { type: 'integer', minimum: 1 },
           component: str,
+          service: str,
+          env: str,
+          key: str,
+          reason: str,
           decision,
         },
-        if: { properties: { level: { const: 'decision' } } },
-        then: { required: ['decision'] },
+        allOf: [
+          {
+            if: { properties: { level: { const: 'decision' } } },
+            then: { required: ['decision'] },
+          },
+          {
+            // A loss names the service and environment it is about.
+            if: { properties: { code: { const: 'not-carried' } } },
+            then: { required: ['service', 'env', 'reason'] },
+          },
+        ],
       },
     },
     references: {

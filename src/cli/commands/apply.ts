@@ -6,7 +6,7 @@ import { loadDotEnv, varSource } from '../../compose/interpolate.js';
 import { planDrift, readSavedPlan, savedAnswers, staleInputs, type SavedPlan } from '../../plan/saved.js';
 import { renderText } from '../../plan/render/text.js';
 import { colorDiff, unifiedDiff } from '../../plan/render/diff.js';
-import { planningSnapshot } from '../../git/original-snapshot.js';
+import { committedEnvFiles, planningSnapshot } from '../../git/original-snapshot.js';
 import { validateGenerated } from '../../generate/validate-generated.js';
 import { executePlan, recoverApply, type Recovery } from '../../apply/execute.js';
 import { preflight } from '../../git/preflight.js';
@@ -149,9 +149,11 @@ async function applyLocked(
   stop: StopFlag,
 ): Promise<number> {
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
+  const committed = await committedEnvFiles(root);
 
   let components = opts.all ? [] : (opts.component ?? []);
   let withPeers = opts.withPeers === true;
+  let archive = opts.archive;
   let saved: SavedPlan | undefined;
   let baseConfig = loaded.config;
   if (opts.plan) {
@@ -167,6 +169,7 @@ async function applyLocked(
     }
     components = saved.options.components;
     withPeers = saved.options.withPeers;
+    archive = saved.options.archive;
     // The saved plan holds the answers it was reviewed with: nobody is asked again.
     try {
       baseConfig = applyEdits(loaded.config, answersToEdits(savedAnswers(saved)));
@@ -185,8 +188,9 @@ async function applyLocked(
           components,
           withPeers,
           // Already archived: the root files are read from history and must not be moved again.
-          ...(archived ? { archive: false } : opts.archive !== undefined ? { archive: opts.archive } : {}),
+          ...(archived ? { archive: false } : archive !== undefined ? { archive } : {}),
           skipCodemods: opts.skipCodemods === true,
+          ...(committed ? { committed } : {}),
           progress: progress.update,
         },
       );
@@ -222,6 +226,25 @@ async function applyLocked(
   if (unanswerable.length) throw needAnswerError(unanswerable, configPath);
   const strict = opts.strict ? strictMessage(plan.findings) : undefined;
   if (strict) throw new MigrateError('not-carried', strict, undefined, 1);
+  // Archiving an environment nothing replaces takes an explicit --archive; --yes does not answer it.
+  const refused = plan.findings.filter((f) => f.code === 'archive-refused');
+  if (refused.length) {
+    throw new MigrateError(
+      'archive-refused',
+      `refusing to archive the root compose files: no generated file carries any service of ${refused
+        .map((f) => {
+          const files = plan.environments.find((e) => e.name === f.env)?.files ?? [];
+          return `environment ${f.env ?? '?'} (${files.join(' + ')})`;
+        })
+        .join(', ')}, which would then live only in the archive; nothing was written. ${
+        opts.plan
+          ? `Make the plan again with plan --archive (archive anyway) or --no-archive (keep the root files) --out ${opts.plan}`
+          : 'Pass --archive to archive anyway, or --no-archive to migrate and keep the root files'
+      }`,
+      undefined,
+      3,
+    );
+  }
 
   if (plan.changes.length === 0) {
     io.out(
@@ -348,6 +371,8 @@ async function applyLocked(
       `--yes took the plan's default for ${taken.length === 1 ? 'this decision' : 'these decisions'}:\n${taken.join('\n')}\n`,
     );
   }
+  for (const f of plan.findings.filter((x) => x.code === 'archive-unreplaced'))
+    io.out(`${io.style.yellow('archived')} ${f.message}\n`);
   const left = plan.references.filter((r) => r.action === 'report');
   if (left.length)
     io.out(

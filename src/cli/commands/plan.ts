@@ -9,7 +9,7 @@ import { toPlanJson } from '../../plan/render/json.js';
 import { renderMermaid } from '../../plan/render/mermaid.js';
 import { renderText } from '../../plan/render/text.js';
 import { savePlan } from '../../plan/saved.js';
-import { planningSnapshot } from '../../git/original-snapshot.js';
+import { committedEnvFiles, planningSnapshot } from '../../git/original-snapshot.js';
 import { openRepoContext, type GlobalOptions } from '../context.js';
 import { progressLine } from '../progress.js';
 
@@ -21,12 +21,14 @@ interface PlanFlags extends GlobalOptions {
   diff?: boolean;
   withPeers?: boolean;
   strict?: boolean;
+  archive?: boolean;
   detailedExitcode?: boolean;
 }
 
 export async function planCommand(opts: PlanFlags): Promise<number> {
   const { io, root, disk, loaded } = openRepoContext(opts);
   const { snapshot, archived } = await planningSnapshot(root, disk, loaded.config);
+  const committed = await committedEnvFiles(root);
   const progress = progressLine(opts.io.stderr);
   let plan;
   try {
@@ -35,7 +37,8 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
       {
         ...(opts.component ? { components: opts.component } : {}),
         withPeers: opts.withPeers === true,
-        ...(archived ? { archive: false } : {}),
+        ...(archived ? { archive: false } : opts.archive !== undefined ? { archive: opts.archive } : {}),
+        ...(committed ? { committed } : {}),
         progress: progress.update,
       },
     );
@@ -50,7 +53,11 @@ export async function planCommand(opts: PlanFlags): Promise<number> {
     await refuseOverwrite(target, opts.out);
     writeFileSync(
       target,
-      savePlan(plan, { components: opts.component ?? [], withPeers: opts.withPeers === true }),
+      savePlan(plan, {
+        components: opts.component ?? [],
+        withPeers: opts.withPeers === true,
+        ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
+      }),
     );
     if (!opts.json) io.err(`plan saved to ${opts.out}\n`);
   }

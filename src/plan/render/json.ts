@@ -28,6 +28,11 @@ export interface PlanJson {
     runner: string;
   }[];
   environments: { name: string; files: string[]; evidence: string[] }[];
+  /**
+   * The root .env: which files the plan read (committed, local, example) and what it owes to a local
+   * one. Always written; absent only from a plan saved by an earlier version.
+   */
+  env?: Plan['env'];
   attributions: {
     service: string;
     component: string | null;
@@ -39,6 +44,8 @@ export interface PlanJson {
   }[];
   /** `diff` (a unified diff, no colour) only with `plan --json --diff`. */
   changes: { op: string; path: string; to?: string; component: string; reason: string; diff?: string }[];
+  /** Every intentional change to a service (or top-level entry) the generated files make, before and after. */
+  adjustments: Plan['adjustments'];
   findings: Plan['findings'];
   references: Plan['references'];
   codemods?: Plan['codemods'];
@@ -96,6 +103,7 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
       runner: c.runner.command,
     })),
     environments: plan.environments.map((e) => ({ name: e.name, files: e.files, evidence: e.evidence })),
+    env: plan.env,
     attributions: plan.analysis.attributions.map((a) => ({
       service: a.service,
       component: a.component,
@@ -112,6 +120,7 @@ export function toPlanJson(plan: Plan, opts: { diffs?: boolean } = {}): PlanJson
       reason: c.reason,
       ...(opts.diffs ? { diff: unifiedDiff(c) } : {}),
     })),
+    adjustments: plan.adjustments,
     findings: plan.findings,
     references: plan.references,
     ...(plan.codemods ? { codemods: plan.codemods } : {}),

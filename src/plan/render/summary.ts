@@ -1,4 +1,5 @@
-import type { Adjustment, Finding } from '../../analysis/types.js';
+import type { Finding } from '../../analysis/types.js';
+import type { PlanAdjustment } from '../../model.js';
 import { relevantFindings } from '../../config/answers.js';
 import type { Change, Plan } from '../types.js';
 import { opColour, type Style } from './style.js';
@@ -28,7 +29,7 @@ export function renderSummary(plan: Plan, opts: SummaryOptions): string {
   for (const name of plan.selected) {
     const changes = plan.changes.filter((c) => c.component === name);
     const component = plan.components.find((c) => c.name === name);
-    const adjustments = plan.analysis.adjustments[name] ?? [];
+    const adjustments = plan.adjustments.filter((a) => a.component === name);
     if (changes.length === 0) {
       out.push(`${s.bold(name)}  ${s.dim('already migrated: nothing to change')}`);
       continue;
@@ -90,31 +91,29 @@ function fileLines(changes: Change[], s: Style): string[] {
 }
 
 /** "2 container names scoped, host ports 5432->5434, 5433->5435, 1 volume pinned": one phrase per kind. */
-export function describeAdjustments(list: Adjustment[]): string {
+export function describeAdjustments(list: PlanAdjustment[]): string {
   const parts: string[] = [];
-  const of = <K extends Adjustment['kind']>(kind: K) =>
-    list.filter((a): a is Extract<Adjustment, { kind: K }> => a.kind === kind);
+  const of = (kind: PlanAdjustment['kind']) => list.filter((a) => a.kind === kind);
   const names = of('container-name');
-  const scoped = names.filter((a) => a.to !== null).length;
-  const dropped = names.length - scoped;
+  const dropped = names.filter((a) => a.after === '(none)').length;
+  const scoped = names.length - dropped;
   if (scoped) parts.push(`${scoped} container name${scoped === 1 ? '' : 's'} scoped`);
   if (dropped) parts.push(`${dropped} container name${dropped === 1 ? '' : 's'} dropped`);
   const ports = of('host-port');
   if (ports.length)
     parts.push(
-      `host port${ports.length === 1 ? '' : 's'} ${ports.map((p) => `${hostPort(p.from)}->${hostPort(p.to)}`).join(', ')}`,
+      `host port${ports.length === 1 ? '' : 's'} ${ports.map((p) => `${hostPort(p.before)}->${hostPort(p.after)}`).join(', ')}`,
     );
-  const volumes = new Set(of('volume-name').map((v) => v.name));
+  const volumes = new Set(of('volume-name').map((v) => v.after));
   if (volumes.size) parts.push(`volume${volumes.size === 1 ? '' : 's'} pinned as ${[...volumes].join(', ')}`);
-  const simple: [Adjustment['kind'], string][] = [
+  const simple: [PlanAdjustment['kind'], string][] = [
     ['tmpfs-data', 'test data on tmpfs'],
     ['healthcheck', 'healthchecks added'],
     ['depends-on-healthy', 'depends_on waits for healthy'],
     ['profiles-dropped', 'profiles dropped'],
-    ['dependency-dropped', 'references to services left out dropped'],
   ];
   for (const [kind, text] of simple) {
-    const n = list.filter((a) => a.kind === kind).length;
+    const n = of(kind).length;
     if (n) parts.push(`${text} (${n})`);
   }
   return parts.join(', ');

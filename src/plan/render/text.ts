@@ -28,6 +28,7 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
     out.push(`  ${e.name.padEnd(8)} ${e.files.join(' + ')}`);
     for (const why of e.evidence) out.push(s.dim(`           ${why}`));
   }
+  if (plan.env) out.push(`  ${'.env'.padEnd(8)} ${envLine(plan.env)}`);
   out.push('');
   out.push(s.bold('Components'));
   out.push(
@@ -59,7 +60,12 @@ export function renderPlanJsonText(plan: PlanJson, opts: TextOptions): string {
     // Its own heading: what the migration leaves behind must not drown among the notes.
     out.push('');
     out.push(s.bold('Not carried'));
-    for (const f of notCarried) out.push(`  ${where(f)}${f.message}`);
+    out.push(...notCarriedLines(notCarried));
+  }
+  if (plan.adjustments.length) {
+    out.push('');
+    out.push(s.bold('Adjustments'));
+    out.push(...adjustmentLines(plan.adjustments, s));
   }
   out.push('');
   out.push(s.bold('Changes'));
@@ -124,7 +130,11 @@ function why(c: PlanJson['components'][number]): string {
   }
   const parts = [...byList].map(([list, envs]) => `${envs.join(', ')}: ${list}`);
   const peers = [...new Set(Object.values(c.peers).flat())].sort();
-  if (peers.length) parts.push(`peers pulled in by choice: ${peers.join(', ')}`);
+  // A peer with a why came in by a rule (an optional tool of the stack); the others by choice.
+  const chosen = peers.filter((p) => !c.backingWhy?.[p]);
+  const ruled = peers.filter((p) => c.backingWhy?.[p]);
+  if (chosen.length) parts.push(`peers pulled in by choice: ${chosen.join(', ')}`);
+  if (ruled.length) parts.push(`carries ${ruled.map(describe).join(', ')}`);
   return parts.length ? `needs ${parts.join('; ')}` : (c.reasons[c.reasons.length - 1] ?? '');
 }
 
@@ -138,6 +148,117 @@ function dependencySummary(c: PlanJson['components'][number]): string {
     byRole.set(e.role, set);
   }
   return [...byRole].map(([role, set]) => `${[...set].sort().join(', ')} (${role})`).join('; ');
+}
+
+type PlanEnv = NonNullable<PlanJson['env']>;
+const SOURCE: Record<PlanEnv['read'][number]['source'], string> = {
+  committed: 'committed',
+  local: 'local, not committed',
+  example: 'committed example',
+};
+
+/** "read .env (local, not committed; 7 variables), .env.example (committed example; 7 variables)". */
+function envLine(env: PlanEnv): string {
+  if (env.read.length === 0) return `no ${env.file} and no committed example: variables come from the shell`;
+  const read = env.read.map(
+    (r) => `${r.path} (${SOURCE[r.source]}; ${r.variables} variable${r.variables === 1 ? '' : 's'})`,
+  );
+  const absent = env.read.some((r) => r.path === env.file)
+    ? ''
+    : `; no ${env.file}: the example's values stand in`;
+  return `read ${read.join(', ')}${absent}`;
+}
+
+/** Group items by a key, keeping first-seen order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}
+
+const uniq = (list: (string | undefined)[]): string[] => [
+  ...new Set(list.filter((x): x is string => x !== undefined)),
+];
+
+/** Names beyond this many are counted: one line per loss must stay one line for 200 components. */
+const MAX_NAMES = 12;
+function names(list: string[]): string {
+  return list.length <= MAX_NAMES
+    ? list.join(', ')
+    : `${list.slice(0, MAX_NAMES).join(', ')} and ${list.length - MAX_NAMES} more`;
+}
+
+/** "docker-compose.yml:63,88 docker-compose.dev.yml:5": the places of a group, by file. */
+function places(findings: Finding[]): string {
+  return groupBy(
+    findings.filter((f) => f.file !== undefined),
+    (f) => f.file ?? '',
+  )
+    .map((g) => {
+      const lines = [...new Set(g.flatMap((f) => (f.line ? [f.line] : [])))].sort((a, b) => a - b);
+      return `${g[0]?.file ?? ''}${lines.length ? `:${lines.join(',')}` : ''}`;
+    })
+    .join(' ');
+}
+
+/**
+ * The "Not carried" section: a service left out of every file once per place and reason, with its
+ * environments; a key dropped from many services for one reason (8 services losing depends_on.config
+ * to a service on the host) as one line naming them all.
+ */
+function notCarriedLines(findings: Finding[]): string[] {
+  const out: string[] = [];
+  const whole = findings.filter((f) => f.key === undefined);
+  for (const g of groupBy(
+    whole,
+    (f) => `${f.file ?? ''}\0${f.line ?? ''}\0${f.service ?? ''}\0${f.reason ?? f.message}`,
+  )) {
+    const first = g[0] as Finding;
+    if (g.length === 1 || first.reason === undefined) {
+      for (const f of g) out.push(`  ${where(f)}${f.message}`);
+      continue;
+    }
+    out.push(
+      `  ${where(first)}${first.service ?? '?'} (${uniq(g.map((f) => f.env)).join(', ')}) is in no generated file: ${first.reason}`,
+    );
+  }
+  const keys = findings.filter((f) => f.key !== undefined);
+  for (const g of groupBy(keys, (f) => `${f.key ?? ''}\0${f.reason ?? f.message}`)) {
+    const first = g[0] as Finding;
+    if (g.length === 1 || first.reason === undefined) {
+      for (const f of g) out.push(`  ${where(f)}${f.message}`);
+      continue;
+    }
+    const services = uniq(g.map((f) => f.service));
+    const components = uniq(g.map((f) => f.component));
+    const files = components.join() === services.join() ? '' : ` in the files of ${names(components)}`;
+    out.push(
+      `  ${places(g)}: ${first.key ?? ''} dropped from ${names(services)} (${uniq(g.map((f) => f.env)).join(', ')})${files}: ${first.reason}`,
+    );
+  }
+  return out;
+}
+
+/**
+ * The "Adjustments" section: per component, one line per service and changed key with the value
+ * before and after, environments that make the same change folded into one line.
+ */
+function adjustmentLines(list: PlanJson['adjustments'], s: Style): string[] {
+  const out: string[] = [];
+  for (const byComponent of groupBy(list, (a) => a.component)) {
+    out.push(`  ${s.bold(byComponent[0]?.component ?? '')}`);
+    for (const g of groupBy(byComponent, (a) => `${a.service ?? ''}\0${a.key}\0${a.before}\0${a.after}`)) {
+      const a = g[0] as PlanJson['adjustments'][number];
+      const envs = uniq(g.map((x) => x.env)).join(', ');
+      out.push(`    ${a.service ?? 'top level'} (${envs}): ${a.key}: ${a.before} -> ${a.after}`);
+    }
+  }
+  return out;
 }
 
 function levelTag(f: Finding, s: Style): string {
