@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { RepoSnapshot } from './snapshot.js';
+import { grepWorkTree, searchedWorkTree } from './text-search.js';
 
 /** Directories never walked: VCS data, dependency trees and build output. */
 const SKIP_DIRS = new Set([
@@ -35,6 +36,9 @@ export class DiskSnapshot implements RepoSnapshot {
   private dirSet = new Set<string>(['']);
   private linkTargets = new Map<string, string | null>();
   private cache = new Map<string, Uint8Array | null>();
+  /** Files `git grep` searches here (null: not a git work tree), and its answers by needle list. */
+  private searched: Set<string> | null | undefined;
+  private readonly searches = new Map<string, Set<string> | undefined>();
 
   constructor(root: string) {
     this.root = realpathSync(root);
@@ -128,6 +132,21 @@ export class DiskSnapshot implements RepoSnapshot {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * `git grep` over the work tree. Files it does not search (ignored ones, symbolic links, files of
+   * submodules) are reported as possible matches, so the caller reads them as it would without a search.
+   */
+  mayContain(needles: readonly string[]): ((path: string) => boolean) | undefined {
+    if (this.searched === undefined) this.searched = searchedWorkTree(this.root) ?? null;
+    const searched = this.searched;
+    if (searched === null) return undefined;
+    const key = [...needles].sort().join('\0');
+    if (!this.searches.has(key)) this.searches.set(key, grepWorkTree(this.root, needles));
+    const hits = this.searches.get(key);
+    if (!hits) return undefined;
+    return (path) => hits.has(path) || !searched.has(path) || this.linkTargets.has(path);
   }
 
   symlinkTarget(path: string): string | null | undefined {

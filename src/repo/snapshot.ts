@@ -20,4 +20,10 @@ export interface RepoSnapshot {
   size(path: string): number | undefined;
   /** If the path is a symlink, its resolved target relative to root, or null when it leaves the repo. */
   symlinkTarget(path: string): string | null | undefined;
+  /**
+   * Optional text search, so that a pass looking for a few strings need not read every file: a test
+   * that is false only for files certain to contain none of `needles` (as bytes). Undefined (or the
+   * method absent) when no search is available; the caller then reads every file.
+   */
+  mayContain?(needles: readonly string[]): ((path: string) => boolean) | undefined;
 }
