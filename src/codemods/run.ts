@@ -107,7 +107,7 @@ export async function codemodCandidates(snapshot: RepoSnapshot, ctx: CodemodCont
   const { candidateFiles } = await import('./candidates.js');
   const found = await candidateFiles(snapshot, {
     fixed: [...rootNames(ctx), ...COMPOSE_COMMAND_WORDS],
-    code: { js: DECIDER_ANY, ere: DECIDER_ERE },
+    code: { js: DECIDER_ANY, ere: DECIDER_ERE, pcre: DECIDER_ANY.source },
     isCode: (p) => languageOf(p) !== undefined,
   });
   return found.files;
