@@ -12,6 +12,7 @@ import type {
 } from '../../transforms/lib/options.js';
 import type { CodemodContext, CodemodRun, CodemodSummary, FileOutcome } from './types.js';
 import { scanReferences } from './references.js';
+import { candidateFiles } from './candidates.js';
 import { CANDIDATE as PY_CANDIDATE } from '../../transforms/lib/py-executor-selector.js';
 
 type Transform = (
@@ -103,10 +104,14 @@ export function rootNames(ctx: CodemodContext): string[] {
 }
 
 /** The one text pass that picks the files worth opening, for the transforms and the reference scan. */
-export async function codemodCandidates(snapshot: RepoSnapshot, ctx: CodemodContext): Promise<string[]> {
-  const { candidateFiles } = await import('./candidates.js');
+export function codemodCandidates(snapshot: RepoSnapshot, ctx: CodemodContext): Promise<string[]> {
+  return candidatesFor(snapshot, rootNames(ctx));
+}
+
+/** The candidate pass for root files of these basenames (what `rootNames` gives). */
+export async function candidatesFor(snapshot: RepoSnapshot, names: readonly string[]): Promise<string[]> {
   const found = await candidateFiles(snapshot, {
-    fixed: [...rootNames(ctx), ...COMPOSE_COMMAND_WORDS],
+    fixed: [...names, ...COMPOSE_COMMAND_WORDS],
     code: { js: DECIDER_ANY, ere: DECIDER_ERE, pcre: DECIDER_ANY.source },
     isCode: (p) => languageOf(p) !== undefined,
   });
