@@ -14,6 +14,7 @@ import type { CodemodContext, CodemodRun, CodemodSummary, FileOutcome } from './
 import { scanReferences } from './references.js';
 import { candidateFiles } from './candidates.js';
 import { CANDIDATE as PY_CANDIDATE } from '../../transforms/lib/py-executor-selector.js';
+import { parsePythonAhead } from '../../transforms/lib/python.js';
 
 type Transform = (
   file: TransformFile,
@@ -60,6 +61,9 @@ const TRANSFORMS: TransformEntry[] = [
     load: async () => (await import('../../transforms/needs-docker-py.js')).default,
   },
 ];
+
+/** How many files ahead Python parses start: libuv's pool has four threads. */
+const PARSE_AHEAD = 4;
 
 const SKIP_DIR = /(^|\/)(node_modules|\.git|dist|build|vendor|\.venv|venv|__pycache__|__testfixtures__)\//;
 const MAX_BYTES = 1_000_000;
@@ -138,9 +142,24 @@ export async function runCodemods(
   const loaded = new Map<string, Transform>();
   const files = candidates ?? (await codemodCandidates(snapshot, ctx));
 
+  // Python files a transform will parse are parsed a few files ahead, on other threads.
+  let aheadUpTo = -1;
+  const parseAhead = (upTo: number): void => {
+    for (let j = aheadUpTo + 1; j <= Math.min(upTo, files.length - 1); j++) {
+      const path = files[j]!;
+      if (languageOf(path) !== 'python' || SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES)
+        continue;
+      const source = safeRead(snapshot, path);
+      if (source !== undefined && TRANSFORMS.some((t) => t.language === 'python' && t.wants(source, names)))
+        parsePythonAhead(source);
+    }
+    aheadUpTo = Math.max(aheadUpTo, upTo);
+  };
+
   if (names.length > 0) {
     for (const [i, path] of files.entries()) {
       progress?.('running codemods', i, files.length);
+      parseAhead(i + PARSE_AHEAD);
       const language = languageOf(path);
       if (!language || SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES) continue;
       const before = safeRead(snapshot, path);
