@@ -24,6 +24,12 @@ const SKIP_DIRS = new Set([
 /** Walk depth limit: components live near the top; deep trees are source code, not layout. */
 const MAX_DEPTH = 8;
 
+/**
+ * Below this many files a caller reads them all rather than asking git: starting two git processes
+ * costs more than reading a small tree (600 files: 25-60 ms of git against under 30 ms of reading).
+ */
+const SEARCH_FROM_FILES = 2_000;
+
 const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
 
 /**
@@ -40,7 +46,14 @@ export class DiskSnapshot implements RepoSnapshot {
   private searched: Set<string> | null | undefined;
   private readonly searches = new Map<string, Set<string> | undefined>();
 
-  constructor(root: string) {
+  /**
+   * `searchFrom`: the number of files from which mayContain runs git rather than leaving the caller
+   * to read every file (starting git costs more than reading a small tree).
+   */
+  constructor(
+    root: string,
+    private readonly searchFrom = SEARCH_FROM_FILES,
+  ) {
     this.root = realpathSync(root);
     this.walk('', 0);
     this.fileList.sort();
@@ -139,6 +152,7 @@ export class DiskSnapshot implements RepoSnapshot {
    * submodules) are reported as possible matches, so the caller reads them as it would without a search.
    */
   mayContain(needles: readonly string[]): ((path: string) => boolean) | undefined {
+    if (this.fileList.length < this.searchFrom) return undefined;
     if (this.searched === undefined) this.searched = searchedWorkTree(this.root) ?? null;
     const searched = this.searched;
     if (searched === null) return undefined;

@@ -69,7 +69,8 @@ describe('invocation scan with a text search', () => {
       'linked',
     );
 
-    const snapshot = new DiskSnapshot(repo);
+    // A search from the first file (a real tree needs 2,000 before git is worth starting).
+    const snapshot = new DiskSnapshot(repo, 0);
     const may = snapshot.mayContain(['docker-compose.yml', 'docker-compose.test.yml']);
     expect(may).toBeDefined();
     // git grep rules out the file naming no compose file without reading it.
@@ -89,10 +90,18 @@ describe('invocation scan with a text search', () => {
     ]);
   });
 
+  it('has no search in a small tree (reading it is cheaper than starting git)', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'inv-small-'));
+    writeTree(repo);
+    execFileSync('git', ['-C', repo, 'init', '-q'], { stdio: 'ignore' });
+    expect(new DiskSnapshot(repo).mayContain(['docker-compose.yml'])).toBeUndefined();
+    expect(new DiskSnapshot(repo, 0).mayContain(['docker-compose.yml'])).toBeDefined();
+  });
+
   it('has no search outside a git work tree, and the scan reads every file', () => {
     const plain = mkdtempSync(join(tmpdir(), 'inv-plain-'));
     writeTree(plain);
-    const snapshot = new DiskSnapshot(plain);
+    const snapshot = new DiskSnapshot(plain, 0);
     expect(snapshot.mayContain(['docker-compose.yml'])).toBeUndefined();
     expect(where(snapshot)).toContain('local/ignored.mk:2 docker-compose.test.yml');
   });
