@@ -44,29 +44,19 @@ export function grepWorkTree(cwd: string, needles: readonly string[]): Set<strin
 }
 
 /**
- * The files `git grep --untracked` searches under `cwd`: tracked and untracked, not ignored (symbolic
- * links and submodules among them are not searched; callers treat those as unsearched themselves).
+ * The files `git grep --untracked` reads from the disk under `cwd`: tracked and untracked, not
+ * ignored. Tracked files marked assume-unchanged or skip-worktree are left out (for those, git may
+ * search the index copy rather than the disk); symbolic links and submodules are listed but not
+ * searched, so callers treat those as unsearched themselves.
  */
 export function searchedWorkTree(cwd: string): Set<string> | undefined {
+  // -v tags each path: "H " tracked, "? " untracked; lower case or "S " for the flags above.
   const found = paths(
     cwd,
-    ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'],
+    ['ls-files', '-v', '-z', '--cached', '--others', '--exclude-standard', '--', '.'],
     false,
   );
-  return found && new Set(found);
-}
-
-/**
- * Files of the tree `rev` (paths from the top) whose blob contains one of `needles`. Only regular
- * files are searched: a symbolic link's blob (its target) never is.
- */
-export function grepTree(cwd: string, rev: string, needles: readonly string[]): Set<string> | undefined {
-  const found = paths(
-    cwd,
-    ['grep', '-l', '-z', '--full-name', '-F', ...needles.flatMap((n) => ['-e', n]), rev, '--', ':(top)'],
-    true,
+  return (
+    found && new Set(found.filter((e) => e.startsWith('H ') || e.startsWith('? ')).map((e) => e.slice(2)))
   );
-  if (!found) return undefined;
-  const prefix = `${rev}:`;
-  return new Set(found.map((p) => (p.startsWith(prefix) ? p.slice(prefix.length) : p)));
 }

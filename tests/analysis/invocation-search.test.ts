@@ -79,9 +79,17 @@ describe('invocation scan with a text search', () => {
     expect(may!('local/ignored.mk')).toBe(true);
     expect(may!('linked/via-link.mk')).toBe(true);
 
-    const found = where(snapshot);
+    // A tracked file marked assume-unchanged and changed on disk is read, whatever git would search.
+    git('update-index', '--assume-unchanged', 'app/main.py');
+    writeFileSync(join(repo, 'app/main.py'), 'os.system("docker compose -f docker-compose.yml up")\n');
+    expect(new DiskSnapshot(repo, 0).mayContain(['docker-compose.yml'])!('app/main.py')).toBe(true);
+    // Such files are left to the caller whatever they hold (git may search their index copy).
+    expect(new DiskSnapshot(repo, 0).mayContain(['no such text'])!('app/main.py')).toBe(true);
+
+    const found = where(new DiskSnapshot(repo, 0));
     expect(found).toEqual(where(withoutSearch(new DiskSnapshot(repo))));
     expect(found).toEqual([
+      'app/main.py:1 docker-compose.yml',
       'docs/run.md:1 docker-compose.yml+docker-compose.test.yml',
       'linked/via-link.mk:2 docker-compose.test.yml',
       'local/ignored.mk:2 docker-compose.test.yml',
