@@ -192,3 +192,34 @@ describe('parseComposeFile success', () => {
     }
   });
 });
+
+describe('aliases resolve to the anchor defined last before them', () => {
+  test('a redefined anchor: each alias takes the definition above it, merge keys included', () => {
+    const f = parseComposeFile(
+      'a.yml',
+      [
+        'x-a: &a {v: 1}',
+        'x-b: *a',
+        'x-c: &a {v: 2}',
+        'x-d: *a',
+        'x-e:',
+        '  <<: *a',
+        '  w: 3',
+        'services:',
+        '  web:',
+        '    image: x',
+        '    labels: *a',
+      ].join('\n'),
+    );
+    const value = (key: string): unknown => {
+      const pair = (f.doc.contents as { items: { key: { value: string }; value: unknown }[] }).items.find(
+        (p) => p.key.value === key,
+      );
+      return toValue(f, pair?.value);
+    };
+    expect(value('x-b')).toEqual({ v: 1 });
+    expect(value('x-d')).toEqual({ v: 2 });
+    expect(value('x-e')).toEqual({ v: 2, w: 3 });
+    expect(value('services')).toEqual({ web: { image: 'x', labels: { v: 2 } } });
+  });
+});
