@@ -205,8 +205,10 @@ export class InvocationScanner {
     const needles = names.map((n) => Buffer.from(n, 'utf8'));
     // Every compose file name holds "compose": one search rules out almost every file.
     const common = Buffer.from('compose', 'utf8');
+    // A text search (git grep) rules out the rest without reading them, when the snapshot has one.
+    const may = snapshot.mayContain?.(names);
     for (const path of snapshot.files()) {
-      if (BINARY.test(path) || SKIP.test(path)) continue;
+      if (BINARY.test(path) || SKIP.test(path) || (may && !may(path))) continue;
       let bytes: Uint8Array | undefined;
       try {
         bytes = snapshot.readBytes(path);

@@ -13,8 +13,12 @@ import type { RepoSnapshot } from '../repo/snapshot.js';
 export interface CandidateQuery {
   /** Fixed strings: a file containing any of them is a candidate. */
   fixed: string[];
-  /** Code-only patterns (case-insensitive): the same pattern as a JS RegExp and as a POSIX ERE for git. */
-  code?: { js: RegExp; ere: string };
+  /**
+   * Code-only patterns (case-insensitive): the same pattern as a JS RegExp, as a POSIX ERE for git and,
+   * optionally, as a Perl-compatible one: git's PCRE matcher is several times faster than its ERE one on
+   * an alternation, and the ERE is used when git was built without PCRE.
+   */
+  code?: { js: RegExp; ere: string; pcre?: string };
   /** Is this path code (the `code` pattern applies to it)? */
   isCode: (path: string) => boolean;
 }
@@ -70,13 +74,20 @@ async function gitGrep(root: string, query: CandidateQuery): Promise<Set<string>
   const fixed = query.fixed.length
     ? run(root, ['grep', '-l', '-z', '-I', '--untracked', '-F', ...query.fixed.flatMap((f) => ['-e', f])])
     : Promise.resolve(new Set<string>());
-  const code = query.code
-    ? run(root, ['grep', '-l', '-z', '-I', '--untracked', '-i', '-E', '-e', query.code.ere])
-    : Promise.resolve(new Set<string>());
+  const code = query.code ? grepCode(root, query.code) : Promise.resolve(new Set<string>());
   const [a, b] = await Promise.all([fixed, code]);
   if (!a || !b) return undefined;
   for (const p of b) if (query.isCode(p)) a.add(p);
   return a;
+}
+
+async function grepCode(
+  root: string,
+  code: NonNullable<CandidateQuery['code']>,
+): Promise<Set<string> | undefined> {
+  const args = ['grep', '-l', '-z', '-I', '--untracked', '-i'];
+  const perl = code.pcre === undefined ? undefined : await run(root, [...args, '-P', '-e', code.pcre]);
+  return perl ?? run(root, [...args, '-E', '-e', code.ere]);
 }
 
 function run(cwd: string, args: string[]): Promise<Set<string> | undefined> {

@@ -12,7 +12,9 @@ import type {
 } from '../../transforms/lib/options.js';
 import type { CodemodContext, CodemodRun, CodemodSummary, FileOutcome } from './types.js';
 import { referenceKind, scanReferences } from './references.js';
+import { candidateFiles } from './candidates.js';
 import { CANDIDATE as PY_CANDIDATE } from '../../transforms/lib/py-executor-selector.js';
+import { parsePythonAhead } from '../../transforms/lib/python.js';
 
 type Transform = (
   file: TransformFile,
@@ -60,6 +62,9 @@ const TRANSFORMS: TransformEntry[] = [
   },
 ];
 
+/** How many files ahead Python parses start: libuv's pool has four threads. */
+const PARSE_AHEAD = 4;
+
 const SKIP_DIR = /(^|\/)(node_modules|\.git|dist|build|vendor|\.venv|venv|__pycache__|__testfixtures__)\//;
 const MAX_BYTES = 1_000_000;
 
@@ -103,11 +108,15 @@ export function rootNames(ctx: CodemodContext): string[] {
 }
 
 /** The one text pass that picks the files worth opening, for the transforms and the reference scan. */
-export async function codemodCandidates(snapshot: RepoSnapshot, ctx: CodemodContext): Promise<string[]> {
-  const { candidateFiles } = await import('./candidates.js');
+export function codemodCandidates(snapshot: RepoSnapshot, ctx: CodemodContext): Promise<string[]> {
+  return candidatesFor(snapshot, rootNames(ctx));
+}
+
+/** The candidate pass for root files of these basenames (what `rootNames` gives). */
+export async function candidatesFor(snapshot: RepoSnapshot, names: readonly string[]): Promise<string[]> {
   const found = await candidateFiles(snapshot, {
-    fixed: [...rootNames(ctx), ...COMPOSE_COMMAND_WORDS],
-    code: { js: DECIDER_ANY, ere: DECIDER_ERE },
+    fixed: [...names, ...COMPOSE_COMMAND_WORDS],
+    code: { js: DECIDER_ANY, ere: DECIDER_ERE, pcre: DECIDER_ANY.source },
     isCode: (p) => languageOf(p) !== undefined,
   });
   return found.files;
@@ -160,9 +169,24 @@ export async function runCodemods(
   const loaded = new Map<string, Transform>();
   const files = candidates ?? (await codemodCandidates(snapshot, ctx));
 
+  // Python files a transform will parse are parsed a few files ahead, on other threads.
+  let aheadUpTo = -1;
+  const parseAhead = (upTo: number): void => {
+    for (let j = aheadUpTo + 1; j <= Math.min(upTo, files.length - 1); j++) {
+      const path = files[j]!;
+      if (languageOf(path) !== 'python' || SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES)
+        continue;
+      const source = safeRead(snapshot, path);
+      if (source !== undefined && TRANSFORMS.some((t) => t.language === 'python' && t.wants(source, names)))
+        parsePythonAhead(source);
+    }
+    aheadUpTo = Math.max(aheadUpTo, upTo);
+  };
+
   if (names.length > 0) {
     for (const [i, path] of files.entries()) {
       progress?.('running codemods', i, files.length);
+      parseAhead(i + PARSE_AHEAD);
       const language = languageOf(path);
       if (!language || SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES) continue;
       const before = safeRead(snapshot, path);

@@ -84,14 +84,27 @@ function itemKey(v: YamlValue): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/**
+ * Top-level layers already built, by the parsed-file cache they were built from and "<path>\0<baseDir>":
+ * analysis loads every root file alone and again in each environment's stack, and a layer is the
+ * same each time. Layers are never mutated once built (stacking and merging make new objects, and
+ * loadProject copies the configs it returns), so sharing them is safe.
+ */
+const layerMemo = new WeakMap<Map<string, ComposeFile>, Map<string, Layer>>();
+
 class Loader {
   /** Service entries per file, so resolving N services does not rescan the file N times. */
   private readonly serviceEntries = new Map<string, Map<string, Entry>>();
+  private readonly layers: Map<string, Layer>;
 
   constructor(
     private readonly snapshot: RepoSnapshot,
     private readonly cache: Map<string, ComposeFile>,
-  ) {}
+  ) {
+    let layers = layerMemo.get(cache);
+    if (!layers) layerMemo.set(cache, (layers = new Map()));
+    this.layers = layers;
+  }
 
   file(path: string, from?: { file: string; what: 'include' | 'extends' }): ComposeFile {
     const cached = this.cache.get(path);
@@ -194,6 +207,14 @@ class Loader {
 
   /** One file as a layer: its includes, its services (extends resolved), its top-level sections. */
   layer(path: string, baseDir: string, includeChain: string[]): Layer {
+    if (includeChain.length > 0) return this.build(path, baseDir, includeChain);
+    const key = `${path}\0${baseDir}`;
+    let layer = this.layers.get(key);
+    if (!layer) this.layers.set(key, (layer = this.build(path, baseDir, includeChain)));
+    return layer;
+  }
+
+  private build(path: string, baseDir: string, includeChain: string[]): Layer {
     if (includeChain.includes(path)) {
       throw new MigrateError('compose-cycle', `include cycle: ${[...includeChain, path].join(' -> ')}`, {
         file: includeChain[includeChain.length - 1] ?? path,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { analyzeRepo, type LoadedRepo, type Progress } from '../analysis/load-repo.js';
+import { discoverComposeFiles } from '../analysis/discovery.js';
 import type { Adjustment, Analysis, Component, EnvName, Finding } from '../analysis/types.js';
 import type { PlanAdjustment } from '../model.js';
 import type { LoadedConfig, MigrateConfig } from '../config/types.js';
@@ -52,6 +53,7 @@ export function fileNameFor(env: EnvName, ext: string, config: MigrateConfig): s
 export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Promise<Plan> {
   const { snapshot } = ctx;
   const config = ctx.loaded.config;
+  const early = await earlyCandidates(snapshot, config);
   const { repo, analysis } = analyzeRepo(snapshot, config, options);
   const findings: Finding[] = [...repo.layout.findings, ...analysis.findings];
   const known = new Set(analysis.components.map((c) => c.name));
@@ -229,8 +231,13 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   if (repo.rootFiles.length > 0) {
     // The orchestrator transforms run unless skipped; the reference scan always does. Command lines
     // are rewritten only when this apply archives the files they name (before that, they still work).
-    const { codemodCandidates, unreadableFiles } = await import('../codemods/run.js');
-    const candidates = await codemodCandidates(snapshot, codemodCtx);
+    const { codemodCandidates, rootNames, unreadableFiles } = await import('../codemods/run.js');
+    const names = rootNames(codemodCtx);
+    const started = await early?.pending;
+    const candidates =
+      started && sameNames(started.names, names)
+        ? started.files
+        : await codemodCandidates(snapshot, codemodCtx);
     const unreadable = unreadableFiles(snapshot, codemodCtx);
     for (const u of unreadable)
       findings.push({
@@ -280,6 +287,39 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     inputs: hashInputs(snapshot, repo, ctx.loaded, changes),
   };
 }
+
+/**
+ * The codemods' text search (`git grep` processes) started before the analysis, with the basenames
+ * of the compose files discovery finds, so that it runs while the analysis parses (the processes
+ * are spawned before this returns). Used when the root files the codemods get (those the analysis
+ * does not ignore) have the same names.
+ */
+async function earlyCandidates(
+  snapshot: RepoSnapshot,
+  config: MigrateConfig,
+): Promise<{ pending: Promise<{ names: string[]; files: string[] } | undefined> } | undefined> {
+  let names: string[];
+  try {
+    names = [
+      ...new Set(discoverComposeFiles(snapshot, config).files.map((f) => f.slice(f.lastIndexOf('/') + 1))),
+    ];
+  } catch {
+    return undefined;
+  }
+  if (names.length === 0) return undefined;
+  const { candidatesFor } = await import('../codemods/run.js');
+  // Wrapped: an async function's returned promise would be awaited along with it.
+  // A failure is never left unhandled (the analysis may throw first): it means "search again".
+  return {
+    pending: candidatesFor(snapshot, names).then(
+      (files) => ({ names, files }),
+      () => undefined,
+    ),
+  };
+}
+
+const sameNames = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && [...a].sort().join('\0') === [...b].sort().join('\0');
 
 export interface GeneratedComposeFile {
   env: EnvName;

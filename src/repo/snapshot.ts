@@ -25,4 +25,10 @@ export interface RepoSnapshot {
    * or undefined when it can (snapshots that always can need not implement it).
    */
   unreadable?(path: string): string | undefined;
+  /**
+   * Optional text search, so that a pass looking for a few strings need not read every file: a test
+   * that is false only for files certain to contain none of `needles` (as bytes). Undefined (or the
+   * method absent) when no search is available; the caller then reads every file.
+   */
+  mayContain?(needles: readonly string[]): ((path: string) => boolean) | undefined;
 }

@@ -50,6 +50,24 @@ describe('candidate files for the codemods and the reference scan', () => {
     expect(grepped).toEqual({ files: expected, via: 'git-grep' });
   });
 
+  it('git grep with the Perl-compatible pattern, or the ERE when git cannot use it, picks the same files', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'cand-pcre-'));
+    writeTree(repo);
+    execFileSync('git', ['-C', repo, 'init', '-q'], { stdio: 'ignore' });
+    const code = query.code!;
+    const perl = await candidateFiles(new DiskSnapshot(repo), {
+      ...query,
+      code: { ...code, pcre: code.js.source },
+    });
+    expect(perl).toEqual({ files: expected, via: 'git-grep' });
+    // A pattern git refuses under -P (as a git built without PCRE refuses every one) falls back to the ERE.
+    const refused = await candidateFiles(new DiskSnapshot(repo), {
+      ...query,
+      code: { ...code, pcre: '(unclosed' },
+    });
+    expect(refused).toEqual({ files: expected, via: 'git-grep' });
+  });
+
   it('asks a snapshot that is not on disk directly', async () => {
     const files = Object.fromEntries(Object.entries(FILES));
     const found = await candidateFiles(new MemorySnapshot(files, join(tmpdir(), 'no-such-dir-xyz')), query);

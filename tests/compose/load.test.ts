@@ -114,6 +114,19 @@ describe('layered', () => {
     // The base's list still holds only its own entries: layering did not mutate a shared value.
     expect(ci.services.get('app')?.config.ports).toEqual(['5001:5000']);
   });
+
+  test('projects sharing a cache (and its layers) get configs of their own', () => {
+    const load = () => loadProject(snap, ['docker-compose.yml'], 'base', { cache });
+    const one = load();
+    const two = load();
+    const a = one.services.get('postgres')!;
+    const b = two.services.get('postgres')!;
+    expect(b.config).toEqual(a.config);
+    expect(b.config).not.toBe(a.config);
+    a.config.image = 'changed';
+    (a.config.volumes as unknown[] | undefined)?.push('extra:/x');
+    expect(load().services.get('postgres')?.config).toEqual(b.config);
+  });
 });
 
 describe('modular: include and extends', () => {

@@ -17,6 +17,30 @@ describe('parseComposeFile errors carry code, one-line message and 1-based posit
   const cases: Array<[string, string, string, number, number, RegExp]> = [
     ['malformed flow sequence', 'services:\n  a:\n    ports: [1\n  b: {}\n', 'yaml-syntax', 4, 3, /./],
     ['duplicate key', 'services:\n  a:\n    image: x\n    image: y\n', 'yaml-duplicate-key', 4, 5, /unique/],
+    [
+      'duplicate key in a flow mapping inside a list',
+      'services:\n  a:\n    image: x\n    ulimits: [{soft: 1, soft: 2}]\n',
+      'yaml-duplicate-key',
+      4,
+      25,
+      /unique/,
+    ],
+    [
+      'duplicate top-level key',
+      'services: {}\nvolumes: {}\nservices: {}\n',
+      'yaml-duplicate-key',
+      3,
+      1,
+      /unique/,
+    ],
+    [
+      'duplicate key before a syntax error: the first error is the duplicate',
+      'services:\n  a:\n    image: x\n    image: y\n  b:\n    ports: [1\n',
+      'yaml-duplicate-key',
+      4,
+      5,
+      /unique/,
+    ],
     ['top-level list', '- a\n- b\n', 'compose-shape', 1, 1, /top-level must be a mapping/],
     ['services as list', 'services:\n  - a\n', 'compose-shape', 2, 3, /'services' must be a mapping/],
     [
@@ -54,6 +78,14 @@ describe('parseComposeFile errors carry code, one-line message and 1-based posit
       expect(e.format()).toMatch(new RegExp(`^bad\\.yml:${line}:${col}: `));
     });
   }
+
+  test('equal-looking keys that are not equal values load (1 and "1", two complex keys)', () => {
+    const f = parseComposeFile(
+      'ok.yml',
+      'services:\n  a:\n    image: x\n    labels:\n      1: a\n      "1": b\n    x-k:\n      ? [a]\n      : 1\n      ? [a]\n      : 2\n',
+    );
+    expect(f.doc.errors).toEqual([]);
+  });
 
   test('alias bomb: refused by expanded size, at the alias that crosses the bound', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
@@ -158,5 +190,36 @@ describe('parseComposeFile success', () => {
       const file = parseComposeFile('docker-compose.override.yml', text);
       expect(toValue(file)).toBeNull();
     }
+  });
+});
+
+describe('aliases resolve to the anchor defined last before them', () => {
+  test('a redefined anchor: each alias takes the definition above it, merge keys included', () => {
+    const f = parseComposeFile(
+      'a.yml',
+      [
+        'x-a: &a {v: 1}',
+        'x-b: *a',
+        'x-c: &a {v: 2}',
+        'x-d: *a',
+        'x-e:',
+        '  <<: *a',
+        '  w: 3',
+        'services:',
+        '  web:',
+        '    image: x',
+        '    labels: *a',
+      ].join('\n'),
+    );
+    const value = (key: string): unknown => {
+      const pair = (f.doc.contents as { items: { key: { value: string }; value: unknown }[] }).items.find(
+        (p) => p.key.value === key,
+      );
+      return toValue(f, pair?.value);
+    };
+    expect(value('x-b')).toEqual({ v: 1 });
+    expect(value('x-d')).toEqual({ v: 2 });
+    expect(value('x-e')).toEqual({ v: 2, w: 3 });
+    expect(value('services')).toEqual({ web: { image: 'x', labels: { v: 2 } } });
   });
 });

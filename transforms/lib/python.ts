@@ -18,11 +18,37 @@ export function loadPython(): Promise<Napi> {
 
 let last: { source: string; root: SgNode } | undefined;
 
+/** Parses started ahead of use, by source text. */
+const ahead = new Map<string, Promise<SgNode | undefined>>();
+
+/**
+ * Start parsing a file a transform will read soon, on libuv's thread pool: the tree is ready (or
+ * nearly) when parsePython asks for it, and the parse ran beside the transforms' own work.
+ */
+export function parsePythonAhead(source: string): void {
+  if (ahead.has(source) || last?.source === source) return;
+  ahead.set(
+    source,
+    loadPython()
+      .then((napi) => napi.parseAsync('python', source))
+      .then(
+        (r) => r.root(),
+        () => undefined,
+      ),
+  );
+}
+
 /** Parses Python; the transforms run one after another on the same text, so the last tree is reused. */
 export async function parsePython(source: string): Promise<SgNode> {
   if (last?.source === source) return last.root;
-  const napi = await loadPython();
-  const root = napi.parse('python', source).root();
+  const started = ahead.get(source);
+  ahead.delete(source);
+  // A parse started ahead that failed is done again here, so that its error is the usual one.
+  let root = started ? await started : undefined;
+  if (!root) {
+    const napi = await loadPython();
+    root = napi.parse('python', source).root();
+  }
   last = { source, root };
   return root;
 }

@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+
+/**
+ * Text searches over a repository with git, so that a pass looking for a few strings opens only the
+ * files that contain them instead of reading the whole tree. Every answer is a hint for a scan that
+ * still checks each file's bytes itself; undefined means "no search available" (not a git work tree,
+ * no git), and the caller reads every file as it would without one.
+ */
+
+/** The ambient environment without the variables that would point git at another repository. */
+function env(): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^git_/i.test(k)) out[k] = v;
+  out.LC_ALL = 'C';
+  return out;
+}
+
+/** NUL-separated paths from one git command run in `cwd`; undefined when it fails. Exit 1 of grep is "none". */
+function paths(cwd: string, args: string[], noMatchOk: boolean): string[] | undefined {
+  const r = spawnSync('git', ['-c', 'core.quotePath=false', '-c', 'grep.fullName=false', ...args], {
+    cwd,
+    env: env(),
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  if (r.error || (r.status !== 0 && !(noMatchOk && r.status === 1))) return undefined;
+  return r.stdout
+    .toString('utf8')
+    .split('\0')
+    .filter((p) => p !== '');
+}
+
+/**
+ * Files of the work tree under `cwd` (paths relative to it) that `git grep` searches and that contain
+ * one of `needles` as bytes: tracked and untracked files git does not ignore, read from the disk.
+ */
+export function grepWorkTree(cwd: string, needles: readonly string[]): Set<string> | undefined {
+  const found = paths(
+    cwd,
+    ['grep', '-l', '-z', '--untracked', '-F', ...needles.flatMap((n) => ['-e', n]), '--', '.'],
+    true,
+  );
+  return found && new Set(found);
+}
+
+/**
+ * The files `git grep --untracked` reads from the disk under `cwd`: tracked and untracked, not
+ * ignored. Tracked files marked assume-unchanged or skip-worktree are left out (for those, git may
+ * search the index copy rather than the disk); symbolic links and submodules are listed but not
+ * searched, so callers treat those as unsearched themselves.
+ */
+export function searchedWorkTree(cwd: string): Set<string> | undefined {
+  // -v tags each path: "H " tracked, "? " untracked; lower case or "S " for the flags above.
+  const found = paths(
+    cwd,
+    ['ls-files', '-v', '-z', '--cached', '--others', '--exclude-standard', '--', '.'],
+    false,
+  );
+  return (
+    found && new Set(found.filter((e) => e.startsWith('H ') || e.startsWith('? ')).map((e) => e.slice(2)))
+  );
+}

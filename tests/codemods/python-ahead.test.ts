@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { loadPython, parsePython, parsePythonAhead } from '../../transforms/lib/python.js';
+
+/** A parse started ahead on the thread pool gives the tree a parse on demand gives. */
+describe('Python parsed ahead', () => {
+  const source = 'import os\n\ndef needs_docker(component, category):\n    return category != "unit"\n';
+
+  it('hands parsePython the same tree as a synchronous parse', async () => {
+    parsePythonAhead(source);
+    const ahead = await parsePython(source);
+    const napi = await loadPython();
+    const direct = napi.parse('python', source).root();
+    const shape = (n: typeof direct): string[] =>
+      n.findAll({ rule: { kind: 'identifier' } }).map((x) => `${x.range().start.index}:${x.text()}`);
+    expect(ahead.text()).toBe(direct.text());
+    expect(shape(ahead)).toEqual(shape(direct));
+    expect(shape(ahead)).toContain('15:needs_docker');
+  });
+
+  it('reports invalid Python the same way', async () => {
+    const bad = 'x = (\n';
+    parsePythonAhead(bad);
+    const tree = await parsePython(bad);
+    expect(tree.find({ rule: { kind: 'ERROR' } })).not.toBeNull();
+  });
+});
