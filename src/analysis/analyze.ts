@@ -177,6 +177,10 @@ export function analyze(input: AnalysisInput): Analysis {
         const carried = forced.includes(e.service);
         const key = `${dir.name}\0${e.service}`;
         carriedRegardless.set(key, (carriedRegardless.get(key) ?? true) && carried);
+        // Say why such a peer is there, so the plan does not present it as a choice.
+        if (carried)
+          backingWhy[e.service] ??=
+            `${e.from} ${e.kind === 'network_mode' ? 'runs in its network namespace' : `needs it (${e.kind})`}`;
       }
       for (const [s, why] of closure.why) backingWhy[s] ??= why;
     }

@@ -91,7 +91,10 @@ describe('network_mode: service:<sidecar>', () => {
       expect(info[0]?.message).toMatch(
         /^api -> tunnel \(network_mode .*carried into api's files.*api runs in its network namespace/,
       );
-      expect(plan.components.find((c) => c.name === 'api')?.peers['dev']).toEqual(['tunnel']);
+      const api = plan.components.find((c) => c.name === 'api');
+      expect(api?.peers['dev']).toEqual(['tunnel']);
+      // Not presented as a choice in the components table either.
+      expect(api?.backingWhy?.['tunnel']).toBe('api runs in its network namespace');
     }
     expect(porcelain(repo)).toBe('');
   }, 120_000);
