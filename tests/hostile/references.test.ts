@@ -11,7 +11,12 @@ import { buildOnce, cli, git, porcelain, repoFor } from './helpers.js';
 beforeAll(() => buildOnce(), 120_000);
 
 interface PlanJson {
-  components: { name: string; backing: Record<string, string[]>; peers: Record<string, string[]> }[];
+  components: {
+    name: string;
+    backing: Record<string, string[]>;
+    peers: Record<string, string[]>;
+    backingWhy?: Record<string, string>;
+  }[];
   findings: { level: string; code: string; file?: string; line?: number; message: string }[];
 }
 
