@@ -26,25 +26,30 @@ export function renderSummary(plan: Plan, opts: SummaryOptions): string {
   const out: string[] = [];
   const detailed = plan.selected.length <= MAX_DETAILED;
   const decisions = decisionsByComponent(plan);
+  // Many components: those whose line reads the same are one line, so 200 components fit a screen.
+  const groups = new Map<string, string[]>();
   for (const name of plan.selected) {
     const changes = plan.changes.filter((c) => c.component === name);
     const component = plan.components.find((c) => c.name === name);
     const adjustments = plan.adjustments.filter((a) => a.component === name);
-    if (changes.length === 0) {
-      out.push(`${s.bold(name)}  ${s.dim('already migrated: nothing to change')}`);
+    const envs = component ? Object.keys(component.backing).join(', ') : '';
+    const line =
+      changes.length === 0
+        ? s.dim('already migrated: nothing to change')
+        : `${component?.kind === 'host' ? 'host-only' : `compose${envs ? ` (${envs})` : ''}`}: ${counts(changes)}`;
+    if (!detailed) {
+      groups.set(line, [...(groups.get(line) ?? []), name]);
       continue;
     }
-    const envs = component ? Object.keys(component.backing).join(', ') : '';
-    out.push(
-      `${s.bold(name)}  ${component?.kind === 'host' ? 'host-only' : `compose${envs ? ` (${envs})` : ''}`}: ${counts(changes)}`,
-    );
-    if (!detailed) continue;
+    out.push(`${s.bold(name)}  ${line}`);
+    if (changes.length === 0) continue;
     out.push(...fileLines(changes, s));
     const adjusted = describeAdjustments(adjustments);
     if (adjusted) out.push(`  adjusted: ${adjusted}`);
     const decided = (decisions.get(name) ?? []).map((d) => decisionText(d, opts.defaulted));
     if (decided.length) out.push(`  decided:  ${decided.join('; ')}`);
   }
+  for (const [line, names] of groups) out.push(groupLine(names, line, s));
   const shared = plan.changes.filter((c) => c.component === '');
   if (shared.length) {
     out.push(`${s.bold('repository')}: ${counts(shared)}`);
@@ -69,6 +74,14 @@ export function renderSummary(plan: Plan, opts: SummaryOptions): string {
     ),
   );
   return out.join('\n') + '\n';
+}
+
+/** "api  compose (dev): ..." for one; "12 components (api, billing, ... and 6 more)  compose (dev): ..." for many. */
+function groupLine(names: string[], line: string, s: Style): string {
+  if (names.length === 1) return `${s.bold(names[0] as string)}  ${line}`;
+  const shown = names.slice(0, MAX_DETAILED).join(', ');
+  const more = names.length > MAX_DETAILED ? ` and ${names.length - MAX_DETAILED} more` : '';
+  return `${s.bold(`${names.length} components`)} (${shown}${more})  ${line}`;
 }
 
 function counts(changes: Change[]): string {
