@@ -116,6 +116,8 @@ export interface Finding {
   service?: string;
   env?: EnvName;
   key?: string;
+  /** The variable a path is held in, for a finding about such a path. */
+  variable?: string;
   /** Present when level is "decision". */
   decision?: Decision;
 }

@@ -4,7 +4,8 @@
  * interpolated, env files folded). A key that differs is a difference unless it is one of the kinds
  * of change the plan makes on purpose (issue "adjustments"): a scoped `container_name`, a shifted
  * host port (same container port), dropped `profiles`, an added `healthcheck` or `tmpfs`, a changed
- * `depends_on` condition (same dependencies). A dropped dependency is a difference.
+ * `depends_on` condition (same dependencies). A dropped dependency is a difference. Volumes are
+ * compared by target (see normalise).
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Services } from './referee.js';
@@ -85,15 +86,20 @@ function withoutTmpfsVolumes(orig: Cfg, gen: Cfg): Cfg {
 
 /**
  * 1.29 writes a service's network entry as `null` for one file and `{}` after merging two: the same
- * attachment with no options either way.
+ * attachment with no options either way. Mounts are keyed by their target in Compose (a later layer
+ * replaces the mount at the same target), and 1.29 reorders the list when it merges layers: the
+ * list is compared as a set, in target order.
  */
 function normalise(cfg: Cfg): Cfg {
+  const out: Cfg = { ...cfg };
   const networks = cfg.networks;
-  if (!networks || typeof networks !== 'object' || Array.isArray(networks)) return cfg;
-  return {
-    ...cfg,
-    networks: Object.fromEntries(Object.entries(networks as Cfg).map(([k, v]) => [k, v ?? {}])),
-  };
+  if (networks && typeof networks === 'object' && !Array.isArray(networks))
+    out.networks = Object.fromEntries(Object.entries(networks as Cfg).map(([k, v]) => [k, v ?? {}]));
+  if (Array.isArray(cfg.volumes))
+    out.volumes = [...(cfg.volumes as unknown[])].sort((a, b) =>
+      (volumeTarget(a) ?? '').localeCompare(volumeTarget(b) ?? ''),
+    );
+  return out;
 }
 
 export function compareMeaning(root: Services, generated: Services): MeaningDiff {
@@ -106,7 +112,7 @@ export function compareMeaning(root: Services, generated: Services): MeaningDiff
       continue;
     }
     const orig = withoutTmpfsVolumes(found, gen);
-    if (orig.volumes !== found.volumes) out.intentional.push(`${name}.volumes (data volume now tmpfs)`);
+    if (orig !== found) out.intentional.push(`${name}.volumes (data volume now tmpfs)`);
     const keys = new Set([...Object.keys(orig), ...Object.keys(gen)]);
     for (const key of [...keys].sort()) {
       const before = orig[key];

@@ -23,6 +23,8 @@ export interface LoadedRepo {
   projects: Map<EnvName, EffectiveProject>;
   vars: VarSource;
   rootEnvKeys: Set<string>;
+  /** The variables of that .env (the shell's are not among them). */
+  rootEnv: ReadonlyMap<string, string>;
   /** The .env compose reads for these files: the project directory's (the first file's folder). */
   envFile: string;
   /** Files the projects were read from (root files plus extends/include sources). */
@@ -61,7 +63,16 @@ export function loadRepo(
     for (const svc of project.services.values()) for (const s of svc.sources) sources.add(s);
   }
   for (const f of cache.keys()) sources.add(f);
-  return { rootFiles, layout, projects, vars, rootEnvKeys: new Set(dotenv.keys()), envFile, sources };
+  return {
+    rootFiles,
+    layout,
+    projects,
+    vars,
+    rootEnvKeys: new Set(dotenv.keys()),
+    rootEnv: dotenv,
+    envFile,
+    sources,
+  };
 }
 
 /** Load and analyse: everything `plan`, `status` and `verify` need to know about the repository. */

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { Component } from '../analysis/types.js';
 import { recipeCommand, recipeWord } from './make-escape.js';
+import { makeExportValue } from '../quote.js';
 import { fillTemplate, loadMakefileTemplates, type MakefileTemplates } from './templates.js';
 
 export interface RenderMakefileInput {
@@ -16,6 +17,11 @@ export interface RenderMakefileInput {
   testRunnerService?: string;
   /** Env file passed to compose, relative to the component dir (e.g. "../.env"). */
   envFile?: string;
+  /**
+   * Variables exported to compose with a default the user's shell can override (`export NAME ?=
+   * value`): paths the root .env sets relative to the root, rebased for the component folder.
+   */
+  exports?: { name: string; value: string }[];
   /** Current Makefile content, if the component has one. */
   existing?: string;
   /** Current compose.mk content, if an earlier run wrote one. */
@@ -89,7 +95,7 @@ export function renderMakefile(input: RenderMakefileInput): RenderedMakefile {
   const included = input.existing !== undefined;
   const body = hostOnly
     ? renderHost(input, names, templates, included)
-    : renderCompose(input, names, templates, included);
+    : withExports(renderCompose(input, names, templates, included), input.exports ?? []);
 
   const dir = component.path;
   if (!included) {
@@ -112,6 +118,20 @@ export function renderMakefile(input: RenderMakefileInput): RenderedMakefile {
     });
   }
   return { files, clashes };
+}
+
+/** The export lines placed after the leading comment block, before any target. */
+function withExports(body: string, exports: { name: string; value: string }[]): string {
+  if (exports.length === 0) return body;
+  const lines = body.split('\n');
+  let at = 0;
+  while (at < lines.length && (lines[at] ?? '').startsWith('#')) at++;
+  const block = [
+    '# Paths the root .env sets relative to the repository root, rebased for this folder (compose',
+    '# resolves them where it runs); a value set in your shell wins.',
+    ...exports.map((e) => `export ${e.name} ?= ${makeExportValue(e.value)}`),
+  ];
+  return [...lines.slice(0, at), ...block, ...lines.slice(at)].join('\n');
 }
 
 function composeCmd(file: string, envFile: string | undefined): string {

@@ -192,3 +192,39 @@ export async function status(root: string, components: readonly string[]): Promi
     archive: stateOf(records, (r) => r.archive),
   };
 }
+
+/**
+ * Files the migration added, by the apply commits that stand (not rolled back), for verify to check
+ * only what was really written. Undefined when a --no-commit apply is pending (its files are only
+ * staged) or the directory is not a git repository: the caller then reads the disk.
+ */
+export async function filesAddedByApplies(root: string): Promise<Set<string> | undefined> {
+  let repo: Repo;
+  let records: MigrationRecord[];
+  try {
+    repo = await openRepo(root);
+    records = await findMigrationsIn(repo);
+  } catch {
+    return undefined;
+  }
+  if (records.some((r) => r.kind === 'pending')) return undefined;
+  const out = new Set<string>();
+  for (const r of records) {
+    if (r.kind !== 'apply' || r.revertedBy) continue;
+    const names = await repo.run([
+      'diff-tree',
+      '-r',
+      '-z',
+      '--no-commit-id',
+      '--name-only',
+      '--diff-filter=A',
+      '--root',
+      r.sha,
+    ]);
+    for (const n of names.split('\0')) {
+      const path = n === '' ? undefined : repo.fromTop(n);
+      if (path !== undefined) out.add(path);
+    }
+  }
+  return out;
+}
