@@ -27,6 +27,8 @@ export interface PlanFinding {
   service?: string;
   env?: string;
   key?: string;
+  /** The variable a path is held in (`not-carried`, `variable-path-rebased`). */
+  variable?: string;
   decision?: { configKey?: string; answer?: unknown; default?: unknown; choices?: unknown[] };
 }
 

@@ -123,3 +123,43 @@ export function compareMeaning(root: Services, generated: Services): MeaningDiff
   }
   return out;
 }
+
+/** What `verify --json` says of one file (the fields the comparison reads). */
+export interface VerifyFileJson {
+  file: string;
+  differences: unknown[];
+  verdict?: 'equal' | 'differs' | 'error';
+  error?: { message: string; file?: string; line?: number };
+}
+
+/**
+ * verify's verdict on a file against the referee's: both equal, or both differ; a file verify could
+ * not compare (compose refuses it) must be one the referee refuses too (the file or its root
+ * environment). Returns undefined when they agree, else what each said.
+ */
+export function verdictMismatch(
+  verify: VerifyFileJson | undefined,
+  referee: {
+    generated: { ok: boolean; error?: string };
+    root: { ok: boolean; error?: string } | undefined;
+    meaning?: MeaningDiff;
+  },
+): string | undefined {
+  if (!verify) return 'verify did not check the file';
+  if (verify.error !== undefined || verify.verdict === 'error') {
+    if (!referee.generated.ok || referee.root?.ok === false) return undefined;
+    return `verify could not compare it (${verify.error?.message ?? '?'}), the referee reads both sides`;
+  }
+  if (!referee.meaning) {
+    // Refused like its root environment: a part of the spec 1.29 predates, no verdict to compare.
+    if (!referee.generated.ok && referee.root?.ok !== false)
+      return `the referee refuses it (${referee.generated.error ?? '?'}), verify compared it`;
+    return undefined; // the root environment is unreadable to the referee: no verdict to compare
+  }
+  const refereeEqual = referee.meaning.differences.length === 0 && referee.meaning.unmatched.length === 0;
+  const verifyEqual = verify.differences.length === 0;
+  if (refereeEqual === verifyEqual) return undefined;
+  return refereeEqual
+    ? `verify: ${verify.differences.length} difference(s); referee: equal`
+    : `verify: equal; referee: differs in ${[...referee.meaning.differences, ...referee.meaning.unmatched].join(', ')}`;
+}

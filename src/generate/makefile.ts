@@ -130,6 +130,7 @@ function withExports(body: string, exports: { name: string; value: string }[]): 
     '# Paths the root .env sets relative to the repository root, rebased for this folder (compose',
     '# resolves them where it runs); a value set in your shell wins.',
     ...exports.map((e) => `export ${e.name} ?= ${makeExportValue(e.value)}`),
+    '',
   ];
   return [...lines.slice(0, at), ...block, ...lines.slice(at)].join('\n');
 }

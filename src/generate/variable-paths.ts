@@ -117,8 +117,10 @@ export function variablePaths(
           });
           continue;
         }
+        // In a short volume a source that is not path-like is a named volume; elsewhere it is a path.
+        const isVolume = key.startsWith('volumes[');
         if (
-          !isHostPath(value) ||
+          (isVolume && !isHostPath(value + rest)) ||
           value.startsWith('/') ||
           value.startsWith('~') ||
           /^[a-zA-Z]:[\\/]/.test(value)

@@ -138,6 +138,7 @@ export const PLAN_SCHEMA = {
           file: str,
           line: { type: 'integer', minimum: 1 },
           component: str,
+          variable: str,
           decision,
         },
         if: { properties: { level: { const: 'decision' } } },
