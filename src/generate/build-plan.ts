@@ -13,7 +13,8 @@ import type { CodemodContext } from '../codemods/types.js';
 import { fileServices, notCarriedFindings } from '../plan/conservation.js';
 import type { Change, Plan, PlanInput, Reference } from '../plan/types.js';
 import { VERSION } from '../version.js';
-import { variablePaths, type VariablePath } from './variable-paths.js';
+import { variablePaths, type VariablePath, type VariablePathFile } from './variable-paths.js';
+import { collectTopLevelUse } from './service-references.js';
 import { dirOf } from '../compose/paths.js';
 import type { EffectiveService } from '../compose/types.js';
 
@@ -278,12 +279,7 @@ function componentChanges(
   const files: { dev?: string; test?: string; prod?: string } = {};
   const composeFiles = componentComposeFiles(component, analysis, repo, config, ext);
   const heldPaths = variablePaths(
-    composeFiles.map((f) => ({
-      env: f.env,
-      services: f.services
-        .map((s) => repo.projects.get(f.env)?.services.get(s))
-        .filter((s): s is EffectiveService => s !== undefined),
-    })),
+    composeFiles.map((f) => heldPathInput(f.env, f.services, repo, snapshot)),
     dirOf(repo.envFile),
     component.path,
     repo.rootEnv,
@@ -381,6 +377,37 @@ function componentChanges(
     });
   }
   return out;
+}
+
+/** A generated file's services and the top-level entries it keeps, for the variable-held path check. */
+function heldPathInput(
+  env: EnvName,
+  names: string[],
+  repo: LoadedRepo,
+  snapshot: RepoSnapshot,
+): VariablePathFile {
+  const project = repo.projects.get(env);
+  const services = names
+    .map((s) => project?.services.get(s))
+    .filter((s): s is EffectiveService => s !== undefined);
+  const topLevel: NonNullable<VariablePathFile['topLevel']> = [];
+  const seen = new Set<string>();
+  for (const svc of services) {
+    const use = collectTopLevelUse([svc.config], repo.vars);
+    for (const section of ['configs', 'secrets', 'volumes'] as const) {
+      const declared = project?.[section] ?? {};
+      for (const name of use[section]) {
+        if (!(name in declared) || seen.has(`${section}.${name}`)) continue;
+        seen.add(`${section}.${name}`);
+        topLevel.push({ section, name, def: declared[name] ?? null, usedBy: svc.name });
+      }
+    }
+  }
+  const rootTexts = (project?.files ?? []).flatMap((file) => {
+    const text = snapshot.read(file);
+    return text === undefined ? [] : [{ file, text }];
+  });
+  return { env, services, topLevel, rootTexts };
 }
 
 /** One export per rebased variable. */

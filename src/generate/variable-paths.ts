@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { EnvName, SourcePos } from '../model.js';
 import { variablesIn } from '../compose/interpolate.js';
-import { mapServicePaths, rebasePath } from '../compose/paths.js';
+import { mapServicePaths, mapTopLevelPaths, rebasePath } from '../compose/paths.js';
 import { isHostPath, isYamlMap, parseVolumeSpec } from '../compose/short-syntax.js';
 import type { EffectiveService, YamlMap, YamlValue } from '../compose/types.js';
 import { makeExportValue, UnquotableError } from '../quote.js';
@@ -77,8 +77,27 @@ function variableReads(v: YamlValue, into: Map<string, number>): void {
  * its Makefile must export) or with the reason it cannot be. `rootDir` is the folder the root files
  * ran in, `componentDir` the component's; `rootEnv` the root `.env`.
  */
+export interface VariablePathFile {
+  env: EnvName;
+  /** The services the file copies, as the root layering merged them. */
+  services: EffectiveService[];
+  /** The top-level `configs`, `secrets` and `volumes` entries the file keeps (raw definitions). */
+  topLevel?: { section: 'configs' | 'secrets' | 'volumes'; name: string; def: YamlValue; usedBy: string }[];
+  /** Texts of the root files, to find the line of a top-level entry (the loader keeps no position for them). */
+  rootTexts?: { file: string; text: string }[];
+}
+
+/** Where a top-level entry's path is written: the first root file line holding it. */
+function lineOf(texts: { file: string; text: string }[], written: string, fallback: SourcePos): SourcePos {
+  for (const { file, text } of texts) {
+    const i = text.split('\n').findIndex((l) => l.includes(written));
+    if (i >= 0) return { file, line: i + 1, col: 1 };
+  }
+  return fallback;
+}
+
 export function variablePaths(
-  files: { env: EnvName; services: EffectiveService[] }[],
+  files: VariablePathFile[],
   rootDir: string,
   componentDir: string,
   rootEnv: ReadonlyMap<string, string>,
@@ -86,59 +105,76 @@ export function variablePaths(
   if (posix.normalize(rootDir || '.') === posix.normalize(componentDir || '.')) return [];
   // One Makefile runs every file of the component: its exports reach all of them.
   const reads = new Map<string, number>();
-  for (const f of files) for (const svc of f.services) variableReads(svc.config, reads);
+  for (const f of files) {
+    for (const svc of f.services) variableReads(svc.config, reads);
+    for (const t of f.topLevel ?? []) variableReads(t.def, reads);
+  }
   const found: VariablePath[] = [];
-  for (const { env, services } of files)
-    for (const svc of services) {
-      for (const { key, path } of variableLedPaths(svc.config)) {
-        const pos = svc.positions.get(key) ?? svc.origin;
-        const m = LEADING.exec(path);
-        const variable = m?.[1] ?? m?.[3] ?? variablesIn(path)[0] ?? '?';
-        const base = { env, service: svc.name, key, variable, written: path, pos };
-        const op = m?.[2];
-        const rest = m?.[4] ?? '';
-        if (!m || (op !== undefined && !op.replace(/^:/, '').startsWith('?'))) {
-          // A default or alternative value written in the file: which one applies is decided at run time.
-          found.push({
-            ...base,
-            reason: `its value comes from \${${variable}} or a value written with it, which compose resolves against the folder it runs in`,
-          });
-          continue;
+  for (const { env, services, topLevel, rootTexts } of files) {
+    const candidates: { service: string; key: string; path: string; pos: SourcePos }[] = [];
+    for (const svc of services)
+      for (const { key, path } of variableLedPaths(svc.config))
+        candidates.push({ service: svc.name, key, path, pos: svc.positions.get(key) ?? svc.origin });
+    for (const t of topLevel ?? []) {
+      if (!isYamlMap(t.def)) continue;
+      const user = services.find((s) => s.name === t.usedBy);
+      mapTopLevelPaths(t.section, { [t.name]: t.def }, (path, id) => {
+        if (path.startsWith('$') && !path.startsWith('$$')) {
+          const key = `${t.section}.${t.name}.${id === 'volumes.device' ? 'driver_opts.device' : 'file'}`;
+          const fallback = user?.origin ?? { file: rootTexts?.[0]?.file ?? '', line: 1, col: 1 };
+          candidates.push({ service: t.usedBy, key, path, pos: lineOf(rootTexts ?? [], path, fallback) });
         }
-        if (rest !== '' && !rest.startsWith('/')) {
-          found.push({ ...base, reason: `\${${variable}} is only part of the path's first segment` });
-          continue;
-        }
-        const value = rootEnv.get(variable);
-        if (value === undefined || value === '') {
-          found.push({
-            ...base,
-            reason: `\${${variable}} is not set in the root .env: its value comes from the shell and resolves against the folder compose runs in`,
-          });
-          continue;
-        }
-        // In a short volume a source that is not path-like is a named volume; elsewhere it is a path.
-        const isVolume = key.startsWith('volumes[');
-        if (
-          (isVolume && !isHostPath(value + rest)) ||
-          value.startsWith('/') ||
-          value.startsWith('~') ||
-          /^[a-zA-Z]:[\\/]/.test(value)
-        ) {
-          // An absolute value means the same place from any folder; a named volume is no path.
-          continue;
-        }
-        if (value.includes('$')) {
-          found.push({
-            ...base,
-            value,
-            reason: `the root .env gives \${${variable}} a value that is itself interpolated`,
-          });
-          continue;
-        }
-        found.push({ ...base, value, rebased: rebasePath(value, rootDir, componentDir) });
-      }
+        return path;
+      });
     }
+    for (const { service, key, path, pos } of candidates) {
+      const m = LEADING.exec(path);
+      const variable = m?.[1] ?? m?.[3] ?? variablesIn(path)[0] ?? '?';
+      const base = { env, service, key, variable, written: path, pos };
+      const op = m?.[2];
+      const rest = m?.[4] ?? '';
+      if (!m || (op !== undefined && !op.replace(/^:/, '').startsWith('?'))) {
+        // A default or alternative value written in the file: which one applies is decided at run time.
+        found.push({
+          ...base,
+          reason: `its value comes from \${${variable}} or a value written with it, which compose resolves against the folder it runs in`,
+        });
+        continue;
+      }
+      if (rest !== '' && !rest.startsWith('/')) {
+        found.push({ ...base, reason: `\${${variable}} is only part of the path's first segment` });
+        continue;
+      }
+      const value = rootEnv.get(variable);
+      if (value === undefined || value === '') {
+        found.push({
+          ...base,
+          reason: `\${${variable}} is not set in the root .env: its value comes from the shell and resolves against the folder compose runs in`,
+        });
+        continue;
+      }
+      // In a short volume a source that is not path-like is a named volume; elsewhere it is a path.
+      const isVolume = key.startsWith('volumes[');
+      if (
+        (isVolume && !isHostPath(value + rest)) ||
+        value.startsWith('/') ||
+        value.startsWith('~') ||
+        /^[a-zA-Z]:[\\/]/.test(value)
+      ) {
+        // An absolute value means the same place from any folder; a named volume is no path.
+        continue;
+      }
+      if (value.includes('$')) {
+        found.push({
+          ...base,
+          value,
+          reason: `the root .env gives \${${variable}} a value that is itself interpolated`,
+        });
+        continue;
+      }
+      found.push({ ...base, value, rebased: rebasePath(value, rootDir, componentDir) });
+    }
+  }
   // A variable is rebased only when every read of it is such a path (a rebased value would change an
   // environment entry or a label that reads it), and every path agrees on the value.
   const pathReads = new Map<string, number>();

@@ -54,6 +54,24 @@ describe('a path held in a variable', () => {
     ]);
   });
 
+  it('covers the file of a top-level secret the file keeps, at the line that writes it', async () => {
+    const { findings, makefile } = await planOf(
+      withDb('    secrets: [api_key]\n') + 'secrets:\n  api_key:\n    file: ${SECRETS_DIR}/api_key.txt\n',
+      { '.env': 'SECRETS_DIR=./secrets\n' },
+    );
+    expect(makefile).toContain('export SECRETS_DIR ?= ../secrets\n');
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'variable-path-rebased',
+        service: 'api',
+        key: 'secrets.api_key.file',
+        variable: 'SECRETS_DIR',
+        file: 'docker-compose.yml',
+        line: 10,
+      }),
+    ]);
+  });
+
   it('needs nothing when the value is absolute', async () => {
     const { findings, makefile } = await planOf(withDb('    volumes:\n      - ${CFG}:/etc/app.yml\n'), {
       '.env': 'CFG=/srv/app.yml\n',
