@@ -64,8 +64,10 @@ describe('verify on a file compose would refuse', () => {
   it('reports that file with file:line, compares the others, and exits 1', async () => {
     const repo = makeRepo('held-paths');
     expect((await cli(repo.dir, ['apply', '--all', '--yes'])).code).toBe(0);
+    const before = treeHashes(repo.dir);
     const { code, json } = await verifyJson(repo.dir);
     expect(code).toBe(1);
+    expect(treeHashes(repo.dir)).toEqual(before);
     const prod = json.files.find((f) => f.file === 'reports/docker-compose.production.yml');
     expect(prod?.verdict).toBe('error');
     expect(prod?.error?.code).toBe('compose-interpolation');
