@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { isMap, parseDocument } from 'yaml';
 import { refereeConfig, type RefereeResult } from './referee.js';
+import { readMakeExportValue } from '../../src/quote.js';
 
 /** The parts of `plan --json` this check reads. */
 export interface PlanJson {
@@ -129,8 +130,7 @@ export function envFileFor(
   const exports: Record<string, string> = {};
   for (const line of lines) {
     const m = /^export\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\?|:|::)?=(.*)$/.exec(line);
-    if (m?.[1] !== undefined)
-      exports[m[1]] = (m[2] ?? '').trim().replace(/\$\$|\\#/g, (x) => (x === '$$' ? '$' : '#'));
+    if (m?.[1] !== undefined) exports[m[1]] = readMakeExportValue(m[2] ?? '');
   }
   const own = lines.filter(runsFile);
   if (own.length)

@@ -182,6 +182,8 @@ const LIST_KEYS = [
  */
 function pinVariablePaths(config: YamlMap, opts: NormalizeOptions): YamlMap {
   const dir = opts.variableDir ?? opts.projectDir;
+  // Against the project directory they come out the same after interpolation: nothing to pin.
+  if (dir === opts.projectDir) return config;
   const pin = (p: string): string => {
     if (!p.startsWith('$') || p.startsWith('$$')) return p;
     let value: string;
