@@ -123,6 +123,7 @@ export function verifyRepo(
           // As compose would: the shell's variables over the Makefile's exports over its env file.
           shellEnv,
           componentEnv: makefileEnv(disk, component.path, file.path),
+          envFiles: disk,
         });
       } catch (e) {
         if (!isMigrateError(e)) throw e;

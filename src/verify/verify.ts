@@ -218,6 +218,11 @@ export interface VerifyComponentInput {
    * Makefile passes it.
    */
   componentEnv?: { exports: Record<string, string>; envFile: string | undefined };
+  /**
+   * Where the env files are read: the work tree, as compose reads them (a root `.env` is often
+   * untracked, so the tree before the archive commit does not hold it). Defaults to `snapshot`.
+   */
+  envFiles?: RepoSnapshot;
 }
 
 /** Variables of a `.env`-style file of the snapshot; none when it does not exist. */
@@ -245,13 +250,14 @@ export function verifyComponent(input: VerifyComponentInput): Difference[] {
   });
   const shell = input.shellEnv ?? {};
   const rootDir = posix.dirname(input.rootFiles[0] ?? '.');
-  const rootVars = varSource(shell, envFileVars(input.snapshot, posix.join(rootDir, '.env')));
+  const envFiles = input.envFiles ?? input.snapshot;
+  const rootVars = varSource(shell, envFileVars(envFiles, posix.join(rootDir, '.env')));
   const componentEnv = input.componentEnv;
   const componentVars = componentEnv
     ? varSource(
         shell,
         componentEnv.exports,
-        envFileVars(input.snapshot, componentEnv.envFile ?? posix.join(componentDir, '.env')),
+        envFileVars(envFiles, componentEnv.envFile ?? posix.join(componentDir, '.env')),
       )
     : rootVars;
   const root = input.snapshot.root;

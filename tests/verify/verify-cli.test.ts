@@ -100,6 +100,23 @@ describe('verify on a file compose would refuse', () => {
   });
 });
 
+describe('verify with an untracked root .env', () => {
+  it('reads it from the work tree on both sides, as compose does, after the archive too', async () => {
+    const repo = makeRepo('held-paths', { '.gitignore': '.env\n' });
+    expect(git(repo.dir, 'ls-files', '.env')).toBe('');
+    expect((await cli(repo.dir, ['apply', '--all', '--yes'])).code).toBe(0);
+    expect(git(repo.dir, 'ls-files', 'docker-compose.yml')).toBe('');
+    const { code, json } = await verifyJson(repo.dir, { REGISTRY: 'registry.example' });
+    expect(json.files.map((f) => `${f.file} ${f.verdict}`)).toEqual([
+      'mailer/docker-compose.yml equal',
+      'mailer/docker-compose.production.yml equal',
+      'reports/docker-compose.yml equal',
+      'reports/docker-compose.production.yml equal',
+    ]);
+    expect(code).toBe(0);
+  });
+});
+
 describe('verify on a dependency the plan dropped', () => {
   it('reports it as a difference the plan reported; exit 0, and 1 with --strict', async () => {
     const repo = makeRepo('layered');
