@@ -121,6 +121,8 @@ export interface Finding {
    * that the text plan can print identical losses of many services as one line.
    */
   reason?: string;
+  /** The variable a path is held in, for a finding about such a path. */
+  variable?: string;
   /** Present when level is "decision". */
   decision?: Decision;
 }

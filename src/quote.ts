@@ -64,6 +64,30 @@ export function makeVariableWord(s: string): string {
   return shQuote(s).replace(/\$/gu, '$$$$').replace(/#/gu, '\\#');
 }
 
+/**
+ * The value of a Makefile `export NAME ?= value` line, which make hands to the processes it starts
+ * as that variable's value: `$` doubled, `#` (a comment) escaped as `\#`. Make strips leading blanks
+ * and reads a trailing backslash as a line continuation, so those values are refused, as is a
+ * backslash before `#`.
+ */
+export function makeExportValue(s: string): string {
+  oneLine(s, 'a Makefile variable');
+  if (/\\#/u.test(s))
+    throw new UnquotableError(s, 'a Makefile variable', 'a backslash before # cannot be expressed');
+  if (/^\s|\s$|\\$/u.test(s) || s === '')
+    throw new UnquotableError(
+      s,
+      'a Makefile variable',
+      'leading or trailing blanks, a trailing backslash or an empty value',
+    );
+  return s.replace(/\$/gu, '$$$$').replace(/#/gu, '\\#');
+}
+
+/** The value a `makeExportValue` text stands for (the inverse, for readers of generated Makefiles). */
+export function readMakeExportValue(text: string): string {
+  return text.trim().replace(/\$\$|\\#/gu, (m) => (m === '$$' ? '$' : '#'));
+}
+
 /** The JSON string literal for `s`, quotes included. */
 export function jsonString(s: string): string {
   return escapeLineSeparators(JSON.stringify(s));

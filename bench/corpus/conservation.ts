@@ -9,6 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { isMap, parseDocument } from 'yaml';
 import { refereeConfig, type RefereeResult } from './referee.js';
+import { readMakeExportValue } from '../../src/quote.js';
+import { envFileOfLine } from '../../src/generate/makefile.js';
 
 /** The parts of `plan --json` this check reads. */
 export interface PlanJson {
@@ -27,6 +29,8 @@ export interface PlanFinding {
   service?: string;
   env?: string;
   key?: string;
+  /** The variable a path is held in (`not-carried`, `variable-path-rebased`). */
+  variable?: string;
   decision?: { configKey?: string; answer?: unknown; default?: unknown; choices?: unknown[] };
 }
 
@@ -111,23 +115,32 @@ export function envFileFor(
   repo: string,
   file: GeneratedFile,
   plan: PlanJson,
-): { envFile?: string; inferred: boolean } {
+): { envFile?: string; inferred: boolean; exports: Record<string, string> } {
   const base = posix.relative(file.componentPath, file.path);
   const lines = plan.changes
     .filter((c) => c.component === file.component && /(^|\/)(Makefile|[^/]+\.mk)$/.test(c.path))
     .map((c) => join(repo, c.path))
     .filter((p) => existsSync(p))
     .flatMap((mk) => readFileSync(mk, 'utf8').split('\n'));
+  // A file passed only when it exists (an untracked .env) counts only where it does.
   const envFileOf = (line: string): string | undefined => {
-    const m = /--env-file\s+(?:'([^']*)'|"([^"]*)"|(\S+))/.exec(line);
-    return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+    const e = envFileOfLine(line);
+    if (e === undefined) return undefined;
+    return e.optional && !existsSync(join(repo, file.componentPath, e.path)) ? undefined : e.path;
   };
   const runsFile = (line: string): boolean => line.includes(`-f '${base}'`) || line.includes(`-f ${base}`);
+  // `export NAME ?= value` (make doubles `$` and escapes `#`): what make hands to compose's process.
+  const exports: Record<string, string> = {};
+  for (const line of lines) {
+    const m = /^export\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\?|:|::)?=(.*)$/.exec(line);
+    if (m?.[1] !== undefined) exports[m[1]] = readMakeExportValue(m[2] ?? '');
+  }
   const own = lines.filter(runsFile);
-  if (own.length) return { envFile: own.map(envFileOf).find((e) => e !== undefined), inferred: false };
+  if (own.length)
+    return { envFile: own.map(envFileOf).find((e) => e !== undefined), inferred: false, exports };
   const others = lines.filter((l) => /docker[- ]compose/.test(l)).map(envFileOf);
   const envFile = others.find((e) => e !== undefined);
-  return { envFile, inferred: envFile !== undefined };
+  return { envFile, inferred: envFile !== undefined, exports };
 }
 
 /** Service names of a set of files read directly, for when the referee rejects them. */
@@ -154,6 +167,8 @@ export interface Side {
   envFiles: Map<string, string | undefined>;
   /** Root side: some environment was read with .env.example standing in for an absent .env. */
   standIn: boolean;
+  /** Root side: the environments read that way (a generated file of one is read the same way). */
+  standInEnvs: Set<string>;
 }
 
 /**
@@ -167,12 +182,13 @@ async function refereeWithStandIn(
   envFile: string | undefined,
   /** Use the stand-in from the start: the other side needed it, and both must read the same values. */
   standInFirst = false,
+  env?: Record<string, string>,
 ): Promise<RefereeResult> {
   const canStandIn =
     envFile === undefined && !existsSync(join(repo, '.env')) && existsSync(join(repo, '.env.example'));
   const standIn = relative(cwd, join(repo, '.env.example'));
   if (canStandIn && standInFirst) {
-    const r = await refereeConfig(cwd, files, { envFile: standIn });
+    const r = await refereeConfig(cwd, files, { envFile: standIn, ...(env ? { env } : {}) });
     return {
       ...r,
       notes: [
@@ -181,9 +197,9 @@ async function refereeWithStandIn(
       ],
     };
   }
-  const first = await refereeConfig(cwd, files, { envFile });
+  const first = await refereeConfig(cwd, files, { envFile, ...(env ? { env } : {}) });
   if (first.ok || !canStandIn) return first;
-  const second = await refereeConfig(cwd, files, { envFile: standIn });
+  const second = await refereeConfig(cwd, files, { envFile: standIn, ...(env ? { env } : {}) });
   if (!second.ok) return first;
   return {
     ...second,
@@ -200,10 +216,10 @@ export async function rootSide(repo: string, plan: PlanJson): Promise<Side> {
   const results = new Map<string, RefereeResult>();
   const notes: string[] = [];
   const envFile = existsSync(join(repo, '.env')) ? '.env' : undefined;
-  let standIn = false;
+  const standInEnvs = new Set<string>();
   for (const env of plan.environments) {
     const r = await refereeWithStandIn(repo, repo, env.files, envFile);
-    if (r.notes.some((n) => n.includes('.env.example standing in'))) standIn = true;
+    if (r.notes.some((n) => n.includes('.env.example standing in'))) standInEnvs.add(env.name);
     results.set(env.name, r);
     notes.push(...r.notes.map((n) => `root ${env.name}: ${n}`));
     if (r.ok) pairs.set(env.name, new Set(Object.keys(r.services)));
@@ -214,7 +230,7 @@ export async function rootSide(repo: string, plan: PlanJson): Promise<Side> {
       );
     }
   }
-  return { pairs, results, notes, envFiles: new Map(), standIn };
+  return { pairs, results, notes, envFiles: new Map(), standIn: standInEnvs.size > 0, standInEnvs };
 }
 
 /** The generated side: each generated file run from its component folder with its Makefile's --env-file. */
@@ -230,7 +246,7 @@ export async function generatedSide(
   const envFiles = new Map<string, string | undefined>();
   for (const f of files) {
     const cwd = join(repo, f.componentPath);
-    const { envFile, inferred } = envFileFor(repo, f, plan);
+    const { envFile, inferred, exports } = envFileFor(repo, f, plan);
     envFiles.set(f.path, envFile);
     if (inferred)
       notes.push(
@@ -241,7 +257,9 @@ export async function generatedSide(
       cwd,
       [posix.relative(f.componentPath, f.path)],
       envFile,
-      root?.standIn ?? false,
+      // Read as the root environment it comes from was: with .env.example standing in only if it was.
+      root?.standInEnvs.has(f.env) ?? false,
+      Object.keys(exports).length ? exports : undefined,
     );
     results.set(f.path, r);
     const names = r.ok ? Object.keys(r.services) : [...servicesByText(repo, [f.path])];
@@ -251,5 +269,12 @@ export async function generatedSide(
     for (const n of names) set.add(n);
     pairs.set(f.env, set);
   }
-  return { pairs, results, notes, envFiles, standIn: root?.standIn ?? false };
+  return {
+    pairs,
+    results,
+    notes,
+    envFiles,
+    standIn: root?.standIn ?? false,
+    standInEnvs: root?.standInEnvs ?? new Set(),
+  };
 }

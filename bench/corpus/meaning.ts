@@ -4,7 +4,8 @@
  * interpolated, env files folded). A key that differs is a difference unless it is one of the kinds
  * of change the plan makes on purpose (issue "adjustments"): a scoped `container_name`, a shifted
  * host port (same container port), dropped `profiles`, an added `healthcheck` or `tmpfs`, a changed
- * `depends_on` condition (same dependencies). A dropped dependency is a difference.
+ * `depends_on` condition (same dependencies). A dropped dependency is a difference. Volumes are
+ * compared by target (see normalise).
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Services } from './referee.js';
@@ -85,15 +86,20 @@ function withoutTmpfsVolumes(orig: Cfg, gen: Cfg): Cfg {
 
 /**
  * 1.29 writes a service's network entry as `null` for one file and `{}` after merging two: the same
- * attachment with no options either way.
+ * attachment with no options either way. Mounts are keyed by their target in Compose (a later layer
+ * replaces the mount at the same target), and 1.29 reorders the list when it merges layers: the
+ * list is compared as a set, in target order.
  */
 function normalise(cfg: Cfg): Cfg {
+  const out: Cfg = { ...cfg };
   const networks = cfg.networks;
-  if (!networks || typeof networks !== 'object' || Array.isArray(networks)) return cfg;
-  return {
-    ...cfg,
-    networks: Object.fromEntries(Object.entries(networks as Cfg).map(([k, v]) => [k, v ?? {}])),
-  };
+  if (networks && typeof networks === 'object' && !Array.isArray(networks))
+    out.networks = Object.fromEntries(Object.entries(networks as Cfg).map(([k, v]) => [k, v ?? {}]));
+  if (Array.isArray(cfg.volumes))
+    out.volumes = [...(cfg.volumes as unknown[])].sort((a, b) =>
+      (volumeTarget(a) ?? '').localeCompare(volumeTarget(b) ?? ''),
+    );
+  return out;
 }
 
 export function compareMeaning(root: Services, generated: Services): MeaningDiff {
@@ -106,7 +112,7 @@ export function compareMeaning(root: Services, generated: Services): MeaningDiff
       continue;
     }
     const orig = withoutTmpfsVolumes(found, gen);
-    if (orig.volumes !== found.volumes) out.intentional.push(`${name}.volumes (data volume now tmpfs)`);
+    if (orig !== found) out.intentional.push(`${name}.volumes (data volume now tmpfs)`);
     const keys = new Set([...Object.keys(orig), ...Object.keys(gen)]);
     for (const key of [...keys].sort()) {
       const before = orig[key];
@@ -116,4 +122,44 @@ export function compareMeaning(root: Services, generated: Services): MeaningDiff
     }
   }
   return out;
+}
+
+/** What `verify --json` says of one file (the fields the comparison reads). */
+export interface VerifyFileJson {
+  file: string;
+  differences: unknown[];
+  verdict?: 'equal' | 'differs' | 'error';
+  error?: { message: string; file?: string; line?: number };
+}
+
+/**
+ * verify's verdict on a file against the referee's: both equal, or both differ; a file verify could
+ * not compare (compose refuses it) must be one the referee refuses too (the file or its root
+ * environment). Returns undefined when they agree, else what each said.
+ */
+export function verdictMismatch(
+  verify: VerifyFileJson | undefined,
+  referee: {
+    generated: { ok: boolean; error?: string };
+    root: { ok: boolean; error?: string } | undefined;
+    meaning?: MeaningDiff;
+  },
+): string | undefined {
+  if (!verify) return 'verify did not check the file';
+  if (verify.error !== undefined || verify.verdict === 'error') {
+    if (!referee.generated.ok || referee.root?.ok === false) return undefined;
+    return `verify could not compare it (${verify.error?.message ?? '?'}), the referee reads both sides`;
+  }
+  if (!referee.meaning) {
+    // Refused like its root environment: a part of the spec 1.29 predates, no verdict to compare.
+    if (!referee.generated.ok && referee.root?.ok !== false)
+      return `the referee refuses it (${referee.generated.error ?? '?'}), verify compared it`;
+    return undefined; // the root environment is unreadable to the referee: no verdict to compare
+  }
+  const refereeEqual = referee.meaning.differences.length === 0 && referee.meaning.unmatched.length === 0;
+  const verifyEqual = verify.differences.length === 0;
+  if (refereeEqual === verifyEqual) return undefined;
+  return refereeEqual
+    ? `verify: ${verify.differences.length} difference(s); referee: equal`
+    : `verify: equal; referee: differs in ${[...referee.meaning.differences, ...referee.meaning.unmatched].join(', ')}`;
 }

@@ -167,14 +167,14 @@ function profilesOf(layers: Layer[]): string[] {
 export async function refereeConfig(
   cwd: string,
   files: string[],
-  opts: { envFile?: string } = {},
+  opts: { envFile?: string; env?: Record<string, string> } = {},
 ): Promise<RefereeResult> {
   for (const f of files)
     if (!existsSync(join(cwd, f)))
       return { ok: false, services: {}, error: `${f} does not exist`, notes: [], ms: 0 };
-  const first = await attempt(cwd, files, opts.envFile, false);
+  const first = await attempt(cwd, files, opts.envFile, false, opts.env);
   if (first.ok) return first;
-  const second = await attempt(cwd, files, opts.envFile, true);
+  const second = await attempt(cwd, files, opts.envFile, true, opts.env);
   if (!second.ok) return first;
   return {
     ...second,
@@ -191,6 +191,8 @@ async function attempt(
   files: string[],
   envFile: string | undefined,
   asYaml12: boolean,
+  /** Variables of the process compose runs in (what a Makefile exports): they win over the env file. */
+  env?: Record<string, string>,
 ): Promise<RefereeResult> {
   const { layers, notes } = expand(cwd, files);
   if (asYaml12) for (const l of layers) l.changed = true;
@@ -211,8 +213,13 @@ async function attempt(
       args.push('-f', name);
     }
     const profiles = profilesOf(layers).flatMap((p) => ['--profile', p]);
-    const env = envFile !== undefined ? ['--env-file', envFile] : [];
-    const r = await run(DOCKER_COMPOSE, [...env, ...args, ...profiles, 'config'], cwd);
+    const envArgs = envFile !== undefined ? ['--env-file', envFile] : [];
+    const r = await run(
+      DOCKER_COMPOSE,
+      [...envArgs, ...args, ...profiles, 'config'],
+      cwd,
+      env ? { env } : {},
+    );
     if (r.status !== 0)
       return { ok: false, services: {}, error: refereeMessage(r.stderr, written), notes, ms: r.ms };
     const out = parseDocument(r.stdout).toJS({ maxAliasCount: -1 }) as { services?: Services } | null;

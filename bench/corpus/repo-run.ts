@@ -41,7 +41,8 @@ export interface FileOutcome {
   referee: { ok: boolean; error?: string; notes: string[] };
   /** The root environment this file comes from was itself rejected by the referee. */
   rootRejected: boolean;
-  verify?: { differences: number; paths: string[] } | 'absent';
+  /** verify's verdict: every difference (`reported` of them named by the plan), or why it could not compare. */
+  verify?: { differences: number; paths: string[]; reported?: number; error?: string } | 'absent';
   meaning?: MeaningDiff;
 }
 
@@ -114,7 +115,12 @@ function parseJson<T>(text: string): T | undefined {
 }
 
 interface VerifyJson {
-  files?: { file: string; env: string; differences: { service: string; path: string }[] }[];
+  files?: {
+    file: string;
+    env: string;
+    differences: { service: string; path: string; reported?: string }[];
+    error?: { message: string; file?: string; line?: number };
+  }[];
 }
 
 /** Compose files the apply commits added or changed, from git: independent of the plan's wording. */
@@ -233,7 +239,16 @@ export async function runRepo(
   for (const f of out.files) {
     const v = verify?.files?.find((x) => x.file === f.path);
     f.verify = v
-      ? { differences: v.differences.length, paths: v.differences.map((d) => `${d.service}.${d.path}`) }
+      ? {
+          differences: v.differences.length,
+          paths: v.differences.map((d) => `${d.service}.${d.path}`),
+          reported: v.differences.filter((d) => d.reported !== undefined).length,
+          ...(v.error
+            ? {
+                error: `${v.error.message}${v.error.file ? ` (${v.error.file}${v.error.line !== undefined ? `:${v.error.line}` : ''})` : ''}`,
+              }
+            : {}),
+        }
       : 'absent';
   }
   await cliStep('status', ['status', '--json']);

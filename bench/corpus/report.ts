@@ -31,7 +31,10 @@ export function refereeCell(f: FileOutcome): string {
 
 function verifyCell(f: FileOutcome): string {
   if (f.verify === undefined || f.verify === 'absent') return 'not reported';
-  return f.verify.differences === 0 ? 'equal' : `${f.verify.differences} difference(s)`;
+  if (f.verify.error !== undefined) return `error: ${f.verify.error}`;
+  if (f.verify.differences === 0) return 'equal';
+  const reported = f.verify.reported ?? 0;
+  return `differs: ${f.verify.paths.join(', ')}${reported ? ` (${reported} reported by the plan)` : ''}`;
 }
 
 function meaningCell(f: FileOutcome): string {
@@ -45,9 +48,14 @@ function meaningCell(f: FileOutcome): string {
   return parts.join('; ');
 }
 
-/** Whether verify and the referee say the same about a file. */
+/**
+ * Whether verify and the referee give the same verdict on a file: equal, or differs (a difference
+ * the plan reported counts, as the referee sees it too). A file verify could not compare (compose
+ * refuses it) has no verdict to compare.
+ */
 export function agreement(f: FileOutcome): 'agree' | 'DISAGREE' | 'n/a' {
-  if (!f.meaning || f.verify === undefined || f.verify === 'absent') return 'n/a';
+  if (!f.meaning || f.verify === undefined || f.verify === 'absent' || f.verify.error !== undefined)
+    return 'n/a';
   const refereeEqual = f.meaning.differences.length === 0 && f.meaning.unmatched.length === 0;
   const verifyEqual = f.verify.differences === 0;
   return refereeEqual === verifyEqual ? 'agree' : 'DISAGREE';

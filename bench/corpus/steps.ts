@@ -28,13 +28,13 @@ export function run(
   command: string,
   args: string[],
   cwd: string,
-  opts: { input?: string; timeoutMs?: number } = {},
+  opts: { input?: string; timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<StepRun> {
   return new Promise((resolve) => {
     const start = process.hrtime.bigint();
     const child = spawn(command, args, {
       cwd,
-      env: CHILD_ENV,
+      env: opts.env ? { ...CHILD_ENV, ...opts.env } : CHILD_ENV,
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       timeout: opts.timeoutMs ?? 120_000,
     });

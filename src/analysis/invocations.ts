@@ -128,6 +128,13 @@ export class InvocationScanner {
     return same?.length === 1 ? same[0] : undefined;
   }
 
+  /** Whether a bare `-f` argument names a file that exists beside the invoking file, not one of ours. */
+  private isBesideInvoker(arg: string, fromDir: string, exists: (p: string) => boolean): boolean {
+    if (!fromDir || /^\$\{?\w+\}?\//.test(arg)) return false;
+    const local = normalize(`${fromDir}/${arg.replace(/^(\.\/)+/, '')}`);
+    return !this.composeFiles.includes(local) && exists(local);
+  }
+
   /** Invocations on one logical line. */
   scanLine(line: string, where: string, doc = false, exists?: (p: string) => boolean): Invocation[] {
     const out: Invocation[] = [];
@@ -152,6 +159,7 @@ export class InvocationScanner {
       const toks = tokens(seg);
       const files: string[] = [];
       let partial = false;
+      let besideInvoker = false;
       let subcommand: string | undefined;
       for (let i = 0; i < toks.length; i++) {
         const t = toks[i] ?? '';
@@ -164,8 +172,12 @@ export class InvocationScanner {
         if (f !== undefined) files.push(f);
         // `logs -f web` follows; only a path or a variable stands for a compose file we do not know.
         else if (/\$|\.ya?ml$/i.test(arg)) partial = true;
+        if (f === undefined && exists && this.isBesideInvoker(stripQuotes(arg), fromDir, exists))
+          besideInvoker = true;
       }
-      if (files.length && !PARTIAL_SUBCOMMANDS.has(subcommand ?? ''))
+      // One command reads all its files from one folder: when one is a file beside the invoker (a
+      // component's own), the others are not the root's either.
+      if (files.length && !besideInvoker && !PARTIAL_SUBCOMMANDS.has(subcommand ?? ''))
         out.push({ files, partial, where, doc });
     }
     return out;

@@ -31,6 +31,8 @@ export interface LoadedRepo {
   projects: Map<EnvName, EffectiveProject>;
   vars: VarSource;
   rootEnvKeys: Set<string>;
+  /** The variables of that .env (the shell's are not among them). */
+  rootEnv: ReadonlyMap<string, string>;
   /** The .env compose reads for these files: the project directory's (the first file's folder). */
   envFile: string;
   /** Which env files were read, and what the plan owes to an untracked one. */
@@ -92,7 +94,9 @@ export function loadRepo(
     projects,
   );
   const rootEnvKeys = new Set([...dotenv.keys(), ...example.keys()]);
-  return { rootFiles, layout, projects, vars, rootEnvKeys, envFile, env, sources };
+  // The values the plan rebases variable-held paths from: the example's, overlaid by a local .env.
+  const rootEnv = new Map([...example, ...dotenv]);
+  return { rootFiles, layout, projects, vars, rootEnvKeys, rootEnv, envFile, env, sources };
 }
 
 /**

@@ -136,6 +136,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
     )
     .option('--component <name>', 'only this component')
     .option('--json', 'print JSON')
+    .option('--strict', 'exit 1 also on the losses the plan reported (a dropped dependency)')
     .action(action(async () => (await import('./commands/verify.js')).verifyCommand));
 
   try {

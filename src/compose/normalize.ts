@@ -1,4 +1,5 @@
 import {
+  formatVolumeSpec,
   isYamlMap,
   keyValueEntries,
   mountOf,
@@ -7,7 +8,7 @@ import {
   volumeSourceKind,
 } from './short-syntax.js';
 import { posix } from 'node:path';
-import { interpolateDeep } from './interpolate.js';
+import { interpolate, interpolateDeep } from './interpolate.js';
 import { mapServicePaths } from './paths.js';
 import type { VarSource, YamlMap, YamlValue } from './types.js';
 
@@ -24,6 +25,11 @@ export interface NormalizeOptions {
   home?: string;
   /** false for input that is already interpolated (e.g. `docker-compose config` output). */
   interpolate?: boolean;
+  /**
+   * Absolute directory compose runs in, which a path that starts with a variable (`${CFG}:/etc/x`,
+   * left as written by the loader) resolves against once interpolated; defaults to projectDir.
+   */
+  variableDir?: string;
 }
 
 function hostPath(p: string, opts: NormalizeOptions): string {
@@ -170,9 +176,44 @@ const LIST_KEYS = [
   'profiles',
 ] as const;
 
+/**
+ * Paths that start with a variable made absolute against `variableDir` with their value, before the
+ * rest is interpolated: the loader could not resolve them, compose resolves them where it runs.
+ */
+function pinVariablePaths(config: YamlMap, opts: NormalizeOptions): YamlMap {
+  const dir = opts.variableDir ?? opts.projectDir;
+  // Against the project directory they come out the same after interpolation: nothing to pin.
+  if (dir === opts.projectDir) return config;
+  const pin = (p: string): string => {
+    if (!p.startsWith('$') || p.startsWith('$$')) return p;
+    let value: string;
+    try {
+      value = interpolate(p, opts.vars);
+    } catch {
+      return p; // left for interpolateDeep to report
+    }
+    if (value === '' || value.startsWith('/') || value.startsWith('~')) return p;
+    return posix.join(dir, value).replace(/\$/g, '$$$$');
+  };
+  const out = mapServicePaths(config, (p, _id, base) => (base === 'context' ? p : pin(p)));
+  // A short volume whose source is a variable is not a path until interpolated: the table skips it.
+  if (Array.isArray(out.volumes))
+    out.volumes = out.volumes.map((v) => {
+      if (typeof v !== 'string') return v;
+      const spec = parseVolumeSpec(v);
+      if (spec.source === undefined || !spec.source.startsWith('$')) return v;
+      if (volumeSourceKind(spec.source, opts.vars) !== 'bind') return v;
+      return formatVolumeSpec({ ...spec, source: pin(spec.source) });
+    });
+  return out;
+}
+
 /** The canonical form of one service (see NormalizeOptions). Pure. */
 export function normalizeService(config: YamlMap, opts: NormalizeOptions): YamlMap {
-  const interpolated = opts.interpolate === false ? config : (interpolateDeep(config, opts.vars) as YamlMap);
+  const interpolated =
+    opts.interpolate === false
+      ? config
+      : (interpolateDeep(pinVariablePaths(config, opts), opts.vars) as YamlMap);
   // A build without a context builds the project directory: spelled out so it is made absolute too.
   const build = interpolated.build;
   const withContext =

@@ -15,6 +15,10 @@ import type { CodemodContext } from '../codemods/types.js';
 import { fileServices, notCarriedFindings } from '../plan/conservation.js';
 import type { Change, Plan, PlanInput, Reference } from '../plan/types.js';
 import { VERSION } from '../version.js';
+import { variablePaths, type VariablePath, type VariablePathFile } from './variable-paths.js';
+import { collectTopLevelUse } from './service-references.js';
+import { dirOf } from '../compose/paths.js';
+import type { EffectiveService } from '../compose/types.js';
 
 export interface PlanOptions {
   /** Components to migrate; empty means every component. */
@@ -386,6 +390,12 @@ function componentChanges(
 ): Change[] {
   const out: Change[] = [];
   const files: { dev?: string; test?: string; prod?: string } = {};
+  const heldPaths = variablePaths(
+    composeFiles.map((f) => heldPathInput(f.env, f.services, repo, snapshot)),
+    dirOf(repo.envFile),
+    component.path,
+    repo.rootEnv,
+  );
   for (const f of composeFiles) {
     if (f.env === 'dev' || f.env === 'test' || f.env === 'prod')
       files[f.env] = f.path.slice(component.path.length + 1);
@@ -403,7 +413,20 @@ function componentChanges(
   const existing = snapshot.read(makefilePath);
   // A Makefile an earlier apply generated belongs to the user now (it may have been edited): a
   // re-apply leaves it as it is.
-  if (existing !== undefined && isGeneratedMakefile(existing)) return out;
+  if (existing !== undefined && isGeneratedMakefile(existing)) {
+    // Rebased only where that Makefile already exports the variable.
+    const exported = heldPaths.map((p) =>
+      p.rebased !== undefined && !new RegExp(`^export ${p.variable} \\?= `, 'm').test(existing)
+        ? {
+            ...p,
+            rebased: undefined,
+            reason: `${makefilePath} (left as it is) does not export ${p.variable}`,
+          }
+        : p,
+    );
+    findings.push(...heldPathFindings(exported, component.name, makefilePath));
+    return out;
+  }
   // With a Makefile of the user's own the targets go to compose.mk: one the user wrote is theirs.
   const composeMkPath = `${component.path}/compose.mk`;
   const composeMk = snapshot.read(composeMkPath);
@@ -415,6 +438,7 @@ function componentChanges(
       file: composeMkPath,
       component: component.name,
     });
+    findings.push(...heldPathFindings(heldPaths, component.name, undefined));
     return out;
   }
   const testCommand = config.testCommands?.[component.name];
@@ -439,7 +463,11 @@ function componentChanges(
     ...(runnerService ? { testRunnerService: runnerService } : {}),
     ...(envFile ? { envFile, envFileOptional } : {}),
     ...(existing !== undefined ? { existing } : {}),
+    exports: heldExports(heldPaths),
   });
+  findings.push(
+    ...heldPathFindings(heldPaths, component.name, existing === undefined ? makefilePath : composeMkPath),
+  );
   if (made.clashes.length) {
     findings.push({
       level: 'warning',
@@ -604,6 +632,80 @@ function droppedReference(
     key,
     reason: `${a.dependency} is not in the file: ${reason.replace(`peers.${component.name}`, 'peers.<component>')}`,
   };
+}
+
+/** A generated file's services and the top-level entries it keeps, for the variable-held path check. */
+function heldPathInput(
+  env: EnvName,
+  names: string[],
+  repo: LoadedRepo,
+  snapshot: RepoSnapshot,
+): VariablePathFile {
+  const project = repo.projects.get(env);
+  const services = names
+    .map((s) => project?.services.get(s))
+    .filter((s): s is EffectiveService => s !== undefined);
+  const topLevel: NonNullable<VariablePathFile['topLevel']> = [];
+  const seen = new Set<string>();
+  for (const svc of services) {
+    const use = collectTopLevelUse([svc.config], repo.vars);
+    for (const section of ['configs', 'secrets', 'volumes'] as const) {
+      const declared = project?.[section] ?? {};
+      for (const name of use[section]) {
+        if (!(name in declared) || seen.has(`${section}.${name}`)) continue;
+        seen.add(`${section}.${name}`);
+        topLevel.push({ section, name, def: declared[name] ?? null, usedBy: svc.name });
+      }
+    }
+  }
+  const rootTexts = (project?.files ?? []).flatMap((file) => {
+    const text = snapshot.read(file);
+    return text === undefined ? [] : [{ file, text }];
+  });
+  return { env, services, topLevel, rootTexts };
+}
+
+/** One export per rebased variable. */
+function heldExports(paths: VariablePath[]): { name: string; value: string }[] {
+  const out = new Map<string, string>();
+  for (const p of paths) if (p.rebased !== undefined) out.set(p.variable, p.rebased);
+  return [...out].sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
+}
+
+/**
+ * What the plan says about each variable-held path: rebased through the Makefile written to
+ * `makefile`, or not carried (with the variable, the key and where it is written). Without a
+ * Makefile of ours (`makefile` undefined, or one an earlier apply wrote) nothing exports the value.
+ */
+function heldPathFindings(paths: VariablePath[], component: string, makefile: string | undefined): Finding[] {
+  return paths.map((p) => {
+    const where = {
+      file: p.pos.file,
+      line: p.pos.line,
+      component,
+      service: p.service,
+      env: p.env,
+      key: p.key,
+    };
+    if (p.rebased !== undefined && makefile !== undefined)
+      return {
+        level: 'info' as const,
+        code: 'variable-path-rebased',
+        message: `${p.service}.${p.key} (${p.env}) reads its path from \${${p.variable}} (root .env: ${p.value ?? ''}): ${makefile} exports ${p.variable} ?= ${p.rebased}, the same place seen from ${component}'s folder`,
+        ...where,
+        variable: p.variable,
+      };
+    const reason =
+      p.reason ??
+      `no Makefile of compose-migrate's runs this component's compose files, so nothing exports the rebased value ${p.rebased ?? ''}`;
+    return {
+      level: 'warning' as const,
+      code: 'not-carried',
+      message: `${p.service}.${p.key} (${p.env}): the path ${JSON.stringify(p.written)} is not carried: ${reason}; from ${component}'s folder it would name another place (set ${p.variable} for that folder, or write the path out)`,
+      ...where,
+      variable: p.variable,
+    };
+  });
 }
 
 function relativeToRoot(dir: string): string {

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { Component } from '../analysis/types.js';
 import { recipeCommand, recipeWord } from './make-escape.js';
+import { makeExportValue } from '../quote.js';
 import { fillTemplate, loadMakefileTemplates, type MakefileTemplates } from './templates.js';
 
 export interface RenderMakefileInput {
@@ -18,6 +19,11 @@ export interface RenderMakefileInput {
   envFile?: string;
   /** Pass envFile only when it exists (an uncommitted .env a checkout may lack). */
   envFileOptional?: boolean;
+  /**
+   * Variables exported to compose with a default the user's shell can override (`export NAME ?=
+   * value`): paths the root .env sets relative to the root, rebased for the component folder.
+   */
+  exports?: { name: string; value: string }[];
   /** Current Makefile content, if the component has one. */
   existing?: string;
   /** Current compose.mk content, if an earlier run wrote one. */
@@ -91,7 +97,7 @@ export function renderMakefile(input: RenderMakefileInput): RenderedMakefile {
   const included = input.existing !== undefined;
   const body = hostOnly
     ? renderHost(input, names, templates, included)
-    : renderCompose(input, names, templates, included);
+    : withExports(renderCompose(input, names, templates, included), input.exports ?? []);
 
   const dir = component.path;
   if (!included) {
@@ -114,6 +120,21 @@ export function renderMakefile(input: RenderMakefileInput): RenderedMakefile {
     });
   }
   return { files, clashes };
+}
+
+/** The export lines placed after the leading comment block, before any target. */
+function withExports(body: string, exports: { name: string; value: string }[]): string {
+  if (exports.length === 0) return body;
+  const lines = body.split('\n');
+  let at = 0;
+  while (at < lines.length && (lines[at] ?? '').startsWith('#')) at++;
+  const block = [
+    '# Paths the root .env sets relative to the repository root, rebased for this folder (compose',
+    '# resolves them where it runs); a value set in your shell wins.',
+    ...exports.map((e) => `export ${e.name} ?= ${makeExportValue(e.value)}`),
+    '',
+  ];
+  return [...lines.slice(0, at), ...block, ...lines.slice(at)].join('\n');
 }
 
 function composeCmd(file: string, envFile: string | undefined, optional = false): string {
@@ -324,4 +345,16 @@ export function definedTargets(makefile: string): Set<string> {
 
 function hasInclude(makefile: string): boolean {
   return /^\s*-?include\s+(\S*\/)?compose\.mk\s*$/m.test(makefile);
+}
+
+/**
+ * The env file a Makefile line passes to compose, as `composeCmd` writes it (read back by verify and
+ * the corpus check): the path (make's `$$` undone) and whether it is passed only when it exists
+ * (`$(if $(wildcard f),--env-file=f)`). Undefined when the line passes none.
+ */
+export function envFileOfLine(line: string): { path: string; optional: boolean } | undefined {
+  const m = /--env-file(?:\s+|=)(?:'([^']*)'|"([^"]*)"|([^\s)]+))/.exec(line);
+  const v = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+  if (v === undefined) return undefined;
+  return { path: v.replace(/\$\$/g, '$'), optional: /\$\(if \$\(wildcard [^)]*\),--env-file=/.test(line) };
 }

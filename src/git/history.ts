@@ -285,3 +285,42 @@ export async function status(root: string, components: readonly string[]): Promi
     archive: stateOf(records, (r) => r.archive),
   };
 }
+
+/**
+ * Files the migration added, by the apply commits that stand (not rolled back), for verify to check
+ * only what was really written. Undefined when a --no-commit apply is pending (its files are only
+ * staged), no apply commit is found, or the directory is not a git repository: the caller then
+ * reads the disk.
+ */
+export async function filesAddedByApplies(root: string): Promise<Set<string> | undefined> {
+  let repo: Repo;
+  let records: MigrationRecord[];
+  try {
+    repo = await openRepo(root);
+    records = await findMigrationsIn(repo);
+  } catch {
+    return undefined;
+  }
+  if (records.some((r) => r.kind === 'pending')) return undefined;
+  const shas = records.filter((r) => r.kind === 'apply' && !r.revertedBy).map((r) => r.sha);
+  // No apply commit (nothing migrated yet, or a history squashed without its trailers): the disk says.
+  if (shas.length === 0) return undefined;
+  const out = new Set<string>();
+  // One git process for every commit: `\x01<sha>` headers, then the added paths, NUL-separated.
+  const log = await repo.run([
+    'log',
+    '--no-walk=unsorted',
+    '--format=%x01%H',
+    '--name-only',
+    '--diff-filter=A',
+    '-z',
+    ...shas,
+  ]);
+  for (const token of log.split('\0')) {
+    const name = token.replace(/^\n/, '');
+    if (name === '' || name.startsWith('\x01')) continue;
+    const path = repo.fromTop(name);
+    if (path !== undefined) out.add(path);
+  }
+  return out;
+}

@@ -1,9 +1,13 @@
+import { posix } from 'node:path';
 import type { MigrateConfig } from '../config/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { OverlaySnapshot } from '../git/tree-snapshot.js';
 import { analyzeRepo } from '../analysis/load-repo.js';
 import { componentComposeFiles } from '../generate/build-plan.js';
+import { envFileOfLine } from '../generate/makefile.js';
 import { checkComponentNames } from '../plan/component-names.js';
+import { isMigrateError } from '../errors.js';
+import { readMakeExportValue } from '../quote.js';
 import { verifyComponent, type Difference } from './verify.js';
 
 export interface FileVerdict {
@@ -11,13 +15,68 @@ export interface FileVerdict {
   env: string;
   file: string;
   services: string[];
+  /** Every difference in meaning, those the plan reported (`reported`) included. */
   differences: Difference[];
+  /**
+   * equal: the same meaning as the original, except the planned adjustments; differs: at least one
+   * difference (reported by the plan or not); error: compose would refuse one side (`error` says why).
+   */
+  verdict: 'equal' | 'differs' | 'error';
+  /** Differences the plan did not report. */
+  unexplained: number;
+  /** Differences the plan reported as losses (a dropped reference to a service not copied). */
+  reported: number;
+  /** Why the file could not be compared: compose would refuse it or the original (file:line). */
+  error?: { code: string; message: string; file?: string; line?: number };
+}
+
+/** How a component's Makefile runs compose: its exports and the `--env-file` its compose lines pass. */
+export interface MakefileEnv {
+  exports: Record<string, string>;
+  /** Repo-relative; undefined when its compose lines pass none. */
+  envFile: string | undefined;
+}
+
+const COMPOSE_LINE = /\bdocker[- ]compose\b/;
+
+/**
+ * Read from the component's Makefile and compose.mk as they are on disk: `export NAME ?= value`
+ * lines (also `=`, `:=`), and the `--env-file` of the compose lines that run `file` (else of any
+ * compose line, as the generated Makefile passes one env file to every target).
+ */
+export function makefileEnv(disk: RepoSnapshot, componentDir: string, file: string): MakefileEnv {
+  const lines = ['Makefile', 'compose.mk']
+    .map((f) => disk.read(posix.join(componentDir, f)))
+    .filter((t): t is string => t !== undefined)
+    .flatMap((t) => t.split('\n'));
+  const exports: Record<string, string> = {};
+  for (const line of lines) {
+    const m = /^export\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\?|:|::)?=(.*)$/.exec(line);
+    if (m?.[1] !== undefined) exports[m[1]] = readMakeExportValue(m[2] ?? '');
+  }
+  const base = posix.relative(componentDir, file);
+  // A file passed only when it exists (an untracked .env) counts only where it does.
+  const envFileOf = (line: string): string | undefined => {
+    const e = envFileOfLine(line);
+    if (e === undefined) return undefined;
+    return e.optional && !disk.exists(posix.normalize(posix.join(componentDir, e.path))) ? undefined : e.path;
+  };
+  const compose = lines.filter((l) => COMPOSE_LINE.test(l));
+  const own = compose.filter((l) => l.includes(`-f '${base}'`) || new RegExp(`-f ${base}(\\s|$)`).test(l));
+  const envFile = (own.length ? own : compose).map(envFileOf).find((e) => e !== undefined);
+  return {
+    exports,
+    envFile: envFile === undefined ? undefined : posix.normalize(posix.join(componentDir, envFile)),
+  };
 }
 
 /**
- * For every generated file on disk, compare each of its services with the same service in the
- * original root layering. The intentional adjustments are recomputed from the original, so an edit
- * made to a generated file after apply shows up as a difference.
+ * For every generated file the migration wrote, compare each of its services with the same service
+ * in the original root layering. The intentional adjustments are recomputed from the original, so an
+ * edit made to a generated file after apply shows up as a difference. `written` (from the apply
+ * commits) limits the check to files the migration added; without it, files on disk that are not
+ * root compose files. A file compose would refuse (`${VAR:?}` unset) is that file's error; the
+ * others are still compared.
  */
 export function verifyRepo(
   original: RepoSnapshot,
@@ -25,6 +84,7 @@ export function verifyRepo(
   config: MigrateConfig,
   only?: string,
   shellEnv: NodeJS.ProcessEnv = {},
+  written?: ReadonlySet<string>,
 ): FileVerdict[] {
   const { repo, analysis } = analyzeRepo(original, config);
   if (only !== undefined)
@@ -32,32 +92,55 @@ export function verifyRepo(
       [only],
       analysis.components.map((c) => c.name),
     );
+  const rootFiles = new Set(repo.rootFiles);
   const verdicts: FileVerdict[] = [];
   for (const component of analysis.components) {
     if (only !== undefined && component.name !== only) continue;
     for (const file of componentComposeFiles(component, analysis, repo, config, repo.layout.extension)) {
       if (!disk.exists(file.path)) continue;
+      // A root compose file where a component's file would go (that component was skipped) was never written.
+      if (rootFiles.has(file.path) || (written !== undefined && !written.has(file.path))) continue;
       const env = analysis.environments.find((e) => e.name === file.env);
       if (!env) continue;
       const snapshot = new OverlaySnapshot(original, disk, new Set([file.path]));
-      const differences = verifyComponent({
-        snapshot,
-        env: file.env,
-        rootFiles: env.files,
-        componentFile: file.path,
-        original: repo.projects.get(file.env),
-        adjustments: file.applied,
-        services: file.services,
-        // As compose would: the shell's variables over the root .env (a pinned volume may read one).
-        shellEnv,
-      });
-      verdicts.push({
+      const verdict: FileVerdict = {
         component: component.name,
         env: file.env,
         file: file.path,
         services: file.services,
-        differences,
-      });
+        differences: [],
+        verdict: 'equal',
+        unexplained: 0,
+        reported: 0,
+      };
+      try {
+        verdict.differences = verifyComponent({
+          snapshot,
+          env: file.env,
+          rootFiles: env.files,
+          componentFile: file.path,
+          original: repo.projects.get(file.env),
+          adjustments: file.applied,
+          services: file.services,
+          // As compose would: the shell's variables over the Makefile's exports over its env file.
+          shellEnv,
+          componentEnv: makefileEnv(disk, component.path, file.path),
+          envFiles: disk,
+        });
+      } catch (e) {
+        if (!isMigrateError(e)) throw e;
+        verdict.verdict = 'error';
+        verdict.error = {
+          code: e.code,
+          message: e.message,
+          ...(e.location ? { file: e.location.file } : {}),
+          ...(e.location?.line !== undefined ? { line: e.location.line } : {}),
+        };
+      }
+      verdict.reported = verdict.differences.filter((d) => d.reported !== undefined).length;
+      verdict.unexplained = verdict.differences.length - verdict.reported;
+      if (verdict.verdict !== 'error' && verdict.differences.length > 0) verdict.verdict = 'differs';
+      verdicts.push(verdict);
     }
   }
   return verdicts;

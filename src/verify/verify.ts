@@ -8,7 +8,8 @@ import { interpolate, interpolateOrKeep, loadDotEnv, varSource } from '../compos
 import { loadProject, normalizeProjectName } from '../compose/load.js';
 import { cloneValue } from '../compose/clone.js';
 import { normalizeService, type NormalizeOptions } from '../compose/normalize.js';
-import type { EffectiveProject, VarSource, YamlMap, YamlValue } from '../compose/types.js';
+import type { EffectiveProject, EffectiveService, VarSource, YamlMap, YamlValue } from '../compose/types.js';
+import { isMigrateError, MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 
 /** One way a migrated service's effective config differs from the original's. */
@@ -19,6 +20,11 @@ export interface Difference {
   path: string;
   original: YamlValue | undefined;
   generated: YamlValue | undefined;
+  /**
+   * Set when the plan itself reported this change as a loss (a reference to a service the file does
+   * not hold, dropped: `dependency-dropped`): a real difference in meaning, but a known one.
+   */
+  reported?: 'dependency-dropped';
 }
 
 export interface VerifyServiceInput {
@@ -29,30 +35,58 @@ export interface VerifyServiceInput {
   generated: YamlMap;
   /** Intentional changes; only those for this service and env are used. */
   adjustments: Adjustment[];
-  /** How both sides are brought to canonical form: repo root as projectDir, the variables compose would see. */
+  /** How the original side is brought to canonical form: repo root as projectDir, the variables compose would see. */
   normalize: NormalizeOptions;
+  /**
+   * The generated side's own: the variables compose sees where the component's Makefile runs it, and
+   * the component folder that a path read from a variable resolves against. Defaults to `normalize`.
+   */
+  generatedNormalize?: NormalizeOptions;
 }
 
 /**
- * Every difference between the original and generated config of one service that no intentional
- * adjustment explains. Adjustments are undone on a copy of the generated side (and references it
- * dropped are removed from a copy of the original), so an adjustment that touched more than it
- * claims still shows up.
+ * Every difference between the original and generated config of one service. Adjustments are undone
+ * on a copy of the generated side, so an adjustment that touched more than it claims still shows up.
+ * A reference the plan dropped (depends_on, links, volumes_from on a service the file does not hold)
+ * changes what the file means: it is a difference, marked `reported` because the plan named it.
  */
 export function verifyService(input: VerifyServiceInput): Difference[] {
   const { service, env } = input;
   // Canonical form (long syntax, interpolated, absolute paths): only meaning is compared, not spelling.
   const original = normalizeService(cloneValue(input.original), input.normalize);
-  const generated = normalizeService(cloneValue(input.generated), input.normalize);
+  const generated = normalizeService(
+    cloneValue(input.generated),
+    input.generatedNormalize ?? input.normalize,
+  );
+  // Mounts are keyed by target in Compose: their order is no part of the meaning.
+  for (const side of [original, generated])
+    if (Array.isArray(side.volumes)) side.volumes = byTarget(side.volumes);
+  const dropped: Adjustment[] = [];
   for (const adj of input.adjustments) {
     if (adj.env !== env || !('service' in adj) || adj.service !== service) continue;
-    explain(evaluated(adj, input.normalize.vars), original, generated);
+    if (adj.kind === 'dependency-dropped') dropped.push(adj);
+    else explain(evaluated(adj, input.normalize.vars), original, generated);
   }
-  const diffs: Difference[] = [];
-  diff(original, generated, '', (path, o, g) =>
-    diffs.push({ service, env, path, original: o, generated: g }),
-  );
-  return diffs;
+  const all: Difference[] = [];
+  diff(original, generated, '', (path, o, g) => all.push({ service, env, path, original: o, generated: g }));
+  if (dropped.length === 0 || all.length === 0) return all;
+  // What is left once the dropped references are taken out of the original is not the plan's doing.
+  const rest = cloneValue(original);
+  for (const adj of dropped)
+    if (adj.kind === 'dependency-dropped') dropReference(rest, adj.dependency, adj.key);
+  const unexplained = new Set<string>();
+  diff(rest, generated, '', (path) => unexplained.add(path));
+  // Paths are compared with their parts: `links` against `links[0]` when the drop changed the length.
+  const within = (a: string, b: string): boolean =>
+    a === b || a === '' || b.startsWith(`${a}.`) || b.startsWith(`${a}[`);
+  const isUnexplained = (path: string): boolean =>
+    [...unexplained].some((u) => within(path, u) || within(u, path));
+  return all.map((d) => (isUnexplained(d.path) ? d : { ...d, reported: 'dependency-dropped' as const }));
+}
+
+function byTarget(volumes: YamlValue[]): YamlValue[] {
+  const target = (v: YamlValue): string => (isYamlMap(v) ? String(v.target ?? '') : '');
+  return [...volumes].sort((a, b) => target(a).localeCompare(target(b)));
 }
 
 /** Adjustments record values as written (`${PG_PORT:-5432}`); the comparison is over interpolated ones. */
@@ -116,7 +150,7 @@ function explain(adj: Adjustment, original: YamlMap, generated: YamlMap): void {
       return;
     }
     case 'dependency-dropped':
-      dropReference(original, adj.dependency, adj.key);
+      // A loss, not an explanation: verifyService reports it.
       return;
     case 'volume-name':
       // Checked on real Docker names at project level, not per service.
@@ -175,32 +209,94 @@ export interface VerifyComponentInput {
   services?: string[];
   /** The original layering, when the caller has already merged it (it is the same for every component). */
   original?: EffectiveProject;
-  /** Shell environment seen by compose; the root .env is read beneath it (the Makefile passes it). */
+  /** Shell environment seen by compose on both sides: it wins over every env file. */
   shellEnv?: Record<string, string | undefined>;
+  /**
+   * How the component's Makefile runs compose: the variables it exports (`export NAME ?= value`,
+   * beneath the shell's) and the `--env-file` it passes (repo-relative). Without an env file compose
+   * reads the `.env` of the component folder. Defaults to the root `.env`, as the generated
+   * Makefile passes it.
+   */
+  componentEnv?: { exports: Record<string, string>; envFile: string | undefined };
+  /**
+   * Where the env files are read: the work tree, as compose reads them (a root `.env` is often
+   * untracked, so the tree before the archive commit does not hold it). Defaults to `snapshot`.
+   */
+  envFiles?: RepoSnapshot;
+}
+
+/** Variables of a `.env`-style file of the snapshot; none when it does not exist. */
+function envFileVars(snapshot: RepoSnapshot, path: string): Map<string, string> {
+  const text = snapshot.read(path);
+  return text === undefined ? new Map() : loadDotEnv(text);
 }
 
 /**
  * Load the original layering and the generated file the way compose would (both yield
  * repo-root-relative paths, so the same place compares equal whichever directory names it) and
- * compare every migrated service. A service missing from either side is itself a difference.
+ * compare every migrated service. A service missing from either side is itself a difference. Each
+ * side is interpolated with the variables compose would see there: the root side with the shell over
+ * the root `.env`; the generated side with the shell over the Makefile's exports over its
+ * `--env-file`. A path that starts with a variable resolves against the folder compose runs in, so a
+ * relative value that is not rebased for the component folder shows up as a difference.
  */
 export function verifyComponent(input: VerifyComponentInput): Difference[] {
   const original = input.original ?? loadProject(input.snapshot, input.rootFiles, input.env);
   // Compose names the project after the directory holding the file it runs.
-  const dir = posix.basename(posix.dirname(input.componentFile));
+  const componentDir = posix.dirname(input.componentFile);
+  const dir = posix.basename(componentDir);
   const generated = loadProject(input.snapshot, [input.componentFile], input.env, {
     projectName: normalizeProjectName(dir === '.' ? posix.basename(input.snapshot.root) : dir),
   });
-  const dotEnv = input.snapshot.read('.env');
-  const vars = varSource(input.shellEnv ?? {}, dotEnv === undefined ? new Map() : loadDotEnv(dotEnv));
+  const shell = input.shellEnv ?? {};
+  const rootDir = posix.dirname(input.rootFiles[0] ?? '.');
+  const envFiles = input.envFiles ?? input.snapshot;
+  const rootVars = varSource(shell, envFileVars(envFiles, posix.join(rootDir, '.env')));
+  const componentEnv = input.componentEnv;
+  const componentVars = componentEnv
+    ? varSource(
+        shell,
+        componentEnv.exports,
+        envFileVars(envFiles, componentEnv.envFile ?? posix.join(componentDir, '.env')),
+      )
+    : rootVars;
+  const root = input.snapshot.root;
   return compareProjects(
     original,
     generated,
     input.env,
     input.adjustments,
-    { projectDir: input.snapshot.root, vars },
+    { projectDir: root, vars: rootVars, variableDir: posix.join(root, rootDir) },
     input.services,
+    { projectDir: root, vars: componentVars, variableDir: posix.join(root, componentDir) },
   );
+}
+
+/**
+ * The first string of a service that its variables cannot interpolate (`${VAR:?}` unset, a malformed
+ * reference), as an error at that key's line in the file that wrote it.
+ */
+function interpolationError(svc: EffectiveService, vars: VarSource): MigrateError | undefined {
+  let found: MigrateError | undefined;
+  const walk = (v: YamlValue, path: string): void => {
+    if (found) return;
+    if (typeof v === 'string') {
+      try {
+        interpolate(v, vars);
+      } catch (e) {
+        if (!isMigrateError(e)) throw e;
+        const at = svc.positions.get(path) ?? svc.origin;
+        found = new MigrateError('compose-interpolation', `services.${svc.name}.${path}: ${e.message}`, {
+          file: at.file,
+          line: at.line,
+        });
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) walk(x, path === '' ? k : `${path}.${k}`);
+  };
+  walk(svc.config, '');
+  return found;
 }
 
 export function compareProjects(
@@ -210,25 +306,42 @@ export function compareProjects(
   adjustments: Adjustment[],
   normalize: NormalizeOptions,
   services?: string[],
+  generatedNormalize: NormalizeOptions = normalize,
 ): Difference[] {
   const names = services ?? [...generated.services.keys()];
   const out: Difference[] = [];
   for (const service of names) {
-    const o = original.services.get(service)?.config;
-    const g = generated.services.get(service)?.config;
+    const o = original.services.get(service);
+    const g = generated.services.get(service);
     if (!o || !g) {
-      out.push({ service, env, path: '', original: o ?? undefined, generated: g ?? undefined });
+      out.push({ service, env, path: '', original: o?.config, generated: g?.config });
       continue;
     }
-    out.push(...verifyService({ service, env, original: o, generated: g, adjustments, normalize }));
+    try {
+      out.push(
+        ...verifyService({
+          service,
+          env,
+          original: o.config,
+          generated: g.config,
+          adjustments,
+          normalize,
+          generatedNormalize,
+        }),
+      );
+    } catch (e) {
+      if (!isMigrateError(e) || e.code !== 'compose-interpolation') throw e;
+      // Compose would refuse this side: the error is that file's, at the key that holds the variable.
+      throw interpolationError(g, generatedNormalize.vars) ?? interpolationError(o, normalize.vars) ?? e;
+    }
   }
   const used = collectTopLevelUse(
     names.map((n) => generated.services.get(n)?.config).filter((c): c is YamlMap => c !== undefined),
-    normalize.vars,
+    generatedNormalize.vars,
   );
   for (const volume of [...used.volumes].sort()) {
     const o = realVolumeName(original, volume, normalize.vars);
-    const g = realVolumeName(generated, volume, normalize.vars);
+    const g = realVolumeName(generated, volume, generatedNormalize.vars);
     // The Docker volume behind the name is what holds data; a new real name looks like data loss.
     if (o !== g) out.push({ service: '', env, path: `volumes.${volume}.name`, original: o, generated: g });
   }

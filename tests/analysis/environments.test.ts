@@ -135,6 +135,33 @@ describe('layout', () => {
     );
   });
 
+  it("a command in a component folder that reads its own files is no evidence about the root's", () => {
+    const files = {
+      'docker-compose.yml': stack('api'),
+      'docker-compose.test.yml': 'services:\n  api:\n    command: pytest\n',
+      'docker-compose.ci.yml': 'services:\n  api:\n    environment: {CI: "1"}\n',
+      '.github/workflows/ci.yml':
+        'jobs:\n  t:\n    steps:\n      - run: docker compose -f docker-compose.yml -f docker-compose.test.yml -f docker-compose.ci.yml up -d\n',
+    };
+    // A migrated component's file keeps the root file's usage comment: beside it are its own
+    // docker-compose.yml and docker-compose.test.yml, so docker-compose.ci.yml is not the root's either.
+    const withComponent = layoutEnvironments({
+      snapshot: new MemorySnapshot({
+        ...files,
+        'api/docker-compose.test.yml':
+          '# Usage: docker compose -f docker-compose.yml -f docker-compose.test.yml -f docker-compose.ci.yml up -d\nservices:\n  api:\n    image: api\n',
+        'api/docker-compose.yml': stack('api'),
+      }),
+      files: ['docker-compose.ci.yml', 'docker-compose.test.yml', 'docker-compose.yml'],
+      config: {},
+    });
+    expect(envs(withComponent)).toEqual(envs(layout(files)));
+    expect(envs(withComponent)).toEqual([
+      { name: 'dev', files: ['docker-compose.yml'] },
+      { name: 'test', files: ['docker-compose.yml', 'docker-compose.test.yml', 'docker-compose.ci.yml'] },
+    ]);
+  });
+
   it('files run alone (-f x) are environments of their own; the plain file alone is dev', () => {
     const l = layout({
       'docker-compose.yml': stack('dev-api', 'dev-db'),

@@ -152,3 +152,49 @@ describe.skipIf(skipReferee)('conservation through the referee', () => {
     expect(c.lost).toEqual(['dev/mailcatcher']);
   });
 });
+
+describe.skipIf(skipReferee)('.env.example standing in for an absent .env', () => {
+  // dev reads without a .env (blank values); prod is refused without one. A generated dev file must
+  // be read the way dev was, or its values come from the stand-in and look different.
+  const repo = makeRepo(null, {
+    '.env.example': 'MQ_USER=plane\nREGISTRY=registry.example\n',
+    'docker-compose.dev.yml':
+      'services:\n  mq:\n    image: rabbitmq:3\n    environment:\n      USER: ${MQ_USER}\n',
+    'docker-compose.prod.yml':
+      'services:\n  mq:\n    image: ${REGISTRY:?set it}/rabbitmq:3\n    environment:\n      USER: ${MQ_USER}\n',
+    'api/docker-compose.yml':
+      'services:\n  mq:\n    image: rabbitmq:3\n    environment:\n      USER: ${MQ_USER}\n',
+    'api/docker-compose.production.yml':
+      'services:\n  mq:\n    image: ${REGISTRY:?set it}/rabbitmq:3\n    environment:\n      USER: ${MQ_USER}\n',
+  });
+  const p: PlanJson = {
+    components: [{ name: 'api', path: 'api', kind: 'compose' }],
+    environments: [
+      { name: 'dev', files: ['docker-compose.dev.yml'] },
+      { name: 'prod', files: ['docker-compose.prod.yml'] },
+    ],
+    changes: [
+      { op: 'create', path: 'api/docker-compose.yml', component: 'api', reason: 'dev compose file for api' },
+      {
+        op: 'create',
+        path: 'api/docker-compose.production.yml',
+        component: 'api',
+        reason: 'prod compose file for api',
+      },
+    ],
+    findings: [],
+  };
+
+  it('is used for a generated file only where its root environment needed it', async () => {
+    const root = await rootSide(repo.dir, p);
+    expect([...root.standInEnvs]).toEqual(['prod']);
+    const gen = await generatedSide(repo.dir, p, generatedFiles(p), root);
+    const env = (file: string, side: typeof gen, key: string) =>
+      (side.results.get(key)?.services.mq?.environment as Record<string, string> | undefined)?.USER ??
+      `(${file} not read)`;
+    expect(env('root dev', root, 'dev')).toBe('');
+    expect(env('api dev', gen, 'api/docker-compose.yml')).toBe('');
+    expect(env('root prod', root, 'prod')).toBe('plane');
+    expect(env('api prod', gen, 'api/docker-compose.production.yml')).toBe('plane');
+  });
+});

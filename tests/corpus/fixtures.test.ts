@@ -5,6 +5,11 @@
  * referee accepts. A fixture built to ask a decision with no safe default (exit 3) is answered with
  * each decision's first choice in its config, as a user would, and then checked the same way: nothing
  * may be lost whatever the answer.
+ *
+ * verify = the referee: on every generated file, `verify --json` and the referee's comparison of the
+ * file with its root environment (bench/corpus/meaning.ts) give the same verdict, equal or differs;
+ * a file verify cannot compare is one the referee refuses too. fixtures/held-paths is built to fool a
+ * verify that reads both sides with the root .env from the root folder.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +24,7 @@ import {
   type Side,
 } from '../../bench/corpus/conservation.js';
 import { skipReferee } from '../compose/referee.js';
+import { compareMeaning, verdictMismatch, type VerifyFileJson } from '../../bench/corpus/meaning.js';
 import { answerOpenDecisions } from '../../bench/corpus/answer.js';
 import { cleanupRepos, cli, ensureBuilt, makeRepo, PROJECT_ROOT } from '../helpers/cli.js';
 
@@ -33,6 +39,7 @@ interface Outcome {
   root: Side;
   conservation?: Conservation;
   generated?: Side;
+  verify?: { code: number | null; files: VerifyFileJson[]; stderr: string };
 }
 
 const outcomes = new Map<string, Outcome>();
@@ -57,6 +64,9 @@ beforeAll(async () => {
         const generated = await generatedSide(repo.dir, plan, generatedFiles(plan), root);
         outcome.generated = generated;
         outcome.conservation = conserve(root.pairs, generated.pairs, plan.findings);
+        const v = await cli(repo.dir, ['verify', '--json']);
+        const json = JSON.parse(v.stdout || '{}') as { files?: VerifyFileJson[] };
+        outcome.verify = { code: v.code, files: json.files ?? [], stderr: v.stderr };
       }
       outcomes.set(name, outcome);
     }),
@@ -91,6 +101,32 @@ describe.skipIf(skipReferee)('conservation on every fixture', () => {
         const c = outcomes.get(name)?.conservation;
         expect(c, 'apply did not run').toBeDefined();
         expect(c?.root.length).toBeGreaterThan(0);
+      });
+
+      it('verify and the referee give the same verdict on every generated file', () => {
+        const o = outcomes.get(name);
+        expect(o?.verify, 'apply did not run').toBeDefined();
+        const files = generatedFiles(
+          o?.plan ?? { components: [], environments: [], changes: [], findings: [] },
+        );
+        // verify checks exactly the files apply wrote.
+        expect(o?.verify?.files.map((f) => f.file).sort()).toEqual(files.map((f) => f.path).sort());
+        const mismatches = files.flatMap((f) => {
+          const generated = o?.generated?.results.get(f.path);
+          const root = o?.root.results.get(f.env);
+          const why = verdictMismatch(
+            o?.verify?.files.find((v) => v.file === f.path),
+            {
+              generated: generated ?? { ok: false, error: 'not run' },
+              root,
+              ...(generated?.ok && root?.ok
+                ? { meaning: compareMeaning(root.services, generated.services) }
+                : {}),
+            },
+          );
+          return why === undefined ? [] : [`${f.path}: ${why}`];
+        });
+        expect(mismatches, o?.verify?.stderr).toEqual([]);
       });
 
       it('carries every (environment, service) of the root layout or reports it not-carried', () => {

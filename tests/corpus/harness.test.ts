@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFailures } from '../../bench/corpus/check.js';
-import { compareMeaning } from '../../bench/corpus/meaning.js';
+import { compareMeaning, verdictMismatch } from '../../bench/corpus/meaning.js';
+import { agreement } from '../../bench/corpus/report.js';
 import { refereeConfig } from '../../bench/corpus/referee.js';
 import type { FileOutcome, RepoOutcome } from '../../bench/corpus/repo-run.js';
 import { crashOf, type StepRun } from '../../bench/corpus/steps.js';
@@ -136,6 +137,71 @@ describe('compareMeaning', () => {
       intentional: [],
       unmatched: ['extra'],
     });
+  });
+});
+
+describe('mounts in the meaning comparison', () => {
+  const mounts = ['/repo/init:/docker-entrypoint-initdb.d:ro', 'pgdata:/var/lib/postgresql/data:rw'];
+
+  it('compares them by target, as 1.29 reorders them when it merges layers', () => {
+    const r = compareMeaning(
+      { db: { image: 'pg', volumes: mounts } },
+      { db: { image: 'pg', volumes: [...mounts].reverse() } },
+    );
+    expect(r.differences).toEqual([]);
+  });
+
+  it('still sees a mount that changed', () => {
+    const moved = ['/repo/db/init:/docker-entrypoint-initdb.d:ro', mounts[1]!];
+    const r = compareMeaning(
+      { db: { image: 'pg', volumes: mounts } },
+      { db: { image: 'pg', volumes: moved } },
+    );
+    expect(r.differences).toEqual(['db.volumes']);
+  });
+});
+
+describe('verify against the referee', () => {
+  const differs = { differences: ['api.depends_on'], intentional: [], unmatched: [] };
+  const equal = { differences: [], intentional: ['api.ports'], unmatched: [] };
+  const read = { ok: true };
+  const file = (over: Partial<FileOutcome>): FileOutcome => ({
+    path: 'api/docker-compose.yml',
+    env: 'dev',
+    component: 'api',
+    services: ['api'],
+    referee: { ok: true, notes: [] },
+    rootRejected: false,
+    ...over,
+  });
+
+  it('agrees when both say differs, a difference the plan reported included', () => {
+    const verify = { differences: 1, paths: ['api.depends_on'], reported: 1 };
+    expect(agreement(file({ meaning: differs, verify }))).toBe('agree');
+    expect(agreement(file({ meaning: equal, verify }))).toBe('DISAGREE');
+    expect(
+      verdictMismatch(
+        { file: 'f', differences: [{}], verdict: 'differs' },
+        { generated: read, root: read, meaning: differs },
+      ),
+    ).toBeUndefined();
+    expect(
+      verdictMismatch(
+        { file: 'f', differences: [], verdict: 'equal' },
+        { generated: read, root: read, meaning: differs },
+      ),
+    ).toBe('verify: equal; referee: differs in api.depends_on');
+  });
+
+  it('has no verdict to compare where verify could not compare the file', () => {
+    const verify = { differences: 0, paths: [], error: 'required variable X is missing a value (a.yml:3)' };
+    expect(agreement(file({ meaning: equal, verify }))).toBe('n/a');
+    const error = { file: 'f', differences: [], verdict: 'error' as const, error: { message: 'X unset' } };
+    // ...which is agreement only where the referee refuses the file or its root environment too.
+    expect(verdictMismatch(error, { generated: { ok: false }, root: { ok: false } })).toBeUndefined();
+    expect(verdictMismatch(error, { generated: read, root: read, meaning: equal })).toMatch(
+      /verify could not compare it/,
+    );
   });
 });
 

@@ -189,6 +189,7 @@ export const PLAN_SCHEMA = {
           env: str,
           key: str,
           reason: str,
+          variable: str,
           decision,
         },
         allOf: [

@@ -106,8 +106,93 @@ describe('verifyService', () => {
       ],
       normalize: { projectDir: '/repo', vars: () => undefined },
     });
+    // The dropped dependency changes what the file means: a difference, marked as the plan's own report.
     expect(diffs).toEqual([
       { service: 'db', env: 'dev', path: 'ports[1].published', original: '8080', generated: '8081' },
+      {
+        service: 'db',
+        env: 'dev',
+        path: 'depends_on.b',
+        original: { condition: 'service_started' },
+        generated: undefined,
+        reported: 'dependency-dropped',
+      },
     ]);
+  });
+
+  it('keeps a change beyond the dropped reference unexplained', () => {
+    const diffs = verifyService({
+      service: 'web',
+      env: 'dev',
+      original: { image: 'web', links: ['api', 'cache'] },
+      generated: { image: 'web', links: ['cache:redis'] },
+      adjustments: [
+        { kind: 'dependency-dropped', env: 'dev', service: 'web', dependency: 'api', key: 'links' },
+      ],
+      normalize: { projectDir: '/repo', vars: () => undefined },
+    });
+    expect(diffs).toEqual([
+      { service: 'web', env: 'dev', path: 'links', original: ['api', 'cache'], generated: ['cache:redis'] },
+    ]);
+  });
+
+  it('compares mounts by target, whatever their order', () => {
+    const diffs = verifyService({
+      service: 'db',
+      env: 'dev',
+      original: {
+        image: 'postgres',
+        volumes: ['data:/var/lib/postgresql/data', './init:/docker-entrypoint-initdb.d'],
+      },
+      generated: {
+        image: 'postgres',
+        volumes: ['./init:/docker-entrypoint-initdb.d', 'data:/var/lib/postgresql/data'],
+      },
+      adjustments: [],
+      normalize: { projectDir: '/repo', vars: () => undefined },
+    });
+    expect(diffs).toEqual([]);
+  });
+
+  it("resolves a path held in a variable where each side runs, with that side's variables", () => {
+    const input = {
+      service: 'api',
+      env: 'dev',
+      original: { image: 'api', volumes: ['${CFG}:/etc/app.yml'] },
+      generated: { image: 'api', volumes: ['${CFG}:/etc/app.yml'] },
+      adjustments: [],
+      normalize: {
+        projectDir: '/repo',
+        variableDir: '/repo',
+        vars: (n: string) => ({ CFG: './conf/app.yml' })[n],
+      },
+    };
+    // Read with the root's variables from the root folder on both sides (what verify did before), the
+    // copy looks equal: the case the referee disagreed with.
+    expect(verifyService(input)).toEqual([]);
+    // Copied as is and read with the root .env's value: it now names a place under the component folder.
+    const unrebased = verifyService({
+      ...input,
+      generatedNormalize: { ...input.normalize, variableDir: '/repo/api' },
+    });
+    expect(unrebased).toEqual([
+      {
+        service: 'api',
+        env: 'dev',
+        path: 'volumes[0].source',
+        original: '/repo/conf/app.yml',
+        generated: '/repo/api/conf/app.yml',
+      },
+    ]);
+    // With the value the component's Makefile exports, the same place.
+    const rebased = verifyService({
+      ...input,
+      generatedNormalize: {
+        projectDir: '/repo',
+        variableDir: '/repo/api',
+        vars: (n: string) => ({ CFG: '../conf/app.yml' })[n],
+      },
+    });
+    expect(rebased).toEqual([]);
   });
 });

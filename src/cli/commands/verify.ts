@@ -1,5 +1,6 @@
 import { originalSnapshot } from '../../git/original-snapshot.js';
-import { verifyRepo } from '../../verify/run.js';
+import { filesAddedByApplies } from '../../git/history.js';
+import { verifyRepo, type FileVerdict } from '../../verify/run.js';
 import { MigrateError } from '../../errors.js';
 import { ROOT_PROJECT_VAR } from '../../analysis/conflicts.js';
 import { openRepoContext, type GlobalOptions } from '../context.js';
@@ -7,15 +8,30 @@ import { openRepoContext, type GlobalOptions } from '../context.js';
 interface VerifyFlags extends GlobalOptions {
   component?: string;
   json?: boolean;
+  strict?: boolean;
 }
 
 const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Exit 0 when every file means what the original did (planned adjustments aside); 1 on any
+ * unexplained difference or a file compose would refuse; differences the plan itself reported as
+ * losses (a dropped dependency) make it exit 1 only with --strict, as plan and apply do.
+ */
+export function verifyExitCode(verdicts: FileVerdict[], strict: boolean): 0 | 1 {
+  const failing = verdicts.some(
+    (v) => v.verdict === 'error' || v.unexplained > 0 || (strict && v.reported > 0),
+  );
+  return failing ? 1 : 0;
+}
 
 export async function verifyCommand(opts: VerifyFlags): Promise<number> {
   const { io, root, disk, loaded } = openRepoContext(opts);
   const { config } = loaded;
   const original = await originalSnapshot(root, disk, config);
-  const verdicts = verifyRepo(original, disk, config, opts.component, opts.io.env);
+  const written = await filesAddedByApplies(root);
+  const verdicts = verifyRepo(original, disk, config, opts.component, opts.io.env, written);
   if (opts.component && verdicts.length === 0) {
     throw new MigrateError(
       'usage',
@@ -25,19 +41,41 @@ export async function verifyCommand(opts: VerifyFlags): Promise<number> {
     );
   }
   const total = verdicts.reduce((n, v) => n + v.differences.length, 0);
+  const unexplained = verdicts.reduce((n, v) => n + v.unexplained, 0);
+  const reported = verdicts.reduce((n, v) => n + v.reported, 0);
+  const errors = verdicts.filter((v) => v.verdict === 'error').length;
+  const code = verifyExitCode(verdicts, opts.strict === true);
   if (opts.json) {
-    io.out(JSON.stringify({ schemaVersion: 1, files: verdicts, differences: total }, null, 2) + '\n');
-    return total === 0 ? 0 : 1;
+    io.out(
+      JSON.stringify(
+        { schemaVersion: 1, files: verdicts, differences: total, unexplained, reported, errors },
+        null,
+        2,
+      ) + '\n',
+    );
+    return code;
   }
   if (verdicts.length === 0) io.out('nothing to verify: no component has been migrated\n');
   for (const v of verdicts) {
+    if (v.verdict === 'error') {
+      const at = v.error?.file
+        ? ` (${v.error.file}${v.error.line !== undefined ? `:${v.error.line}` : ''})`
+        : '';
+      io.out(`${io.style.red('ERR ')} ${v.file} (${v.env}): not compared: ${v.error?.message ?? '?'}${at}\n`);
+      continue;
+    }
     const ok = v.differences.length === 0;
+    const tag = ok
+      ? io.style.green('ok  ')
+      : v.unexplained === 0
+        ? io.style.yellow('LOSS')
+        : io.style.red('DIFF');
     io.out(
-      `${ok ? io.style.green('ok  ') : io.style.red('DIFF')} ${v.file} (${v.env}): ${v.services.length} services${ok ? ' equal the original except the planned changes' : ''}\n`,
+      `${tag} ${v.file} (${v.env}): ${v.services.length} services${ok ? ' equal the original except the planned changes' : ''}\n`,
     );
     for (const d of v.differences) {
       io.out(
-        `     ${d.service || '(top level)'} ${d.path}: original ${show(d.original)}, generated ${show(d.generated)}\n`,
+        `     ${d.service || '(top level)'} ${d.path}: original ${show(d.original)}, generated ${show(d.generated)}${d.reported ? ' (reported by the plan: not carried)' : ''}\n`,
       );
     }
   }
@@ -45,10 +83,17 @@ export async function verifyCommand(opts: VerifyFlags): Promise<number> {
     io.out(
       `a pinned volume resolves to another Docker volume than the original: in a checkout whose folder name differs from the one the migration was planned in, set ${ROOT_PROJECT_VAR}=<this folder's name> (shell or root .env) to keep this checkout's data\n`,
     );
-  io.out(
-    total === 0
-      ? 'verify: no unexplained differences\n'
-      : `verify: ${total} unexplained difference${total === 1 ? '' : 's'}\n`,
-  );
-  return total === 0 ? 0 : 1;
+  const parts = [
+    unexplained === 0 ? 'no unexplained differences' : plural(unexplained, 'unexplained difference'),
+    ...(reported
+      ? [
+          `${plural(reported, 'difference')} the plan reported as not carried${opts.strict ? ' (--strict)' : ''}`,
+        ]
+      : []),
+    ...(errors
+      ? [`${plural(errors, 'file')} not compared (compose would refuse ${errors === 1 ? 'it' : 'them'})`]
+      : []),
+  ];
+  io.out(`verify: ${parts.join('; ')}\n`);
+  return code;
 }
