@@ -193,7 +193,17 @@ export async function runRepo(
     out.dotEnv = await dotEnvSensitivity(dir, cli, plan);
   }
 
-  const applyRun = await cliStep('apply', ['apply', '--all', '--yes']);
+  // An archive refused because nothing replaces an environment is answered, in the second pass, the
+  // way the refusal says: --archive (the loss is reported by the plan and counted by conservation).
+  const refusedArchive = answer && plan?.findings.some((f) => f.code === 'archive-refused') === true;
+  if (refusedArchive)
+    out.answered = [...(out.answered ?? []), 'archive refused for an unreplaced environment: --archive'];
+  const applyRun = await cliStep('apply', [
+    'apply',
+    '--all',
+    '--yes',
+    ...(refusedArchive ? ['--archive'] : []),
+  ]);
   if (applyRun.status === 3)
     out.applyDecisionKeys = [...applyRun.stderr.matchAll(/Answer with config (\S+?):?(?:\s|$)/g)].map(
       (m) => m[1] ?? '',
