@@ -135,14 +135,7 @@ async function runBatch(
     );
   } catch (error) {
     await abortRun(repo, journal).catch(() => undefined);
-    if (opts.stop?.signal)
-      throw new MigrateError(
-        'interrupted',
-        `interrupted by ${opts.stop.signal}: nothing was committed and every file written was put back`,
-        undefined,
-        signalExitCode(opts.stop.signal),
-      );
-    throw error;
+    throw asInterruption(error, opts.stop, 'nothing was committed and every file written was put back');
   }
   await clearJournal(repo);
   results.forEach((result, i) => recordStep(outcome, journal, i, result, opts.onCommit));
@@ -276,14 +269,7 @@ async function stageAndRecord(
     outcome = { commits: [], backupRefs: backup.refs, touched: applied.touched, noops: [] };
   } catch (error) {
     await abortNoCommit(repo, journal).catch(() => undefined);
-    if (opts.stop?.signal)
-      throw new MigrateError(
-        'interrupted',
-        `interrupted by ${opts.stop.signal}: nothing was staged and every file written was put back`,
-        undefined,
-        signalExitCode(opts.stop.signal),
-      );
-    throw error;
+    throw asInterruption(error, opts.stop, 'nothing was staged and every file written was put back');
   }
   await clearJournal(repo);
   return outcome;
@@ -486,5 +472,16 @@ function recordStep(
     { components: step.components, archive: step.archive, ...(commit ? { commit } : {}) },
     i + 1,
     journal.steps.length,
+  );
+}
+
+/** A step undone after a signal reads as one line with the signal's exit code; other failures as they were. */
+function asInterruption(error: unknown, stop: StopFlag | undefined, undone: string): unknown {
+  if (!stop?.signal) return error;
+  return new MigrateError(
+    'interrupted',
+    `interrupted by ${stop.signal}: ${undone}`,
+    undefined,
+    signalExitCode(stop.signal),
   );
 }

@@ -6,12 +6,11 @@
  *
  * Trials per kind: COMPOSE_MIGRATE_KILL_TRIALS (default 4).
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, PROJECT, STACK_LINE, buildOnce, cli, git, porcelain } from './helpers.js';
+import { PROJECT, STACK_LINE, buildOnce, cli, git, porcelain, runAndSignal } from './helpers.js';
 
 const TRIALS = Number(process.env['COMPOSE_MIGRATE_KILL_TRIALS'] ?? '4');
 
@@ -75,35 +74,6 @@ function copy(name: string): string {
   const dir = join(sandbox, `${name}-${++copies}`, 'repo');
   cpSync(base, dir, { recursive: true });
   return dir;
-}
-
-interface Run {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-function runAndSignal(args: string[], signal: NodeJS.Signals, delayMs: number): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const repo = args[args.indexOf('-C') + 1] ?? '';
-    const caught = (): boolean => existsSync(join(repo, '.git/compose-migrate.lock'));
-    let timer: NodeJS.Timeout | undefined;
-    const arm = (): void => {
-      if (signal === 'SIGKILL' || caught()) timer = setTimeout(() => child.kill(signal), delayMs);
-      else timer = setTimeout(arm, 10);
-    };
-    arm();
-    child.on('exit', (status, sig) => {
-      clearTimeout(timer);
-      setTimeout(() => resolve({ status, signal: sig, stderr }), 300);
-    });
-  });
 }
 
 /** A killed run leaves its lock (the next run replaces it); a run that ended does not. */

@@ -12,7 +12,17 @@ import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, PROJECT, STACK_LINE, buildOnce, cli, git, porcelain } from './helpers.js';
+import {
+  CLI,
+  PROJECT,
+  STACK_LINE,
+  buildOnce,
+  cli,
+  git,
+  porcelain,
+  runAndSignal,
+  type Run,
+} from './helpers.js';
 
 const TRIALS = Number(process.env['COMPOSE_MIGRATE_KILL_TRIALS'] ?? '4');
 
@@ -52,39 +62,6 @@ function copy(name: string, from = base): string {
 
 const tree = (repo: string): string => git(repo, 'rev-parse', 'HEAD^{tree}').trim();
 const journalOf = (repo: string): string => join(repo, '.git/compose-migrate/journal.json');
-
-interface Run {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-/** Start the CLI and send `signal` after `delayMs`; resolves when it has exited. */
-function runAndSignal(args: string[], signal: NodeJS.Signals, delayMs: number): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    // SIGINT/SIGTERM are sent once the CLI runs (it holds the repository lock): node's own start-up,
-    // before any of the tool's code, is not what these trials are about.
-    const repo = args[args.indexOf('-C') + 1] ?? '';
-    const caught = (): boolean => existsSync(join(repo, '.git/compose-migrate.lock'));
-    let timer: NodeJS.Timeout | undefined;
-    const arm = (): void => {
-      if (signal === 'SIGKILL' || caught()) timer = setTimeout(() => child.kill(signal), delayMs);
-      else timer = setTimeout(arm, 10);
-    };
-    arm();
-    child.on('exit', (status, sig) => {
-      clearTimeout(timer);
-      // A killed run's git children finish on their own; give them a moment, as a person would.
-      setTimeout(() => resolve({ status, signal: sig, stderr }), 300);
-    });
-  });
-}
 
 /** `status` must exit 0 and say "unfinished" exactly when a journal is left. */
 function expectTruthfulStatus(repo: string): boolean {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -108,4 +108,37 @@ export function stubBin(sandbox: string, names: string[]): { bin: string; log: s
     );
   }
   return { bin, log };
+}
+
+export interface Run {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/** Start the CLI and send `signal` after `delayMs`; resolves when it has exited. */
+export function runAndSignal(args: string[], signal: NodeJS.Signals, delayMs: number): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // SIGINT/SIGTERM are sent once the CLI runs (it holds the repository lock): node's own start-up,
+    // before any of the tool's code, is not what these trials are about.
+    const repo = args[args.indexOf('-C') + 1] ?? '';
+    const caught = (): boolean => existsSync(join(repo, '.git/compose-migrate.lock'));
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      if (signal === 'SIGKILL' || caught()) timer = setTimeout(() => child.kill(signal), delayMs);
+      else timer = setTimeout(arm, 10);
+    };
+    arm();
+    child.on('exit', (status, sig) => {
+      clearTimeout(timer);
+      // A killed run's git children finish on their own; give them a moment, as a person would.
+      setTimeout(() => resolve({ status, signal: sig, stderr }), 300);
+    });
+  });
 }
