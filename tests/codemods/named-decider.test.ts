@@ -24,6 +24,7 @@ const DECIDERS = [
   `export const needsDocker: (root: string, component: string, category: string) => boolean = (root, component, category) => ${body}`,
   `const needsDocker: <T = string>(root: T, component: string, category: string) => boolean = <T,>(\n  root: T,\n  component: string,\n  category: string,\n) => ${body}`,
   `let NeedsDocker\n  = function (root, component, category) ${body}`,
+  `function needsDockerÜber(root, component, category) ${body}`,
   `class Runner {\n  needsDocker(root, component, category) ${body}\n}`,
   `const o = {\n  async useDocker(root, component, category) ${body}\n};`,
 ];

@@ -19,8 +19,13 @@ export function loadJscodeshift(api?: Partial<API>): Promise<JSCodeshift> {
  * A superset of what the transform's parse finds; a constant such as `const USE_DOCKER_X =
  * process.env.USE_DOCKER_X === 'true'` or an object key `USE_DOCKER_X: ...` is not a candidate.
  */
-export const NAMED_DECIDER =
-  /(?<![\w$])[\w$]*(?:needs_?docker|requires_?docker|use_?docker)[\w$]*(?:\s*[(<]|\s*(?::[^;]{0,2000}?)?(?<![=!<>])=(?![=>])\s*(?:async\b\s*)?(?:function\b|[(<]|[A-Za-z_$][\w$]*\s*=>))/i;
+const ID_PART = String.raw`[\p{ID_Continue}$\u200C\u200D]`;
+export const NAMED_DECIDER = new RegExp(
+  String.raw`(?<!${ID_PART})${ID_PART}*(?:needs_?docker|requires_?docker|use_?docker)${ID_PART}*` +
+    String.raw`(?:\s*[(<]|\s*(?::[^;]{0,2000}?)?(?<![=!<>])=(?![=>])\s*` +
+    String.raw`(?:async\b\s*)?(?:function\b|[(<]|[\p{ID_Start}$_]${ID_PART}*\s*=>))`,
+  'iu',
+);
 
 /** Positions babel puts on every node. */
 export interface Span {
