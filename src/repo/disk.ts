@@ -218,6 +218,8 @@ export class DiskSnapshot implements RepoSnapshot {
 
   symlinkTarget(path: string): string | null | undefined {
     if (this.linkTargets.has(path)) return this.linkTargets.get(path);
+    // The walk recorded every link it met: a file it listed and did not record is a regular file.
+    if (this.fileSet.has(path)) return undefined;
     try {
       if (lstatSync(join(this.root, path)).isSymbolicLink()) {
         const t = this.resolveLink(path);
