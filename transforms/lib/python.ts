@@ -86,9 +86,17 @@ export async function parsePython(source: string): Promise<SgNode> {
   return root;
 }
 
+/** Trees already searched for an ERROR node: two transforms on the same text share the tree. */
+const errorChecked = new WeakMap<SgNode, boolean>();
+
 /** An ERROR node: the input is not valid Python. One native search, cheap enough for every input. */
 export function hasErrorNode(root: SgNode): boolean {
-  return root.find({ rule: { kind: 'ERROR' } }) !== null;
+  let has = errorChecked.get(root);
+  if (has === undefined) {
+    has = root.find({ rule: { kind: 'ERROR' } }) !== null;
+    errorChecked.set(root, has);
+  }
+  return has;
 }
 
 /** A tree with an ERROR node or a missing token is not valid Python: the full check, for rewrites. */
