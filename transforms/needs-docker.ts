@@ -20,6 +20,7 @@ import {
   jsString,
   lastImportEnd,
   loadJscodeshift,
+  NAMED_DECIDER,
   params,
   type JsNode,
 } from './lib/js.js';
@@ -36,7 +37,7 @@ export default async function transform(
   options: ComposeTransformOptions,
 ): Promise<string | null | undefined> {
   const source = file.source;
-  if (!DECIDER.test(source)) return undefined;
+  if (!NAMED_DECIDER.test(source)) return undefined;
   const componentFile = options.rootFiles[0]?.componentFile;
   if (!componentFile) return undefined;
   const j = await loadJscodeshift(api as never);

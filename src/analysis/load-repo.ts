@@ -20,6 +20,8 @@ export interface AnalyzeOptions {
    */
   committed?: ReadonlySet<string>;
   progress?: Progress;
+  /** Root files already parsed, by path (the plan parses them while a search runs); filled as files are read. */
+  cache?: Map<string, ComposeFile>;
 }
 
 /** Committed files a repository keeps beside an untracked `.env`, declaring what it must set. */
@@ -48,10 +50,10 @@ export function loadRepo(
   shellEnv: Record<string, string | undefined> = {},
   progress?: Progress,
   committed?: ReadonlySet<string>,
+  cache: Map<string, ComposeFile> = new Map(),
 ): LoadedRepo {
   const discovery = discoverComposeFiles(snapshot, config);
   const rootFiles = discovery.files;
-  const cache = new Map<string, ComposeFile>();
   const layout = layoutEnvironments({ snapshot, files: rootFiles, config, cache });
   layout.findings.unshift(...discovery.findings);
   const envFile = dotEnvPath(projectDirOf(layout.environments[0]?.files ?? rootFiles));
@@ -146,7 +148,7 @@ export function analyzeRepo(
   config: MigrateConfig,
   options: AnalyzeOptions = {},
 ): { repo: LoadedRepo; analysis: Analysis } {
-  const repo = loadRepo(snapshot, config, options.env, options.progress, options.committed);
+  const repo = loadRepo(snapshot, config, options.env, options.progress, options.committed, options.cache);
   options.progress?.('analysing services', 0, 1);
   const analysis = analyze({
     snapshot,

@@ -62,8 +62,12 @@ const TRANSFORMS: TransformEntry[] = [
   },
 ];
 
-/** How many files ahead Python parses start: libuv's pool has four threads. */
-const PARSE_AHEAD = 4;
+/**
+ * How many files ahead Python parses start (on libuv's pool). Each parse in flight holds its tree in
+ * native memory; two ahead keep one core parsing while the transforms run, and on netra used 5 MB
+ * less at its peak than four, in the same time.
+ */
+const PARSE_AHEAD = 2;
 
 const SKIP_DIR = /(^|\/)(node_modules|\.git|dist|build|vendor|\.venv|venv|__pycache__|__testfixtures__)\//;
 const MAX_BYTES = 1_000_000;

@@ -134,6 +134,8 @@ function checkShape(file: ComposeFile): void {
  * expansion crosses the bound.
  */
 function checkAliasExpansion(file: ComposeFile): void {
+  // Only an alias adds to the expansion, and every alias is written with a '*'.
+  if (!file.text.includes('*')) return;
   const anchors = new Map<string, number>();
   let added = 0;
   let crossing: Node | undefined;

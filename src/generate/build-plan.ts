@@ -7,6 +7,8 @@ import type { LoadedConfig, MigrateConfig } from '../config/types.js';
 import { CONFIG_NAMES } from '../config/load.js';
 import { checkComponentNames } from '../plan/component-names.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
+import type { ComposeFile } from '../compose/types.js';
+import { parseComposeFile } from '../compose/parse.js';
 import { renderComponentCompose } from './compose-writer.js';
 import { isGeneratedMakefile, renderMakefile } from './makefile.js';
 import { checkedRunner, existingTestFile, testRunnerService } from './test-commands.js';
@@ -58,7 +60,8 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
   const { snapshot } = ctx;
   const config = ctx.loaded.config;
   const early = await earlyCandidates(snapshot, config);
-  const { repo, analysis } = analyzeRepo(snapshot, config, options);
+  const cache = await parseWhileSearching(snapshot, config);
+  const { repo, analysis } = analyzeRepo(snapshot, config, { ...options, cache });
   const findings: Finding[] = [...repo.layout.findings, ...analysis.findings];
   const known = new Set(analysis.components.map((c) => c.name));
   checkComponentNames(options.components ?? [], known);
@@ -320,6 +323,39 @@ async function earlyCandidates(
       () => undefined,
     ),
   };
+}
+
+/**
+ * On a work tree large enough for the invocation scan to ask git which files name a root compose file,
+ * that search is started first and the root files are parsed while it runs (the scan comes right after
+ * the parse and would otherwise wait for git with nothing else to do). A file that cannot be read or
+ * parsed is left to the loader, which reports it as before.
+ */
+async function parseWhileSearching(
+  snapshot: RepoSnapshot,
+  config: MigrateConfig,
+): Promise<Map<string, ComposeFile>> {
+  const cache = new Map<string, ComposeFile>();
+  if (!snapshot.searchAhead) return cache;
+  let files: string[];
+  try {
+    files = discoverComposeFiles(snapshot, config).files;
+  } catch {
+    return cache;
+  }
+  if (files.length === 0) return cache;
+  const search = snapshot.searchAhead([...new Set(files.map((f) => f.slice(f.lastIndexOf('/') + 1)))]);
+  for (const path of files) {
+    try {
+      if (snapshot.symlinkTarget(path) === null) continue;
+      const bytes = snapshot.readBytes(path);
+      if (bytes !== undefined) cache.set(path, parseComposeFile(path, bytes));
+    } catch {
+      /* the loader reads it again and reports the failure in its place */
+    }
+  }
+  await search;
+  return cache;
 }
 
 const sameNames = (a: readonly string[], b: readonly string[]): boolean =>

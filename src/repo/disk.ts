@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { RepoSnapshot } from './snapshot.js';
-import { grepWorkTree, searchedWorkTree } from './text-search.js';
+import { grepWorkTree, searchWorkTree, searchedWorkTree } from './text-search.js';
 
 /** Directories never walked: VCS data, dependency trees and build output. */
 const SKIP_DIRS = new Set([
@@ -202,8 +202,24 @@ export class DiskSnapshot implements RepoSnapshot {
     return (path) => hits.has(path) || !searched.has(path) || this.linkTargets.has(path);
   }
 
+  /**
+   * Run the search mayContain(needles) would run without blocking, so that it overlaps other work
+   * (the plan parses the root files meanwhile); mayContain then answers from it.
+   */
+  async searchAhead(needles: readonly string[]): Promise<void> {
+    if (this.fileList.length < this.searchFrom || this.searched !== undefined) return;
+    const key = [...needles].sort().join('\0');
+    if (this.searches.has(key)) return;
+    const { hits, searched } = await searchWorkTree(this.root, needles);
+    if (this.searched !== undefined || this.searches.has(key)) return;
+    this.searched = searched ?? null;
+    if (searched) this.searches.set(key, hits);
+  }
+
   symlinkTarget(path: string): string | null | undefined {
     if (this.linkTargets.has(path)) return this.linkTargets.get(path);
+    // The walk recorded every link it met: a file it listed and did not record is a regular file.
+    if (this.fileSet.has(path)) return undefined;
     try {
       if (lstatSync(join(this.root, path)).isSymbolicLink()) {
         const t = this.resolveLink(path);

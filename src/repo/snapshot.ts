@@ -31,4 +31,6 @@ export interface RepoSnapshot {
    * method absent) when no search is available; the caller then reads every file.
    */
   mayContain?(needles: readonly string[]): ((path: string) => boolean) | undefined;
+  /** Start the search mayContain(needles) needs, without blocking; mayContain then answers from it. */
+  searchAhead?(needles: readonly string[]): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 
 /**
  * Text searches over a repository with git, so that a pass looking for a few strings opens only the
@@ -30,16 +30,61 @@ function paths(cwd: string, args: string[], noMatchOk: boolean): string[] | unde
     .filter((p) => p !== '');
 }
 
+/** `paths`, without blocking: the same command, answered when it exits. */
+function pathsAsync(cwd: string, args: string[], noMatchOk: boolean): Promise<string[] | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      ['-c', 'core.quotePath=false', '-c', 'grep.fullName=false', ...args],
+      { cwd, env: env(), maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' },
+      (err, stdout) => {
+        const code = err ? (err as { code?: unknown }).code : 0;
+        if (err && !(noMatchOk && code === 1)) return resolve(undefined);
+        resolve(
+          stdout
+            .toString('utf8')
+            .split('\0')
+            .filter((p) => p !== ''),
+        );
+      },
+    );
+  });
+}
+
+const grepArgs = (needles: readonly string[]): string[] => [
+  'grep',
+  '-l',
+  '-z',
+  '--untracked',
+  '-F',
+  ...needles.flatMap((n) => ['-e', n]),
+  '--',
+  '.',
+];
+const listArgs = ['ls-files', '-v', '-z', '--cached', '--others', '--exclude-standard', '--', '.'];
+
+/** What `ls-files -v` lists that `git grep --untracked` reads from the disk (see searchedWorkTree). */
+const searchedOf = (found: string[]): Set<string> =>
+  new Set(found.filter((e) => e.startsWith('H ') || e.startsWith('? ')).map((e) => e.slice(2)));
+
+/** grepWorkTree and searchedWorkTree run side by side without blocking (both answers, or undefined). */
+export async function searchWorkTree(
+  cwd: string,
+  needles: readonly string[],
+): Promise<{ hits: Set<string> | undefined; searched: Set<string> | undefined }> {
+  const [hits, listed] = await Promise.all([
+    pathsAsync(cwd, grepArgs(needles), true),
+    pathsAsync(cwd, listArgs, false),
+  ]);
+  return { hits: hits && new Set(hits), searched: listed && searchedOf(listed) };
+}
+
 /**
  * Files of the work tree under `cwd` (paths relative to it) that `git grep` searches and that contain
  * one of `needles` as bytes: tracked and untracked files git does not ignore, read from the disk.
  */
 export function grepWorkTree(cwd: string, needles: readonly string[]): Set<string> | undefined {
-  const found = paths(
-    cwd,
-    ['grep', '-l', '-z', '--untracked', '-F', ...needles.flatMap((n) => ['-e', n]), '--', '.'],
-    true,
-  );
+  const found = paths(cwd, grepArgs(needles), true);
   return found && new Set(found);
 }
 
@@ -51,12 +96,6 @@ export function grepWorkTree(cwd: string, needles: readonly string[]): Set<strin
  */
 export function searchedWorkTree(cwd: string): Set<string> | undefined {
   // -v tags each path: "H " tracked, "? " untracked; lower case or "S " for the flags above.
-  const found = paths(
-    cwd,
-    ['ls-files', '-v', '-z', '--cached', '--others', '--exclude-standard', '--', '.'],
-    false,
-  );
-  return (
-    found && new Set(found.filter((e) => e.startsWith('H ') || e.startsWith('? ')).map((e) => e.slice(2)))
-  );
+  const found = paths(cwd, listArgs, false);
+  return found && searchedOf(found);
 }

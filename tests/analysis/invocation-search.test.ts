@@ -53,7 +53,7 @@ const where = (s: RepoSnapshot): string[] =>
     .sort();
 
 describe('invocation scan with a text search', () => {
-  it('finds in a git work tree what reading every file finds, ignored and linked files included', () => {
+  it('finds in a git work tree what reading every file finds, ignored and linked files included', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'inv-search-'));
     writeTree(repo);
     writeFileSync(join(repo, '.gitignore'), 'local/\n');
@@ -96,20 +96,33 @@ describe('invocation scan with a text search', () => {
       'scripts/tracked.sh:1 docker-compose.yml+docker-compose.test.yml',
       'scripts/untracked.sh:1 docker-compose.yml',
     ]);
+
+    // The same search started ahead without blocking (the plan parses meanwhile) answers the same.
+    const ahead = new DiskSnapshot(repo, 0);
+    await ahead.searchAhead(composeFiles);
+    const early = ahead.mayContain(composeFiles);
+    const sync = new DiskSnapshot(repo, 0).mayContain(composeFiles);
+    expect(early).toBeDefined();
+    for (const p of ahead.files()) expect([p, early!(p)]).toEqual([p, sync!(p)]);
+    expect(where(ahead)).toEqual(found);
   });
 
-  it('has no search in a small tree (reading it is cheaper than starting git)', () => {
+  it('has no search in a small tree (reading it is cheaper than starting git)', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'inv-small-'));
     writeTree(repo);
     execFileSync('git', ['-C', repo, 'init', '-q'], { stdio: 'ignore' });
     expect(new DiskSnapshot(repo).mayContain(['docker-compose.yml'])).toBeUndefined();
     expect(new DiskSnapshot(repo, 0).mayContain(['docker-compose.yml'])).toBeDefined();
+    const small = new DiskSnapshot(repo);
+    await small.searchAhead(['docker-compose.yml']);
+    expect(small.mayContain(['docker-compose.yml'])).toBeUndefined();
   });
 
-  it('has no search outside a git work tree, and the scan reads every file', () => {
+  it('has no search outside a git work tree, and the scan reads every file', async () => {
     const plain = mkdtempSync(join(tmpdir(), 'inv-plain-'));
     writeTree(plain);
     const snapshot = new DiskSnapshot(plain, 0);
+    await snapshot.searchAhead(['docker-compose.yml']);
     expect(snapshot.mayContain(['docker-compose.yml'])).toBeUndefined();
     expect(where(snapshot)).toContain('local/ignored.mk:2 docker-compose.test.yml');
   });

@@ -11,6 +11,22 @@ export function loadJscodeshift(api?: Partial<API>): Promise<JSCodeshift> {
   return loading;
 }
 
+/**
+ * A text test for "this file may name a function after a Docker decider", what needs-docker rewrites:
+ * a function, method or `const` whose name holds needs/requires/use(_)docker. The name must be
+ * followed by `(` or `<` (a declaration, a method, or a call), or by `=` (after an optional type
+ * annotation) and a function value (`function`, `async`, a parameter list or an arrow parameter).
+ * A superset of what the transform's parse finds; a constant such as `const USE_DOCKER_X =
+ * process.env.USE_DOCKER_X === 'true'` or an object key `USE_DOCKER_X: ...` is not a candidate.
+ */
+const ID_PART = String.raw`[\p{ID_Continue}$\u200C\u200D]`;
+export const NAMED_DECIDER = new RegExp(
+  String.raw`(?<!${ID_PART})${ID_PART}*(?:needs_?docker|requires_?docker|use_?docker)${ID_PART}*` +
+    String.raw`(?:\s*[(<]|\s*(?::[^;]{0,2000}?)?(?<![=!<>])=(?![=>])\s*` +
+    String.raw`(?:async\b\s*)?(?:function\b|[(<]|[\p{ID_Start}$_]${ID_PART}*\s*=>))`,
+  'iu',
+);
+
 /** Positions babel puts on every node. */
 export interface Span {
   start: number;
