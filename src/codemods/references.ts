@@ -279,13 +279,28 @@ function rewriteCommand(
   }
   const globals = [...cmd.globals];
   // The project directory becomes the component's, so the root .env would no longer be read.
-  if (hasRootEnv && !globals.includes('--env-file')) globals.push('--env-file', '.env');
+  if (hasRootEnv && !globals.includes('--env-file')) globals.push(envFileArgs(kind, ctx, q));
   return {
     commands: targets.map((t) =>
       [cmd.binary, '-f', q(t.file), ...globals, cmd.subcommand, ...cmd.args].join(' '),
     ),
     quoted,
   };
+}
+
+/**
+ * `--env-file <root .env>` for a rewritten command line. Where the .env is not committed, a line that
+ * runs (shell, CI, npm script, make recipe) passes it only when the file exists, so a checkout
+ * without one (a CI runner) still runs, as the root command did; documentation names it plainly.
+ */
+function envFileArgs(kind: ReferenceKind, ctx: CodemodContext, q: (s: string) => string): string {
+  const file = ctx.rootEnvFile ?? '.env';
+  const plain = `--env-file ${q(file)}`;
+  if (!ctx.rootEnvOptional || kind === 'docs' || kind === 'other' || kind === 'compose') return plain;
+  // Only plain names reach the conditional forms: they hold no character either language reads.
+  if (!/^[\w./-]+$/.test(file)) return plain;
+  if (kind === 'make') return `$(if $(wildcard ${file}),--env-file ${file})`;
+  return `$([ -f ${file} ] && echo --env-file ${file})`;
 }
 
 export function scanReferences(

@@ -29,6 +29,13 @@ export interface CodemodContext {
    * example); undefined: whether `.env` exists. Rewritten command lines then pass `--env-file .env`.
    */
   rootEnv?: boolean;
+  /** The root .env's path from the repository root (`deploy/.env` for files in deploy/); default `.env`. */
+  rootEnvFile?: string;
+  /**
+   * The root .env is not committed (a checkout may lack it): command lines that run pass it only
+   * where it exists, as compose reads a .env only when there is one; docs name it plainly.
+   */
+  rootEnvOptional?: boolean;
 }
 
 export type { CodemodStatus, CodemodSummary, FileOutcome } from '../model.js';

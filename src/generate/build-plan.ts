@@ -234,6 +234,8 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     },
     sharedVolumes: sharedVolumes(analysis.adjustments),
     rootEnv: repo.env.read.length > 0,
+    rootEnvFile: repo.envFile,
+    rootEnvOptional: !repo.env.read.some((r) => r.source === 'committed' && r.path === repo.envFile),
   };
   if (repo.rootFiles.length > 0) {
     // The orchestrator transforms run unless skipped; the reference scan always does. Command lines

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { MemorySnapshot } from '../../src/repo/memory.js';
@@ -194,5 +198,55 @@ describe('a command naming no file beside a compose file of its own', () => {
       shopContext(),
     );
     expect(r).toEqual({ changes: [], references: [] });
+  });
+});
+
+describe('the root .env in rewritten command lines', () => {
+  const files = {
+    'scripts/up.sh': '#!/bin/sh\ndocker compose -f docker-compose.test.yaml down -v\n',
+    Makefile: 'down:\n\tdocker compose -f docker-compose.test.yaml down -v\n',
+    'docs/run.md': '```sh\ndocker compose -f docker-compose.test.yaml down -v\n```\n',
+  };
+  const rewritten = (c: CodemodContext): Record<string, string> =>
+    Object.fromEntries(
+      scanReferences(new MemorySnapshot(files), c).changes.map((ch) => [ch.path, ch.content ?? '']),
+    );
+
+  it('a committed .env is passed plainly everywhere', () => {
+    const out = rewritten({ ...ctx, rootEnv: true, rootEnvOptional: false });
+    expect(out['scripts/up.sh']).toContain('-f pourtier/docker-compose.test.yaml --env-file .env down -v');
+    expect(out['Makefile']).toContain('-f pourtier/docker-compose.test.yaml --env-file .env down -v');
+  });
+
+  it('an uncommitted one is passed only where it exists by lines that run, and named plainly in docs', () => {
+    const out = rewritten({ ...ctx, rootEnv: true, rootEnvOptional: true, rootEnvFile: 'deploy/.env' });
+    expect(out['scripts/up.sh']).toContain(
+      '-f pourtier/docker-compose.test.yaml $([ -f deploy/.env ] && echo --env-file deploy/.env) down -v',
+    );
+    expect(out['Makefile']).toContain(
+      '-f pourtier/docker-compose.test.yaml $(if $(wildcard deploy/.env),--env-file deploy/.env) down -v',
+    );
+    expect(out['docs/run.md']).toContain(
+      '-f pourtier/docker-compose.test.yaml --env-file deploy/.env down -v',
+    );
+  });
+
+  it('the shell form expands to the flag only when the file is there (run by sh)', () => {
+    const out = rewritten({ ...ctx, rootEnv: true, rootEnvOptional: true });
+    const line = (out['scripts/up.sh'] ?? '').split('\n').find((l) => l.includes('pourtier/')) ?? '';
+    const dir = mkdtempSync(join(tmpdir(), 'env-arg-'));
+    try {
+      // `docker` replaced by a function that prints its arguments: what the line would run.
+      const run = (): string =>
+        execFileSync('sh', ['-c', `docker() { printf '%s|' "$@"; }; ${line}`], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
+      expect(run()).toBe('compose|-f|pourtier/docker-compose.test.yaml|down|-v|');
+      writeFileSync(join(dir, '.env'), 'A=1\n');
+      expect(run()).toBe('compose|-f|pourtier/docker-compose.test.yaml|--env-file|.env|down|-v|');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
