@@ -115,7 +115,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
         for (const a of f.applied) {
           if (a.kind === 'dependency-dropped')
             dropped.push(droppedReference(component, f, a, analysis, repo));
-          else adjustments.push(planAdjustment(component, f, a));
+          else adjustments.push(planAdjustment(component, f, a, repo.projects.get(f.env)?.projectName));
         }
       }
     }
@@ -567,7 +567,12 @@ function unreplacedEnvironments(
 const NONE = '(none)';
 
 /** An adjustment as the plan lists it: the key it changes, with the value before and after. */
-function planAdjustment(component: Component, file: GeneratedComposeFile, a: Adjustment): PlanAdjustment {
+function planAdjustment(
+  component: Component,
+  file: GeneratedComposeFile,
+  a: Adjustment,
+  rootProject: string | undefined,
+): PlanAdjustment {
   const at = { component: component.name, env: file.env, file: file.path, kind: a.kind };
   switch (a.kind) {
     case 'container-name':
@@ -582,7 +587,12 @@ function planAdjustment(component: Component, file: GeneratedComposeFile, a: Adj
       };
     case 'volume-name':
       // Compose named it from the root project; the generated file's project has another name.
-      return { ...at, key: `volumes.${a.volume}.name`, before: NONE, after: a.name };
+      return {
+        ...at,
+        key: `volumes.${a.volume}.name`,
+        before: rootProject === undefined ? NONE : `(none: Docker named it ${rootProject}_${a.volume})`,
+        after: a.name,
+      };
     case 'tmpfs-data':
       return {
         ...at,
