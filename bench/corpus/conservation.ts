@@ -9,8 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { isMap, parseDocument } from 'yaml';
 import { refereeConfig, type RefereeResult } from './referee.js';
-import { readMakeExportValue } from '../../src/quote.js';
-import { envFileOfLine } from '../../src/generate/makefile.js';
+import { envFileOfLine, makeExportsOf } from '../../src/generate/makefile.js';
 
 /** The parts of `plan --json` this check reads. */
 export interface PlanJson {
@@ -129,12 +128,7 @@ export function envFileFor(
     return e.optional && !existsSync(join(repo, file.componentPath, e.path)) ? undefined : e.path;
   };
   const runsFile = (line: string): boolean => line.includes(`-f '${base}'`) || line.includes(`-f ${base}`);
-  // `export NAME ?= value` (make doubles `$` and escapes `#`): what make hands to compose's process.
-  const exports: Record<string, string> = {};
-  for (const line of lines) {
-    const m = /^export\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\?|:|::)?=(.*)$/.exec(line);
-    if (m?.[1] !== undefined) exports[m[1]] = readMakeExportValue(m[2] ?? '');
-  }
+  const exports = makeExportsOf(lines);
   const own = lines.filter(runsFile);
   if (own.length)
     return { envFile: own.map(envFileOf).find((e) => e !== undefined), inferred: false, exports };

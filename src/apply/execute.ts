@@ -91,7 +91,7 @@ export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions
       components: g.components,
       archive: g.archive,
       changes: g.changes,
-      paths: [...new Set(g.changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path])))],
+      paths: touchedPaths(g.changes),
     })),
     current: 0,
     phase: 'writing',
@@ -233,7 +233,7 @@ async function runNoCommit(
         components,
         archive,
         changes,
-        paths: [...new Set(changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path])))],
+        paths: touchedPaths(changes),
       },
     ],
     current: 0,
@@ -484,4 +484,9 @@ function asInterruption(error: unknown, stop: StopFlag | undefined, undone: stri
     undefined,
     signalExitCode(stop.signal),
   );
+}
+
+/** Every path a step writes or moves, each once: what its journal restores on abort. */
+function touchedPaths(changes: readonly Change[]): string[] {
+  return [...new Set(changes.flatMap((c) => (c.to ? [c.path, c.to] : [c.path])))];
 }

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { Component } from '../analysis/types.js';
 import { recipeCommand, recipeWord } from './make-escape.js';
-import { makeExportValue } from '../quote.js';
+import { makeExportValue, readMakeExportValue } from '../quote.js';
 import { fillTemplate, loadMakefileTemplates, type MakefileTemplates } from './templates.js';
 
 export interface RenderMakefileInput {
@@ -150,6 +150,18 @@ function composeCmd(file: string, envFile: string | undefined, optional = false)
   return `docker compose${env} -f ${recipeWord(file, 'compose file name')}`;
 }
 
+/** The template variables naming each target (renamed where the user's Makefile has one already). */
+function targetNames(names: Record<Target, string>): Record<string, string> {
+  return {
+    T_DEV: names.dev,
+    T_DOWN: names.down,
+    T_LOGS: names.logs,
+    T_TEST: names.test,
+    T_TEST_UNIT: names['test-unit'],
+    T_CLEAN: names.clean,
+  };
+}
+
 function phony(names: Record<Target, string>, used: readonly Target[]): string {
   return used.map((t) => names[t]).join(' ');
 }
@@ -220,12 +232,7 @@ function renderCompose(
     {
       PHONY: phony(names, used),
       T_DEFAULT: names[dev === undefined ? 'test' : 'dev'],
-      T_DEV: names.dev,
-      T_DOWN: names.down,
-      T_LOGS: names.logs,
-      T_TEST: names.test,
-      T_TEST_UNIT: names['test-unit'],
-      T_CLEAN: names.clean,
+      ...targetNames(names),
       DEV_UP: dev === undefined ? '' : `${dev} up -d\n\t@echo ${started}`,
       DEV_DOWN: dev === undefined ? '' : `${dev} down`,
       DEV_LOGS: dev === undefined ? '' : `${dev} logs -f`,
@@ -262,22 +269,13 @@ function renderHost(
   return fillTemplate(
     templates.host,
     {
-      PHONY: phony(names, [
-        'dev',
-        'down',
-        'logs',
-        'test',
-        'test-unit',
-        'clean',
-        ...(input.files.prod === undefined ? [] : PROD_TARGETS),
-      ]),
+      // Every target, the prod ones only with a production file.
+      PHONY: phony(
+        names,
+        TARGETS.filter((t) => input.files.prod !== undefined || !PROD_TARGETS.includes(t)),
+      ),
       T_DEFAULT: names.test,
-      T_DEV: names.dev,
-      T_DOWN: names.down,
-      T_LOGS: names.logs,
-      T_TEST: names.test,
-      T_TEST_UNIT: names['test-unit'],
-      T_CLEAN: names.clean,
+      ...targetNames(names),
       DEV_NOTE: `@echo ${label}`,
       DOWN_NOTE: `@echo ${nothing}`,
       LOGS_NOTE: `@echo ${noLogs}`,
@@ -357,4 +355,18 @@ export function envFileOfLine(line: string): { path: string; optional: boolean }
   const v = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
   if (v === undefined) return undefined;
   return { path: v.replace(/\$\$/g, '$'), optional: /\$\(if \$\(wildcard [^)]*\),--env-file=/.test(line) };
+}
+
+/**
+ * `export NAME ?= value` lines (also `=`, `:=`, `::=`) as make hands them to compose's process (make's
+ * doubled `$` and escaped `#` undone): the exports `withExports` writes, read back by verify and the
+ * corpus check.
+ */
+export function makeExportsOf(lines: readonly string[]): Record<string, string> {
+  const exports: Record<string, string> = {};
+  for (const line of lines) {
+    const m = /^export\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\?|:|::)?=(.*)$/.exec(line);
+    if (m?.[1] !== undefined) exports[m[1]] = readMakeExportValue(m[2] ?? '');
+  }
+  return exports;
 }

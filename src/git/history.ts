@@ -287,24 +287,26 @@ export async function status(root: string, components: readonly string[]): Promi
 }
 
 /**
- * Files the migration added, by the apply commits that stand (not rolled back), for verify to check
+ * Files the migration added, by the apply commits among `records` (the history as the caller read it)
+ * that stand (not rolled back), for verify to check
  * only what was really written. Undefined when a --no-commit apply is pending (its files are only
  * staged), no apply commit is found, or the directory is not a git repository: the caller then
  * reads the disk.
  */
-export async function filesAddedByApplies(root: string): Promise<Set<string> | undefined> {
-  let repo: Repo;
-  let records: MigrationRecord[];
-  try {
-    repo = await openRepo(root);
-    records = await findMigrationsIn(repo);
-  } catch {
-    return undefined;
-  }
+export async function filesAddedByApplies(
+  root: string,
+  records: readonly MigrationRecord[],
+): Promise<Set<string> | undefined> {
   if (records.some((r) => r.kind === 'pending')) return undefined;
   const shas = records.filter((r) => r.kind === 'apply' && !r.revertedBy).map((r) => r.sha);
   // No apply commit (nothing migrated yet, or a history squashed without its trailers): the disk says.
   if (shas.length === 0) return undefined;
+  let repo: Repo;
+  try {
+    repo = await openRepo(root);
+  } catch {
+    return undefined;
+  }
   const out = new Set<string>();
   // One git process for every commit: `\x01<sha>` headers, then the added paths, NUL-separated.
   const log = await repo.run([

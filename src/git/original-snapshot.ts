@@ -20,14 +20,16 @@ export async function migrationsOrNone(
 /**
  * The repository as it was before the root compose files were archived: the disk while they are
  * still at the root, else the tree just before the archive commit (or HEAD for a staged archive).
+ * `history`: the migration records when the caller has read them already.
  */
 export async function originalSnapshot(
   root: string,
   disk: RepoSnapshot,
   config: MigrateConfig,
+  history?: readonly MigrationRecord[],
 ): Promise<RepoSnapshot> {
   if (discoverRootComposeFiles(disk, config).length > 0) return disk;
-  const records = await migrationsOrNone(root, config);
+  const records = history ?? (await migrationsOrNone(root, config));
   const pendingArchive = records.find((r) => r.kind === 'pending' && r.archive);
   if (pendingArchive) return new GitTreeSnapshot(root, 'HEAD');
   const archive = records.find((r) => r.kind === 'apply' && r.archive && !r.revertedBy);

@@ -4,10 +4,9 @@ import type { RepoSnapshot } from '../repo/snapshot.js';
 import { OverlaySnapshot } from '../git/tree-snapshot.js';
 import { analyzeRepo } from '../analysis/load-repo.js';
 import { componentComposeFiles } from '../generate/build-plan.js';
-import { envFileOfLine } from '../generate/makefile.js';
+import { envFileOfLine, makeExportsOf } from '../generate/makefile.js';
 import { checkComponentNames } from '../plan/component-names.js';
 import { isMigrateError } from '../errors.js';
-import { readMakeExportValue } from '../quote.js';
 import { verifyComponent, type Difference } from './verify.js';
 
 export interface FileVerdict {
@@ -49,11 +48,7 @@ export function makefileEnv(disk: RepoSnapshot, componentDir: string, file: stri
     .map((f) => disk.read(posix.join(componentDir, f)))
     .filter((t): t is string => t !== undefined)
     .flatMap((t) => t.split('\n'));
-  const exports: Record<string, string> = {};
-  for (const line of lines) {
-    const m = /^export\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\?|:|::)?=(.*)$/.exec(line);
-    if (m?.[1] !== undefined) exports[m[1]] = readMakeExportValue(m[2] ?? '');
-  }
+  const exports = makeExportsOf(lines);
   const base = posix.relative(componentDir, file);
   // A file passed only when it exists (an untracked .env) counts only where it does.
   const envFileOf = (line: string): string | undefined => {

@@ -1,4 +1,4 @@
-import { originalSnapshot } from '../../git/original-snapshot.js';
+import { migrationsOrNone, originalSnapshot } from '../../git/original-snapshot.js';
 import { filesAddedByApplies } from '../../git/history.js';
 import { verifyRepo, type FileVerdict } from '../../verify/run.js';
 import { MigrateError } from '../../errors.js';
@@ -29,8 +29,10 @@ export function verifyExitCode(verdicts: FileVerdict[], strict: boolean): 0 | 1 
 export async function verifyCommand(opts: VerifyFlags): Promise<number> {
   const { io, root, disk, loaded } = openRepoContext(opts);
   const { config } = loaded;
-  const original = await originalSnapshot(root, disk, config);
-  const written = await filesAddedByApplies(root);
+  // The history is read once, with the configured archive folder, for both questions.
+  const records = await migrationsOrNone(root, config);
+  const original = await originalSnapshot(root, disk, config, records);
+  const written = await filesAddedByApplies(root, records);
   const verdicts = verifyRepo(original, disk, config, opts.component, opts.io.env, written);
   if (opts.component && verdicts.length === 0) {
     throw new MigrateError(
