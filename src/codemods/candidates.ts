@@ -5,10 +5,10 @@
  * ignore) when the repository is a git work tree, an in-process substring scan otherwise, one file at
  * a time so nothing is held. Callers re-check the snapshot's own text, so a candidate is only a hint.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RepoSnapshot } from '../repo/snapshot.js';
+import { gitPaths } from '../repo/text-search.js';
 
 export interface CandidateQuery {
   /** Fixed strings: a file containing any of them is a candidate. */
@@ -90,18 +90,8 @@ async function grepCode(
   return perl ?? run(root, [...args, '-E', '-e', code.ere]);
 }
 
-function run(cwd: string, args: string[]): Promise<Set<string> | undefined> {
-  return new Promise((resolve) => {
-    execFile(
-      'git',
-      ['-c', 'core.quotePath=false', ...args, '--', '.'],
-      { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
-      (err, stdout) => {
-        // Exit 1 is "no match"; anything else (not a repository, no git) falls back to the scan.
-        const code = err ? (err as { code?: unknown }).code : 0;
-        if (err && code !== 1) return resolve(undefined);
-        resolve(new Set(stdout.split('\0').filter(Boolean)));
-      },
-    );
-  });
+/** The paths git lists, or undefined when `cwd` is not in a work tree (or there is no git): the scan then. */
+async function run(cwd: string, args: string[]): Promise<Set<string> | undefined> {
+  const found = await gitPaths(cwd, [...args, '--', '.'], true);
+  return found && new Set(found);
 }

@@ -15,37 +15,32 @@ function env(): NodeJS.ProcessEnv {
   return out;
 }
 
+const GIT = ['-c', 'core.quotePath=false', '-c', 'grep.fullName=false'];
+const splitPaths = (out: string): string[] => out.split('\0').filter((p) => p !== '');
+
 /** NUL-separated paths from one git command run in `cwd`; undefined when it fails. Exit 1 of grep is "none". */
 function paths(cwd: string, args: string[], noMatchOk: boolean): string[] | undefined {
-  const r = spawnSync('git', ['-c', 'core.quotePath=false', '-c', 'grep.fullName=false', ...args], {
+  const r = spawnSync('git', [...GIT, ...args], {
     cwd,
     env: env(),
     maxBuffer: 256 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   if (r.error || (r.status !== 0 && !(noMatchOk && r.status === 1))) return undefined;
-  return r.stdout
-    .toString('utf8')
-    .split('\0')
-    .filter((p) => p !== '');
+  return splitPaths(r.stdout.toString('utf8'));
 }
 
 /** `paths`, without blocking: the same command, answered when it exits. */
-function pathsAsync(cwd: string, args: string[], noMatchOk: boolean): Promise<string[] | undefined> {
+export function gitPaths(cwd: string, args: string[], noMatchOk: boolean): Promise<string[] | undefined> {
   return new Promise((resolve) => {
     execFile(
       'git',
-      ['-c', 'core.quotePath=false', '-c', 'grep.fullName=false', ...args],
+      [...GIT, ...args],
       { cwd, env: env(), maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' },
       (err, stdout) => {
         const code = err ? (err as { code?: unknown }).code : 0;
         if (err && !(noMatchOk && code === 1)) return resolve(undefined);
-        resolve(
-          stdout
-            .toString('utf8')
-            .split('\0')
-            .filter((p) => p !== ''),
-        );
+        resolve(splitPaths(stdout.toString('utf8')));
       },
     );
   });
@@ -73,8 +68,8 @@ export async function searchWorkTree(
   needles: readonly string[],
 ): Promise<{ hits: Set<string> | undefined; searched: Set<string> | undefined }> {
   const [hits, listed] = await Promise.all([
-    pathsAsync(cwd, grepArgs(needles), true),
-    pathsAsync(cwd, listArgs, false),
+    gitPaths(cwd, grepArgs(needles), true),
+    gitPaths(cwd, listArgs, false),
   ]);
   return { hits: hits && new Set(hits), searched: listed && searchedOf(listed) };
 }
