@@ -1,3 +1,4 @@
+import { referencedService } from '../compose/short-syntax.js';
 import type { EffectiveProject, EffectiveService, VarSource } from '../compose/types.js';
 import { interpolateOrKeep } from '../compose/interpolate.js';
 import type { DependencyEdge, EdgeKind, Finding } from './types.js';
@@ -36,8 +37,8 @@ function serviceReferences(c: EffectiveService['config'], vars: VarSource): Serv
   for (const t of dependsOnTargets(c, value))
     out.push({ service: t.service, kind: 'depends_on', key: `depends_on.${t.written}`, written: t.written });
   for (const written of stringList(c['links'])) {
-    const l = value(written);
-    out.push({ service: l.split(':')[0] ?? l, kind: 'links', key: 'links', written });
+    const service = referencedService(value(written));
+    if (service !== undefined) out.push({ service, kind: 'links', key: 'links', written });
   }
   const mode = str(c['network_mode']);
   const nm = mode === undefined ? undefined : value(mode);
@@ -49,10 +50,8 @@ function serviceReferences(c: EffectiveService['config'], vars: VarSource): Serv
       written: mode,
     });
   for (const written of stringList(c['volumes_from'])) {
-    const vf = value(written);
-    if (vf.startsWith('container:')) continue;
-    const name = (vf.startsWith('service:') ? vf.slice('service:'.length) : vf).split(':')[0] ?? vf;
-    out.push({ service: name, kind: 'volumes_from', key: 'volumes_from', written });
+    const service = referencedService(value(written));
+    if (service !== undefined) out.push({ service, kind: 'volumes_from', key: 'volumes_from', written });
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { referencedService } from '../compose/short-syntax.js';
 import { loadProject } from '../compose/load.js';
 import type { ComposeFile, YamlValue } from '../compose/types.js';
 import { isMigrateError } from '../errors.js';
@@ -30,12 +31,12 @@ function references(config: Record<string, YamlValue>): string[] {
   const dep = config.depends_on;
   if (Array.isArray(dep)) out.push(...dep.filter((d): d is string => typeof d === 'string'));
   else if (isMap(dep)) out.push(...Object.keys(dep));
-  if (Array.isArray(config.links))
-    for (const l of config.links) if (typeof l === 'string') out.push(l.split(':')[0] ?? l);
-  if (Array.isArray(config.volumes_from))
-    for (const v of config.volumes_from)
-      if (typeof v === 'string' && !v.startsWith('container:'))
-        out.push((v.split(':')[0] ?? v).replace(/^service:/, ''));
+  for (const list of [config.links, config.volumes_from])
+    if (Array.isArray(list))
+      for (const entry of list) {
+        const service = typeof entry === 'string' ? referencedService(entry) : undefined;
+        if (service !== undefined) out.push(service);
+      }
   const nm = config.network_mode;
   if (typeof nm === 'string' && nm.startsWith('service:')) out.push(nm.slice('service:'.length));
   return out;

@@ -233,6 +233,16 @@ export interface Dependency {
   restart: boolean;
 }
 
+/**
+ * The service a `links` entry (`db`, `db:alias`) or a `volumes_from` entry (`db`, `db:ro`,
+ * `service:db:ro`) names; undefined for a container (`container:name`), which is no service.
+ */
+export function referencedService(entry: string): string | undefined {
+  if (entry.startsWith('container:')) return undefined;
+  const rest = entry.startsWith('service:') ? entry.slice('service:'.length) : entry;
+  return rest.split(':')[0] ?? rest;
+}
+
 /** `depends_on` in list or mapping syntax. */
 export function dependencies(v: YamlValue | undefined): Dependency[] {
   if (Array.isArray(v)) {

@@ -1,3 +1,4 @@
+import { referencedService } from '../compose/short-syntax.js';
 import { createHash } from 'node:crypto';
 import { analyzeRepo, type LoadedRepo, type Progress } from '../analysis/load-repo.js';
 import { discoverComposeFiles } from '../analysis/discovery.js';
@@ -647,12 +648,7 @@ function droppedReference(
   const list = svc?.config[a.key];
   const index = Array.isArray(list)
     ? list.findIndex(
-        (x) =>
-          typeof x === 'string' &&
-          (x === a.dependency ||
-            x.startsWith(`${a.dependency}:`) ||
-            x === `service:${a.dependency}` ||
-            x.startsWith(`service:${a.dependency}:`)),
+        (x) => typeof x === 'string' && (x === a.dependency || referencedService(x) === a.dependency),
       )
     : -1;
   const pos =

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Adjustment, EnvName } from '../analysis/types.js';
 import { shiftHostPort } from '../generate/ports.js';
-import { isYamlMap, mountOf } from '../compose/short-syntax.js';
+import { isYamlMap, mountOf, referencedService } from '../compose/short-syntax.js';
 import { posix } from 'node:path';
 import { collectTopLevelUse } from '../generate/service-references.js';
 import { interpolate, interpolateOrKeep, loadDotEnv, varSource } from '../compose/interpolate.js';
@@ -170,7 +170,7 @@ function dropReference(
   } else if (key === 'network_mode') {
     if (v === `service:${dep}`) delete config.network_mode;
   } else if (Array.isArray(v)) {
-    const rest = v.filter((e) => typeof e !== 'string' || e.replace(/^service:/, '').split(':')[0] !== dep);
+    const rest = v.filter((e) => typeof e !== 'string' || referencedService(e) !== dep);
     if (rest.length) config[key] = rest;
     else delete config[key];
   }

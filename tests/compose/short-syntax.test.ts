@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseShortPort, splitOutside } from '../../src/compose/short-syntax.js';
+import { parseShortPort, referencedService, splitOutside } from '../../src/compose/short-syntax.js';
 import { portKey } from '../../src/compose/merge.js';
 
 describe('short port syntax', () => {
@@ -25,5 +25,16 @@ describe('short port syntax', () => {
 
   it('splits volumes outside variables', () => {
     expect(splitOutside('${DATA:-/srv/data}:/data:ro', ':')).toEqual(['${DATA:-/srv/data}', '/data', 'ro']);
+  });
+});
+
+describe('referencedService', () => {
+  it('reads the service of links and volumes_from entries in every spelling, and no service from a container', () => {
+    expect(referencedService('db')).toBe('db');
+    expect(referencedService('db:alias')).toBe('db');
+    expect(referencedService('db:ro')).toBe('db');
+    expect(referencedService('service:db')).toBe('db');
+    expect(referencedService('service:db:ro')).toBe('db');
+    expect(referencedService('container:builder')).toBeUndefined();
   });
 });
