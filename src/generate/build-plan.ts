@@ -702,10 +702,13 @@ function heldPathInput(
       }
     }
   }
-  const rootTexts = (project?.files ?? []).flatMap((file) => {
-    const text = snapshot.read(file);
-    return text === undefined ? [] : [{ file, text }];
-  });
+  // Read (and decoded) only for a top-level entry with a variable-led path: rare, and the root files
+  // are large next to one component's share of them.
+  const rootTexts = (): { file: string; text: string }[] =>
+    (project?.files ?? []).flatMap((file) => {
+      const text = snapshot.read(file);
+      return text === undefined ? [] : [{ file, text }];
+    });
   return { env, services, topLevel, rootTexts };
 }
 

@@ -83,8 +83,11 @@ export interface VariablePathFile {
   services: EffectiveService[];
   /** The top-level `configs`, `secrets` and `volumes` entries the file keeps (raw definitions). */
   topLevel?: { section: 'configs' | 'secrets' | 'volumes'; name: string; def: YamlValue; usedBy: string }[];
-  /** Texts of the root files, to find the line of a top-level entry (the loader keeps no position for them). */
-  rootTexts?: { file: string; text: string }[];
+  /**
+   * Texts of the root files, to find the line of a top-level entry (the loader keeps no position for
+   * them); asked for only when such an entry holds a variable-led path.
+   */
+  rootTexts?: () => { file: string; text: string }[];
 }
 
 /** Where a top-level entry's path is written: the first root file line holding it. */
@@ -121,8 +124,9 @@ export function variablePaths(
       mapTopLevelPaths(t.section, { [t.name]: t.def }, (path, id) => {
         if (path.startsWith('$') && !path.startsWith('$$')) {
           const key = `${t.section}.${t.name}.${id === 'volumes.device' ? 'driver_opts.device' : 'file'}`;
-          const fallback = user?.origin ?? { file: rootTexts?.[0]?.file ?? '', line: 1, col: 1 };
-          candidates.push({ service: t.usedBy, key, path, pos: lineOf(rootTexts ?? [], path, fallback) });
+          const texts = rootTexts?.() ?? [];
+          const fallback = user?.origin ?? { file: texts[0]?.file ?? '', line: 1, col: 1 };
+          candidates.push({ service: t.usedBy, key, path, pos: lineOf(texts, path, fallback) });
         }
         return path;
       });
