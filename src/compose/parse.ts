@@ -2,17 +2,18 @@ import { createHash } from 'node:crypto';
 import {
   LineCounter,
   YAMLError,
-  isAlias,
   isMap,
   isPair,
   isScalar,
   isSeq,
   parseDocument,
+  type Document,
   type Node,
   type Tags,
 } from 'yaml';
 import { MigrateError, type Location } from '../errors.js';
 import type { ComposeFile, SourcePos } from './types.js';
+import { fastTree, treeFromDocument, type YNode } from './yaml-tree.js';
 
 /** Refuse anything bigger: a compose file of this size is generated data, and parsing it would dominate a plan. */
 export const MAX_COMPOSE_BYTES = 10 * 1024 * 1024;
@@ -39,10 +40,21 @@ export const COMPOSE_TAGS: Tags = (['!reset', '!override'] as const).flatMap((ta
   { tag, collection: 'seq' as const },
 ]);
 
-/** 1-based position of a node in its file (start of the node's source range). */
-export function nodePos(file: Pick<ComposeFile, 'path' | 'lines'>, node: Node | null | undefined): SourcePos {
-  const offset = node?.range?.[0] ?? 0;
-  const { line, col } = file.lines.linePos(offset);
+/** 1-based position of a node in its file (where the node's source starts). */
+export function nodePos(
+  file: Pick<ComposeFile, 'path' | 'lines'>,
+  node: YNode | null | undefined,
+): SourcePos {
+  const { line, col } = file.lines.linePos(node?.start ?? 0);
+  return { file: file.path, line, col };
+}
+
+/** 1-based position of a node of the file's `yaml` Document. */
+export function docNodePos(
+  file: Pick<ComposeFile, 'path' | 'lines'>,
+  node: Node | null | undefined,
+): SourcePos {
+  const { line, col } = file.lines.linePos(node?.range?.[0] ?? 0);
   return { file: file.path, line, col };
 }
 
@@ -73,53 +85,53 @@ function fromYamlError(path: string, err: YAMLError): MigrateError {
   return new MigrateError(code, message, loc);
 }
 
-function shapeError(file: ComposeFile, node: Node | null | undefined, message: string): MigrateError {
+function shapeError(file: ComposeFile, node: YNode | null | undefined, message: string): MigrateError {
   const { line, col } = nodePos(file, node);
   return new MigrateError('compose-shape', message, { file: file.path, line, col });
 }
 
-function kindOf(node: unknown): string {
+function kindOf(node: YNode | null | undefined): string {
   if (node === null || node === undefined) return 'empty';
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a sequence';
-  if (isAlias(node)) return 'an alias';
-  if (isScalar(node)) return node.value === null ? 'null' : `a ${typeof node.value}`;
-  return 'unknown';
+  if (node.kind === 'map') return 'a mapping';
+  if (node.kind === 'seq') return 'a sequence';
+  if (node.kind === 'alias') return 'an alias';
+  return node.value === null ? 'null' : `a ${typeof node.value}`;
 }
 
-/** Compose accepts `services:` left empty and `!reset` on a whole service in an override layer. */
-function isResetNull(node: unknown): boolean {
-  return isScalar(node) && node.tag === '!reset';
+function target(node: YNode | null): YNode | null {
+  return node?.kind === 'alias' ? (node.target ?? null) : node;
 }
 
 function checkShape(file: ComposeFile): void {
-  const root = file.doc.contents;
+  const root = file.tree;
   // An empty or comment-only file is an empty layer: compose loads it as a document with no keys.
-  if (root === null || (isScalar(root) && root.value === null && !root.tag)) return;
-  if (!isMap(root)) throw shapeError(file, root, `top-level must be a mapping, found ${kindOf(root)}`);
+  if (root === null || (root.kind === 'scalar' && root.value === null && !root.tag)) return;
+  if (root.kind !== 'map') throw shapeError(file, root, `top-level must be a mapping, found ${kindOf(root)}`);
   for (const pair of root.items) {
-    if (!isScalar(pair.key) || pair.key.value !== 'services') continue;
+    if (pair.key.kind !== 'scalar' || pair.key.value !== 'services') continue;
     const services = pair.value;
-    if (isScalar(services) && services.value === null) return;
-    if (!isMap(services)) {
+    if (services?.kind === 'scalar' && services.value === null) return;
+    if (services?.kind !== 'map') {
       throw shapeError(file, services ?? pair.key, `'services' must be a mapping, found ${kindOf(services)}`);
     }
     for (const svc of services.items) {
       const key = svc.key;
-      const name = isScalar(key) ? String(key.value) : '';
-      if (!isScalar(key) || !SERVICE_NAME.test(name)) {
-        const { line, col } = nodePos(file, key as Node);
+      const name = key.kind === 'scalar' ? String(key.value) : '';
+      if (key.kind !== 'scalar' || !SERVICE_NAME.test(name)) {
+        const { line, col } = nodePos(file, key);
         throw new MigrateError(
           'compose-service-name',
-          `invalid service name ${JSON.stringify(isScalar(key) ? name : kindOf(key))}: must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`,
+          `invalid service name ${JSON.stringify(key.kind === 'scalar' ? name : kindOf(key))}: must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`,
           { file: file.path, line, col },
         );
       }
-      const value = isAlias(svc.value) ? svc.value.resolve(file.doc) : svc.value;
-      if (!isMap(value) && !isResetNull(value)) {
+      const value = target(svc.value);
+      // Compose accepts `!reset` on a whole service in an override layer.
+      const resetNull = value?.kind === 'scalar' && value.tag === '!reset';
+      if (value?.kind !== 'map' && !resetNull) {
         throw shapeError(
           file,
-          (svc.value as Node | null) ?? key,
+          svc.value ?? key,
           `service '${name}' must be a mapping, found ${kindOf(value)}`,
         );
       }
@@ -136,29 +148,34 @@ function checkShape(file: ComposeFile): void {
 function checkAliasExpansion(file: ComposeFile): void {
   // Only an alias adds to the expansion, and every alias is written with a '*'.
   if (!file.text.includes('*')) return;
-  const anchors = new Map<string, number>();
+  const sizes = new Map<YNode, number>();
   let added = 0;
-  let crossing: Node | undefined;
-  const size = (node: unknown): number => {
-    if (isAlias(node)) {
+  let crossing: YNode | undefined;
+  const size = (node: YNode | null): number => {
+    if (node === null) return 1;
+    if (node.kind === 'alias') {
       // An alias to an anchor not yet closed (its own ancestor) is refused by the parser; count it as one.
-      const n = anchors.get(node.source) ?? 1;
+      const n = (node.target && sizes.get(node.target)) ?? 1;
       added += n;
       if (added > MAX_ALIAS_EXPANSION && !crossing) crossing = node;
       return n;
     }
     let n = 1;
-    if (isMap(node) || isSeq(node)) {
-      for (const item of node.items as unknown[]) {
-        n += isPair(item) ? size(item.key) + size(item.value) : size(item);
+    if (node.kind === 'map') {
+      for (const pair of node.items) {
+        n += size(pair.key) + size(pair.value);
+        if (crossing) return n;
+      }
+    } else if (node.kind === 'seq') {
+      for (const item of node.items) {
+        n += size(item);
         if (crossing) return n;
       }
     }
-    const anchor = (node as { anchor?: string } | null)?.anchor;
-    if (anchor) anchors.set(anchor, n);
+    if (node.anchor) sizes.set(node, n);
     return n;
   };
-  size(file.doc.contents);
+  size(file.tree);
   if (crossing) {
     const { line, col } = nodePos(file, crossing);
     throw new MigrateError(
@@ -189,9 +206,69 @@ function hasDuplicateKey(node: unknown): boolean {
   return false;
 }
 
+/** The same check on a tree: equal resolved keys in one mapping. */
+function treeHasDuplicateKey(node: YNode | null): boolean {
+  if (node?.kind === 'map') {
+    const seen = new Set<unknown>();
+    for (const pair of node.items) {
+      // Merge keys may repeat (each is its own key to the library).
+      if (pair.key.kind === 'scalar' && !pair.key.merge) {
+        if (seen.has(pair.key.value)) return true;
+        seen.add(pair.key.value);
+      }
+      if (treeHasDuplicateKey(pair.value)) return true;
+    }
+  } else if (node?.kind === 'seq') {
+    for (const item of node.items) if (treeHasDuplicateKey(item)) return true;
+  }
+  return false;
+}
+
+const TAG_NAMES = ['!reset', '!override'] as const;
+
+function documentOf(text: string, lines: LineCounter | undefined, uniqueKeys: boolean): Document.Parsed {
+  return parseDocument(text, {
+    customTags: COMPOSE_TAGS,
+    merge: true,
+    uniqueKeys,
+    prettyErrors: true,
+    ...(lines ? { lineCounter: lines } : {}),
+    keepSourceTokens: false,
+  });
+}
+
+/** Line starts of a text, as the `yaml` lexer records them. */
+function lineCounterOf(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
+}
+
+class ParsedFile implements ComposeFile {
+  private parsedDoc: Document.Parsed | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly sha256: string,
+    readonly tree: YNode | null,
+    readonly lines: LineCounter,
+    doc?: Document.Parsed,
+  ) {
+    this.parsedDoc = doc;
+  }
+
+  /** Parsed on first use: only comments and the positions of schema errors need it. */
+  get doc(): Document.Parsed {
+    return (this.parsedDoc ??= documentOf(this.text, undefined, false));
+  }
+}
+
 /**
- * Parse one compose file. The Document is kept (comments, tags, anchors) because writers re-emit it;
- * values for analysis come from value.ts. Throws MigrateError with a 1-based location.
+ * Parse one compose file. Values and positions come from the file's tree (yaml-tree.ts): the fast
+ * reader's when it accepts the text, else the one built from the `yaml` Document, whose errors are
+ * the ones reported. Throws MigrateError with a 1-based location.
  */
 export function parseComposeFile(path: string, bytes: Uint8Array | string): ComposeFile {
   const raw = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
@@ -206,29 +283,26 @@ export function parseComposeFile(path: string, bytes: Uint8Array | string): Comp
   if (typeof bytes === 'string' && text.includes('\0')) {
     throw new MigrateError('yaml-binary', 'file contains NUL bytes; not a YAML text file', { file: path });
   }
-  let lines = new LineCounter();
-  const parse = (uniqueKeys: boolean) =>
-    parseDocument(text, {
-      customTags: COMPOSE_TAGS,
-      merge: true,
-      uniqueKeys,
-      prettyErrors: true,
-      lineCounter: lines,
-      keepSourceTokens: false,
-    });
-  // The library's duplicate-key check compares each key with every earlier one (quadratic in a
-  // mapping's size: a 1,000-service file spends a fifth of its parse there). Parse without it and
-  // check in one pass; a document with an error or a duplicate is parsed again with the library's
-  // check, so that the error reported, and its position, are the library's own.
-  let doc = parse(false);
-  if (doc.errors.length > 0 || hasDuplicateKey(doc.contents)) {
-    lines = new LineCounter();
-    doc = parse(true);
-  }
-  const err = doc.errors[0];
-  if (err) throw fromYamlError(path, err);
   const sha256 = createHash('sha256').update(raw).digest('hex');
-  const file: ComposeFile = { path, text, sha256, doc, lines };
+  const fast = fastTree(text, COMPOSE_TAGS, TAG_NAMES);
+  let file: ComposeFile;
+  if (fast && !treeHasDuplicateKey(fast.root)) {
+    file = new ParsedFile(path, text, sha256, fast.root, lineCounterOf(text));
+  } else {
+    let lines = new LineCounter();
+    // The library's duplicate-key check compares each key with every earlier one (quadratic in a
+    // mapping's size: a 1,000-service file spends a fifth of its parse there). Parse without it and
+    // check in one pass; a document with an error or a duplicate is parsed again with the library's
+    // check, so that the error reported, and its position, are the library's own.
+    let doc = documentOf(text, lines, false);
+    if (doc.errors.length > 0 || hasDuplicateKey(doc.contents)) {
+      lines = new LineCounter();
+      doc = documentOf(text, lines, true);
+    }
+    const err = doc.errors[0];
+    if (err) throw fromYamlError(path, err);
+    file = new ParsedFile(path, text, sha256, treeFromDocument(doc), lines, doc);
+  }
   checkAliasExpansion(file);
   checkShape(file);
   return file;

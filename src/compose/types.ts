@@ -1,5 +1,6 @@
 import type { Document, LineCounter } from 'yaml';
 import type { SourcePos } from '../model.js';
+import type { YNode } from './yaml-tree.js';
 
 /** Plain YAML data after tags are resolved (what `doc.toJS()` gives, with `!reset`/`!override` handled). */
 export type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
@@ -7,15 +8,20 @@ export type YamlMap = { [key: string]: YamlValue };
 
 export type { SourcePos };
 
-/** One compose file as read from disk, parsed once and kept as a Document so comments survive. */
+/**
+ * One compose file as read from disk, parsed once. Values and positions come from `tree`; the
+ * `yaml` Document (comments, and the positions of schema errors) is parsed on first use.
+ */
 export interface ComposeFile {
   /** Repo-relative POSIX path. */
   path: string;
   text: string;
   /** sha256 hex of the bytes; recorded in saved plans to detect staleness. */
   sha256: string;
-  doc: Document.Parsed;
-  /** Offsets -> 1-based line/col for nodes of `doc`. */
+  /** The document's root node; null for an empty document. */
+  tree: YNode | null;
+  readonly doc: Document.Parsed;
+  /** Offsets -> 1-based line/col in `text`. */
   lines: LineCounter;
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar } from 'yaml';
 import { isMigrateError } from '../errors.js';
-import { nodePos, parseComposeFile } from './parse.js';
+import { docNodePos, parseComposeFile } from './parse.js';
 import type { ComposeFile, YamlValue } from './types.js';
 import { toValue, unwrapTags } from './value.js';
 
@@ -92,7 +92,7 @@ function issueAt(file: ComposeFile, instancePath: string, key?: string): { line:
     if (isMap(parent)) {
       const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
       if (pair && isScalar(pair.key)) {
-        const { line, col } = nodePos(file, pair.key);
+        const { line, col } = docNodePos(file, pair.key);
         return { line, col };
       }
     }
@@ -100,7 +100,7 @@ function issueAt(file: ComposeFile, instancePath: string, key?: string): { line:
   for (let n = segs.length; n >= 0; n--) {
     const node = file.doc.getIn(segs.slice(0, n), true);
     if (node && typeof node === 'object' && 'range' in node) {
-      const { line, col } = nodePos(file, node as Parameters<typeof nodePos>[1]);
+      const { line, col } = docNodePos(file, node as Parameters<typeof docNodePos>[1]);
       return { line, col };
     }
   }

@@ -1,19 +1,8 @@
-import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  visit,
-  type Alias,
-  type Document,
-  type Node,
-  type Scalar,
-  type YAMLMap,
-} from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { composeNumber, rememberRawScalar, spellingSensitive } from './yaml11.js';
 import { MigrateError } from '../errors.js';
 import { nodePos } from './parse.js';
+import type { YMap, YNode, YScalar } from './yaml-tree.js';
 import type { CommentMap, ComposeFile, KeyComments, SourcePos, YamlMap, YamlValue } from './types.js';
 
 /**
@@ -99,64 +88,39 @@ interface Ctx {
   onPos: PositionSink | undefined;
 }
 
-function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+function isMergeKey(key: YNode): boolean {
+  return key.kind === 'scalar' && key.merge === true;
 }
 
-function deref(ctx: Ctx, node: unknown): unknown {
+function deref(node: YNode | null): YNode | null {
   let n = node;
-  for (let i = 0; i < 64 && isAlias(n); i++) n = aliasTarget(ctx.file.doc, n);
-  return n;
+  for (let i = 0; i < 64 && n?.kind === 'alias'; i++) n = n.target ?? null;
+  return n?.kind === 'alias' ? null : n;
 }
 
-/** Every alias of a document with the node it names, found in one walk. */
-const aliasTargets = new WeakMap<Document, Map<Alias, Node | undefined>>();
-
-/**
- * The node an alias names: the last node before it, in document order, that carries its anchor,
- * as `Alias.resolve` finds it. That method walks the whole document on every call (a 10 KB file of
- * merged anchors took 60 ms to convert); this walks it once.
- */
-function aliasTarget(doc: Document, alias: Alias): Node | undefined {
-  let targets = aliasTargets.get(doc);
-  if (!targets) {
-    const found = new Map<Alias, Node | undefined>();
-    const anchors = new Map<string, Node>();
-    visit(doc, {
-      Node: (_key, node) => {
-        if (isAlias(node)) found.set(node, anchors.get(node.source));
-        else if (node.anchor) anchors.set(node.anchor, node);
-      },
-    });
-    aliasTargets.set(doc, (targets = found));
-  }
-  return targets.has(alias) ? targets.get(alias) : alias.resolve(doc);
-}
-
-function keyString(ctx: Ctx, key: unknown): string {
-  const k = deref(ctx, key);
-  if (isScalar(k)) return k.value === null ? '' : String(k.value);
-  const { line, col } = nodePos(ctx.file, k as Node);
+function keyString(ctx: Ctx, key: YNode): string {
+  const k = deref(key);
+  if (k?.kind === 'scalar') return k.value === null ? '' : String(k.value);
+  const { line, col } = nodePos(ctx.file, k ?? key);
   throw new MigrateError('compose-shape', 'mapping keys must be scalars', { file: ctx.file.path, line, col });
 }
 
 export interface Entry {
-  keyNode: Node;
-  valueNode: unknown;
+  keyNode: YNode;
+  valueNode: YNode | null;
 }
 
 /** A mapping's entries with YAML 1.1 merge keys applied: explicit keys win, earlier merge sources win. */
-function entries(ctx: Ctx, map: YAMLMap, depth = 0): Map<string, Entry> {
+function entries(ctx: Ctx, map: YMap, depth = 0): Map<string, Entry> {
   const out = new Map<string, Entry>();
   for (const pair of map.items) {
-    if (!isPair(pair)) continue;
     if (isMergeKey(pair.key)) {
       if (depth > 64) continue;
-      const src = deref(ctx, pair.value);
-      const sources = isSeq(src) ? src.items.map((it) => deref(ctx, it)) : [src];
+      const src = deref(pair.value);
+      const sources = src?.kind === 'seq' ? src.items.map((it) => deref(it)) : [src];
       for (const s of sources) {
-        if (!isMap(s)) {
-          const { line, col } = nodePos(ctx.file, (s as Node | null) ?? (pair.key as Node));
+        if (s?.kind !== 'map') {
+          const { line, col } = nodePos(ctx.file, s ?? pair.key);
           throw new MigrateError('yaml-syntax', 'merge key << needs a mapping or a list of mappings', {
             file: ctx.file.path,
             line,
@@ -168,26 +132,25 @@ function entries(ctx: Ctx, map: YAMLMap, depth = 0): Map<string, Entry> {
       continue;
     }
     const k = keyString(ctx, pair.key);
-    out.set(k, { keyNode: pair.key as Node, valueNode: pair.value });
+    out.set(k, { keyNode: pair.key, valueNode: pair.value });
   }
   return out;
 }
 
-function convert(ctx: Ctx, node: unknown, path: string): YamlValue {
+function convert(ctx: Ctx, node: YNode | null, path: string): YamlValue {
   if (--ctx.budget < 0) {
     throw new MigrateError('yaml-alias-bomb', 'document expands to too many nodes', { file: ctx.file.path });
   }
-  const n = deref(ctx, node);
-  if (n === null || n === undefined) return null;
-  const tag = (n as { tag?: string }).tag;
+  const n = deref(node);
+  if (n === null || n.kind === 'alias') return null;
   const inner = convertPlain(ctx, n, path);
-  if (tag === '!reset') return tagged('reset', inner);
-  if (tag === '!override') return tagged('override', inner);
+  if (n.tag === '!reset') return tagged('reset', inner);
+  if (n.tag === '!override') return tagged('override', inner);
   return inner;
 }
 
-function convertPlain(ctx: Ctx, n: unknown, path: string): YamlValue {
-  if (isScalar(n)) {
+function convertPlain(ctx: Ctx, n: Exclude<YNode, { kind: 'alias' }>, path: string): YamlValue {
+  if (n.kind === 'scalar') {
     const v = n.value;
     const src = plainSource(ctx, n);
     const compose = src === undefined ? undefined : composeNumber(src);
@@ -198,7 +161,7 @@ function convertPlain(ctx: Ctx, n: unknown, path: string): YamlValue {
     if (typeof v === 'bigint') return Number(v);
     return String(v);
   }
-  if (isMap(n)) {
+  if (n.kind === 'map') {
     const out: YamlMap = {};
     for (const [k, e] of entries(ctx, n)) {
       const p = joinPath(path, k);
@@ -209,30 +172,27 @@ function convertPlain(ctx: Ctx, n: unknown, path: string): YamlValue {
     }
     return out;
   }
-  if (isSeq(n)) {
-    return n.items.map((item, i) => {
-      const p = `${path}[${i}]`;
-      const pos = ctx.onPos ? nodePos(ctx.file, deref(ctx, item) as Node) : undefined;
-      if (pos) ctx.onPos!(p, pos);
-      const value = convert(ctx, item, p);
-      if (pos) noteRawScalar(ctx, pos, item, value);
-      return value;
-    });
-  }
-  return null;
+  return n.items.map((item, i) => {
+    const p = `${path}[${i}]`;
+    const pos = ctx.onPos ? nodePos(ctx.file, deref(item) ?? item) : undefined;
+    if (pos) ctx.onPos!(p, pos);
+    const value = convert(ctx, item, p);
+    if (pos) noteRawScalar(ctx, pos, item, value);
+    return value;
+  });
 }
 
 /** The source text of a one-line plain scalar (no tag), else undefined. */
-function plainSource(ctx: Ctx, n: Scalar): string | undefined {
-  if (n.type !== 'PLAIN' || !n.range || n.tag) return undefined;
-  const src = ctx.file.text.slice(n.range[0], n.range[1]);
+function plainSource(ctx: Ctx, n: YScalar): string | undefined {
+  if (!n.plain || n.tag) return undefined;
+  const src = ctx.file.text.slice(n.start, n.end);
   return /[\n\r]/u.test(src) ? undefined : src;
 }
 
 /** Remember how a spelling-sensitive plain scalar was written, for writers that re-emit it. */
-function noteRawScalar(ctx: Ctx, pos: SourcePos, node: unknown, value: YamlValue): void {
-  const n = deref(ctx, node);
-  if (!isScalar(n)) return;
+function noteRawScalar(ctx: Ctx, pos: SourcePos, node: YNode | null, value: YamlValue): void {
+  const n = deref(node);
+  if (n?.kind !== 'scalar') return;
   const src = plainSource(ctx, n);
   if (src !== undefined && spellingSensitive(src)) rememberRawScalar(pos, src, value);
 }
@@ -241,23 +201,28 @@ function noteRawScalar(ctx: Ctx, pos: SourcePos, node: unknown, value: YamlValue
  * Convert one node (or the whole document when `node` is omitted). `onPos` receives every key and
  * sequence item below it, with paths relative to `prefix`.
  */
-export function toValue(file: ComposeFile, node?: unknown, onPos?: PositionSink, prefix = ''): YamlValue {
+export function toValue(
+  file: ComposeFile,
+  node?: YNode | null,
+  onPos?: PositionSink,
+  prefix = '',
+): YamlValue {
   const ctx: Ctx = { file, budget: NODE_BUDGET, onPos };
-  return convert(ctx, node === undefined ? file.doc.contents : node, prefix);
+  return convert(ctx, node === undefined ? file.tree : node, prefix);
 }
 
 /** The top-level mapping's entries (merge keys applied), for per-section access without converting everything. */
 export function topEntries(file: ComposeFile): Map<string, Entry> {
-  const root = file.doc.contents;
-  if (!isMap(root)) return new Map();
+  const root = file.tree;
+  if (root?.kind !== 'map') return new Map();
   return entries({ file, budget: NODE_BUDGET, onPos: undefined }, root);
 }
 
 /** Entries of a mapping node (aliases and merge keys resolved); empty for anything else. */
-export function mapEntries(file: ComposeFile, node: unknown): Map<string, Entry> {
+export function mapEntries(file: ComposeFile, node: YNode | null): Map<string, Entry> {
   const ctx: Ctx = { file, budget: NODE_BUDGET, onPos: undefined };
-  const n = deref(ctx, node);
-  return isMap(n) ? entries(ctx, n) : new Map();
+  const n = deref(node);
+  return n?.kind === 'map' ? entries(ctx, n) : new Map();
 }
 
 function trimComment(c: string | null | undefined): string | undefined {
@@ -278,10 +243,14 @@ function trailing(keyNode: unknown, valueNode: unknown): string | undefined {
   return undefined;
 }
 
+function isDocMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+}
+
 function walkComments(node: unknown, path: string, into: CommentMap): void {
   if (isMap(node)) {
     node.items.forEach((pair, i) => {
-      if (!isPair(pair) || !isScalar(pair.key) || isMergeKey(pair.key)) return;
+      if (!isPair(pair) || !isScalar(pair.key) || isDocMergeKey(pair.key)) return;
       const p = joinPath(path, pair.key.value === null ? '' : String(pair.key.value));
       // A comment above the first key is stored on the mapping itself.
       const parts = [
@@ -320,6 +289,8 @@ function walkComments(node: unknown, path: string, into: CommentMap): void {
  * The document's leading comment is stored under "".
  */
 export function collectComments(file: ComposeFile, into: CommentMap = new Map()): CommentMap {
+  // Without a '#' there is no comment; the Document, parsed only for comments, is not needed.
+  if (!file.text.includes('#')) return into;
   const head = trimComment(file.doc.commentBefore);
   if (head !== undefined) into.set('', { before: head });
   walkComments(file.doc.contents, '', into);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { isMigrateError, type MigrateError } from '../../src/errors.js';
 import { MAX_COMPOSE_BYTES, parseComposeFile } from '../../src/compose/parse.js';
-import { toValue } from '../../src/compose/value.js';
+import { toValue, topEntries } from '../../src/compose/value.js';
 
 function failure(text: string | Uint8Array): MigrateError {
   try {
@@ -211,12 +211,7 @@ describe('aliases resolve to the anchor defined last before them', () => {
         '    labels: *a',
       ].join('\n'),
     );
-    const value = (key: string): unknown => {
-      const pair = (f.doc.contents as { items: { key: { value: string }; value: unknown }[] }).items.find(
-        (p) => p.key.value === key,
-      );
-      return toValue(f, pair?.value);
-    };
+    const value = (key: string): unknown => toValue(f, topEntries(f).get(key)?.valueNode);
     expect(value('x-b')).toEqual({ v: 1 });
     expect(value('x-d')).toEqual({ v: 2 });
     expect(value('x-e')).toEqual({ v: 2, w: 3 });
