@@ -66,7 +66,21 @@ interface Layer {
   services: Map<string, LayerService>;
   sections: Record<Section, YamlMap>;
   extensions: YamlMap;
-  comments: CommentMap;
+  /** Read on first use: only rendering needs comments, and reading them needs the file's Document. */
+  comments: () => CommentMap;
+}
+
+/** `f`, called at most once. */
+function once<T>(f: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
+  };
 }
 
 const SECTIONS = ['networks', 'volumes', 'configs', 'secrets'] as const;
@@ -232,7 +246,7 @@ class Loader {
       services: new Map(),
       sections: { networks: {}, volumes: {}, configs: {}, secrets: {} },
       extensions: {},
-      comments: collectComments(file),
+      comments: once(() => collectComments(file)),
     };
     const mapper = this.rebase(baseDir);
 
@@ -319,7 +333,12 @@ class Loader {
     for (const section of SECTIONS)
       out.sections[section] = mergeTopLevel(out.sections[section], sub.sections[section]);
     out.extensions = mergeTopLevel(out.extensions, sub.extensions);
-    for (const [k, c] of sub.comments) if (!out.comments.has(k)) out.comments.set(k, c);
+    const own = out.comments;
+    out.comments = once(() => {
+      const merged = new Map(own());
+      for (const [k, c] of sub.comments()) if (!merged.has(k)) merged.set(k, c);
+      return merged;
+    });
   }
 
   /** Several files layered in order, as one layer (relative paths of all of them resolve against `baseDir`). */
@@ -335,7 +354,7 @@ class Loader {
         services: new Map(),
         sections: { networks: {}, volumes: {}, configs: {}, secrets: {} },
         extensions: {},
-        comments: new Map(),
+        comments: () => new Map(),
       }
     );
   }
@@ -423,8 +442,11 @@ function stack(base: Layer, over: Layer): Layer {
   }
   const sections = { ...base.sections };
   for (const s of SECTIONS) sections[s] = mergeTopLevel(base.sections[s], over.sections[s]);
-  const comments = new Map(base.comments);
-  for (const [k, c] of over.comments) comments.set(k, c);
+  const comments = once(() => {
+    const merged = new Map(base.comments());
+    for (const [k, c] of over.comments()) merged.set(k, c);
+    return merged;
+  });
   return {
     name: over.name ?? base.name,
     services,
@@ -480,13 +502,18 @@ export function loadProject(
   for (const [name, svc] of merged.services) {
     if (svc.reset) continue;
     const config = (untag(svc.config) ?? {}) as YamlMap;
-    const effective: EffectiveService = {
+    const base: Omit<EffectiveService, 'positions'> = {
       name,
       config,
       origin: svc.origin,
       sources: svc.sources,
-      positions: finalPositions(svc, config),
     };
+    // Worked out on first use: a file loaded alone, as evidence for the layout, never asks.
+    const positions = once(() => finalPositions(svc, config));
+    const effective = Object.defineProperty(base, 'positions', {
+      get: positions,
+      enumerable: true,
+    }) as EffectiveService;
     if (svc.envFiles) effective.interpolationEnvFiles = svc.envFiles;
     services.set(name, effective);
   }
@@ -503,7 +530,7 @@ export function loadProject(
   const fromFolder = projectName === undefined;
   projectName ??= normalizeProjectName(posix.basename(snapshot.root.replace(/\\/g, '/')));
   const clean = (m: YamlMap): YamlMap => (untag(m) ?? {}) as YamlMap;
-  return {
+  const project: Omit<EffectiveProject, 'comments'> = {
     env,
     files: [...files],
     projectName,
@@ -514,6 +541,10 @@ export function loadProject(
     configs: clean(merged.sections.configs),
     secrets: clean(merged.sections.secrets),
     extensions: clean(merged.extensions),
-    comments: merged.comments,
   };
+  // Comments are read when first asked for (rendering), not while analysis loads every layout.
+  return Object.defineProperty(project, 'comments', {
+    get: merged.comments,
+    enumerable: true,
+  }) as EffectiveProject;
 }
