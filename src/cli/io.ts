@@ -1,6 +1,6 @@
 /**
- * What a run takes from its process. Its own module, free of imports, so that `--help` loads nothing
- * but commander.
+ * What a run takes from its process. Its own module, free of imports, so that start-up (and `--help`,
+ * which prints a table the build rendered) loads as little as it can.
  */
 
 /** A stream the command writes text to. */
@@ -32,12 +32,22 @@ export interface RunIo {
   failAfter?: number;
 }
 
-/** The real process: what the installed binary passes to run(). */
+/**
+ * The real process: what the installed binary passes to run(). The streams are read when first used:
+ * Node builds `process.stdin` (a socket on a pipe) and the others on first access, which `--help`
+ * need not pay for.
+ */
 export function processIo(): RunIo {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
   };

@@ -1,14 +1,30 @@
-import { Command, CommanderError, Option } from 'commander';
+import type { Command } from 'commander';
 import { installSignalHandlers } from '../apply/interrupt.js';
 import { realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
 import type { GlobalOptions } from './context.js';
+import { prerenderedHelp } from './help-table.js';
 import { processIo, type RunIo } from './io.js';
 
 export { processIo, type RunIo } from './io.js';
 
-// Only commander loads at start-up; each command's module (and its heavy dependencies) loads when run.
+// Nothing heavy loads at start-up: commander when run() starts (help the build rendered is printed
+// without it), each command's module (and its heavy dependencies) when that command runs.
+
+type Commander = typeof import('commander');
+/** Through require: commander is CommonJS, and importing it as ESM costs a few ms more per start. */
+const loadCommander = (): Commander => createRequire(import.meta.url)('commander') as Commander;
+
+type CommandFn<A extends unknown[]> = (
+  opts: GlobalOptions & Record<string, unknown>,
+  ...args: A
+) => Promise<number>;
+/** Makes a command's action from the loader of its function. */
+type ActionOf = <A extends unknown[]>(
+  load: () => Promise<CommandFn<A>>,
+) => (...args: unknown[]) => Promise<void>;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -17,6 +33,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
  * streams, environment and directory to run in. Returns the exit code; never exits the process.
  */
 export async function run(argv: readonly string[], io: RunIo): Promise<number> {
+  const { Command, CommanderError, Option } = loadCommander();
   const program = new Command();
   const json = argv.includes('--json');
   // terraform's convention: with --detailed-exitcode, 2 means "changes pending", so every failure is 1.
@@ -31,17 +48,65 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
     outputError: (text, write) =>
       write(errorJson ? errorJson(text.replace(/^error: /, '').trim(), 'usage') : text),
   });
-  const action =
-    <A extends unknown[]>(
-      load: () => Promise<(opts: GlobalOptions & Record<string, unknown>, ...args: A) => Promise<number>>,
-    ) =>
+  // Set before the commands are defined: each command copies these from its parent when added.
+  program.showHelpAfterError(json ? false : '(run with --help for usage)').exitOverride();
+  const action: ActionOf =
+    <A extends unknown[]>(load: () => Promise<CommandFn<A>>) =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
       const opts = { ...command.optsWithGlobals(), io } as GlobalOptions & Record<string, unknown>;
       const fn = await load();
       exitCode = await fn(opts, ...(args.slice(0, -2) as A));
     };
+  defineCommands(program, Option, action);
 
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return 0;
+      return detailed ? 1 : 2;
+    }
+    const { reportError } = await import('./errors.js');
+    const code = reportError(e, { verbose: argv.includes('--verbose'), json, stderr: io.stderr });
+    return detailed && code !== 130 ? 1 : code;
+  }
+}
+
+/**
+ * Every argument list that prints help and nothing else: none, `--help`, `-h`, `help`, and each
+ * command's `--help`, `-h` and `help <command>`. The build renders these (scripts/render-help.ts).
+ */
+export function helpInvocations(): string[][] {
+  const { Command, Option } = loadCommander();
+  const program = new Command();
+  defineCommands(program, Option, () => async () => undefined);
+  const names = program.commands.map((c) => c.name());
+  return [
+    [],
+    ['--help'],
+    ['-h'],
+    ['help'],
+    ...names.flatMap((n) => [
+      [n, '--help'],
+      [n, '-h'],
+      ['help', n],
+    ]),
+  ];
+}
+
+/**
+ * The command line itself: its name, global options and every command with its options, arguments
+ * and descriptions (all that `--help` prints). `action` makes each command's action from the loader
+ * of its module.
+ */
+function defineCommands(program: Command, Option: Commander['Option'], action: ActionOf): void {
   program
     .name('compose-migrate')
     .description(
@@ -51,9 +116,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
     .option('-C, --cwd <dir>', 'repository root (default: current directory)')
     .option('--config <file>', 'config file (default: compose-migrate.config.{json,yaml} at the root)')
     .option('--no-color', 'no colour (also NO_COLOR)')
-    .option('--verbose', 'explain every decision and show internal errors in full')
-    .showHelpAfterError(json ? false : '(run with --help for usage)')
-    .exitOverride();
+    .option('--verbose', 'explain every decision and show internal errors in full');
 
   program
     .command('plan')
@@ -138,29 +201,12 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number> {
     .option('--json', 'print JSON')
     .option('--strict', 'exit 1 also on the losses the plan reported (a dropped dependency)')
     .action(action(async () => (await import('./commands/verify.js')).verifyCommand));
-
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return exitCode;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      if (
-        e.code === 'commander.helpDisplayed' ||
-        e.code === 'commander.version' ||
-        e.code === 'commander.help'
-      )
-        return 0;
-      return detailed ? 1 : 2;
-    }
-    const { reportError } = await import('./errors.js');
-    const code = reportError(e, { verbose: argv.includes('--verbose'), json, stderr: io.stderr });
-    return detailed && code !== 130 ? 1 : code;
-  }
 }
 
 /**
  * The process entry (bin.js): signal handlers first, so that from here on no signal ends the process
- * without a word; then the command, whose exit code becomes the process's.
+ * without a word; then the command, whose exit code becomes the process's. Help the build rendered
+ * for exactly these arguments is printed as it is, without loading commander (see help-table.ts).
  */
 export function main(): void {
   installSignalHandlers();
@@ -179,7 +225,15 @@ export function main(): void {
     process.exitCode = 2;
     return;
   }
-  run(process.argv.slice(2), io).then(
+  const argv = process.argv.slice(2);
+  const help = prerenderedHelp(argv, io, new URL(import.meta.url));
+  if (help) {
+    if (help.stdout !== '') io.stdout.write(help.stdout);
+    if (help.stderr !== '') io.stderr.write(help.stderr);
+    process.exitCode = help.code;
+    return;
+  }
+  run(argv, io).then(
     (code) => (process.exitCode = code),
     () => (process.exitCode = 1),
   );

@@ -49,6 +49,8 @@ describe('the npm package', () => {
 
   it('ships only what runs: compiled code, templates and the Compose schema', () => {
     expect(files).toContain('dist/src/cli/main.js');
+    // The help table npm run build renders (src/cli/help-table.ts).
+    expect(files).toContain('dist/src/cli/help.json');
     expect(files).toContain('dist/transforms/compose-path.js');
     expect(files).toContain('templates/Makefile.compose.mk');
     expect(files).toContain('schema/compose.schema.json');
