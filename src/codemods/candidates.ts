@@ -32,13 +32,20 @@ export interface Candidates {
 const MAX_BYTES = 1_000_000;
 const SKIP_DIR = /(^|\/)(node_modules|\.git|dist|build|vendor|\.venv|venv|__pycache__)\//;
 
-export async function candidateFiles(snapshot: RepoSnapshot, query: CandidateQuery): Promise<Candidates> {
+/**
+ * `partial`, when given, hears (at most once, before the answer) of candidates found so far: the
+ * files git finds holding one of the fixed strings, when that search ends before the code one.
+ */
+export async function candidateFiles(
+  snapshot: RepoSnapshot,
+  query: CandidateQuery,
+  partial?: (files: string[]) => void,
+): Promise<Candidates> {
   const listed = new Set(snapshot.files());
-  const fromGit = await gitGrep(snapshot.root, query);
-  if (fromGit) {
-    const files = [...fromGit].filter((p) => listed.has(p) && !SKIP_DIR.test(p)).sort();
-    return { files, via: 'git-grep' };
-  }
+  const keep = (found: Iterable<string>): string[] =>
+    [...found].filter((p) => listed.has(p) && !SKIP_DIR.test(p)).sort();
+  const fromGit = await gitGrep(snapshot.root, query, partial && ((found) => partial(keep(found))));
+  if (fromGit) return { files: keep(fromGit), via: 'git-grep' };
   const files: string[] = [];
   for (const path of listed) {
     if (SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES) continue;
@@ -70,11 +77,23 @@ function peek(snapshot: RepoSnapshot, path: string): string | undefined {
 }
 
 /** Paths (relative to `root`) matching the query, or undefined when `root` is not in a git work tree. */
-async function gitGrep(root: string, query: CandidateQuery): Promise<Set<string> | undefined> {
+async function gitGrep(
+  root: string,
+  query: CandidateQuery,
+  partial?: (found: Set<string>) => void,
+): Promise<Set<string> | undefined> {
   const fixed = query.fixed.length
     ? run(root, ['grep', '-l', '-z', '-I', '--untracked', '-F', ...query.fixed.flatMap((f) => ['-e', f])])
     : Promise.resolve(new Set<string>());
   const code = query.code ? grepCode(root, query.code) : Promise.resolve(new Set<string>());
+  let codeDone = false;
+  void code.then(() => (codeDone = true));
+  // A hint only: whatever the listener does, the search's own answer is unaffected.
+  void fixed
+    .then((a) => {
+      if (a && !codeDone) partial?.(a);
+    })
+    .catch(() => undefined);
   const [a, b] = await Promise.all([fixed, code]);
   if (!a || !b) return undefined;
   for (const p of b) if (query.isCode(p)) a.add(p);

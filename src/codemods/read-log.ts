@@ -1,0 +1,96 @@
+/**
+ * A read-only view of plain data (JSON-like objects and arrays) that logs every read made through
+ * it, and the check that another value gives the same answer to each of those reads. A pure
+ * function of its input and what it read through the view computes the same result from any value
+ * that answers the log the same way: the codemods' transforms are run ahead with provisional options
+ * and their results kept only where the final options read alike.
+ */
+
+/** One read: the path to an object, what was asked of it, and the answer (as comparable text). */
+export interface Read {
+  path: readonly (string | number)[];
+  /** `get`: a property's value; `has`: whether it exists; `keys`: its own keys. */
+  op: 'get' | 'has' | 'keys';
+  key?: string;
+  answer: string;
+}
+
+type Plain = Record<string | symbol, unknown>;
+
+/** The answer a value gives as text: primitives by value, objects by kind (their content is read further). */
+function shape(value: unknown): string {
+  if (value === null || typeof value !== 'object')
+    return typeof value === 'function' ? 'function' : JSON.stringify([typeof value, value]);
+  return Array.isArray(value) ? 'array' : 'object';
+}
+
+function answerOf(target: unknown, op: Read['op'], key: string | undefined): string {
+  if (target === null || typeof target !== 'object') return 'absent';
+  const o = target as Plain;
+  if (op === 'keys') return JSON.stringify(Reflect.ownKeys(o).map(String));
+  if (op === 'has') return String(key! in o);
+  if (!Object.prototype.hasOwnProperty.call(o, key!)) return key! in o ? 'inherited' : 'missing';
+  return shape(o[key!]);
+}
+
+/**
+ * `view` reads like `value` and refuses writes; `reads` lists what was read through it, in order.
+ * Symbol-keyed reads (iteration) are answered by the prototype, which plain data share.
+ */
+export function logReads<T extends object>(value: T): { view: T; reads: Read[] } {
+  const reads: Read[] = [];
+  const views = new WeakMap<object, object>();
+  const wrap = (target: object, path: (string | number)[]): object => {
+    let view = views.get(target);
+    if (view) return view;
+    const pathOf = (key: string): (string | number)[] => [
+      ...path,
+      Array.isArray(target) && /^\d+$/.test(key) ? Number(key) : key,
+    ];
+    view = new Proxy(target, {
+      get(t, key, receiver) {
+        const v: unknown = Reflect.get(t, key, receiver);
+        if (typeof key === 'symbol') return v;
+        reads.push({ path, op: 'get', key, answer: answerOf(t, 'get', key) });
+        if (v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(t, key))
+          return wrap(v, pathOf(key));
+        return v;
+      },
+      has(t, key) {
+        if (typeof key !== 'symbol') reads.push({ path, op: 'has', key, answer: answerOf(t, 'has', key) });
+        return Reflect.has(t, key);
+      },
+      ownKeys(t) {
+        reads.push({ path, op: 'keys', answer: answerOf(t, 'keys', undefined) });
+        return Reflect.ownKeys(t);
+      },
+      getOwnPropertyDescriptor(t, key) {
+        const d = Reflect.getOwnPropertyDescriptor(t, key);
+        if (typeof key === 'symbol' || !d) return d;
+        // Object.entries asks for each key's descriptor, then reads the value through `get`.
+        reads.push({ path, op: 'get', key, answer: answerOf(t, 'get', key) });
+        return d;
+      },
+      set: () => false,
+      defineProperty: () => false,
+      deleteProperty: () => false,
+      setPrototypeOf: () => false,
+    });
+    views.set(target, view);
+    return view;
+  };
+  return { view: wrap(value, []) as T, reads };
+}
+
+/** Does `value` answer every read of the log as the value it was taken from did? */
+export function readsAlike(reads: readonly Read[], value: unknown): boolean {
+  for (const r of reads) {
+    let at: unknown = value;
+    for (const step of r.path) {
+      if (at === null || typeof at !== 'object') return false;
+      at = (at as Plain)[String(step)];
+    }
+    if (answerOf(at, r.op, r.key) !== r.answer) return false;
+  }
+  return true;
+}
