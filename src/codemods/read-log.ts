@@ -34,41 +34,55 @@ function answerOf(target: unknown, op: Read['op'], key: string | undefined): str
 }
 
 /**
- * `view` reads like `value` and refuses writes; `reads` lists what was read through it, in order.
+ * `view` reads like `value` and refuses writes; `reads` lists what was read through it, each read
+ * once, in the order first made (the value is never written, so a read's answer does not change).
  * Symbol-keyed reads (iteration) are answered by the prototype, which plain data share.
  */
 export function logReads<T extends object>(value: T): { view: T; reads: Read[] } {
   const reads: Read[] = [];
-  const views = new WeakMap<object, object>();
+  // Each view has its own path array, shared by every read made through it.
+  const seen = new Map<readonly (string | number)[], Set<string>>();
+  const log = (r: Read): void => {
+    const key = `${r.op}\0${r.key ?? ''}`;
+    let keys = seen.get(r.path);
+    if (!keys) seen.set(r.path, (keys = new Set()));
+    if (keys.has(key)) return;
+    keys.add(key);
+    reads.push(r);
+  };
+  // One view per place in the value (an object reached by two paths gets two), made on first read.
   const wrap = (target: object, path: (string | number)[]): object => {
-    let view = views.get(target);
-    if (view) return view;
-    const pathOf = (key: string): (string | number)[] => [
-      ...path,
-      Array.isArray(target) && /^\d+$/.test(key) ? Number(key) : key,
-    ];
-    view = new Proxy(target, {
+    const children = new Map<string, object>();
+    const child = (key: string, value: object): object => {
+      let view = children.get(key);
+      if (!view) {
+        view = wrap(value, [...path, Array.isArray(target) && /^\d+$/.test(key) ? Number(key) : key]);
+        children.set(key, view);
+      }
+      return view;
+    };
+    return new Proxy(target, {
       get(t, key, receiver) {
         const v: unknown = Reflect.get(t, key, receiver);
         if (typeof key === 'symbol') return v;
-        reads.push({ path, op: 'get', key, answer: answerOf(t, 'get', key) });
+        log({ path, op: 'get', key, answer: answerOf(t, 'get', key) });
         if (v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(t, key))
-          return wrap(v, pathOf(key));
+          return child(key, v);
         return v;
       },
       has(t, key) {
-        if (typeof key !== 'symbol') reads.push({ path, op: 'has', key, answer: answerOf(t, 'has', key) });
+        if (typeof key !== 'symbol') log({ path, op: 'has', key, answer: answerOf(t, 'has', key) });
         return Reflect.has(t, key);
       },
       ownKeys(t) {
-        reads.push({ path, op: 'keys', answer: answerOf(t, 'keys', undefined) });
+        log({ path, op: 'keys', answer: answerOf(t, 'keys', undefined) });
         return Reflect.ownKeys(t);
       },
       getOwnPropertyDescriptor(t, key) {
         const d = Reflect.getOwnPropertyDescriptor(t, key);
         if (typeof key === 'symbol' || !d) return d;
         // Object.entries asks for each key's descriptor, then reads the value through `get`.
-        reads.push({ path, op: 'get', key, answer: answerOf(t, 'get', key) });
+        log({ path, op: 'get', key, answer: answerOf(t, 'get', key) });
         return d;
       },
       set: () => false,
@@ -76,8 +90,6 @@ export function logReads<T extends object>(value: T): { view: T; reads: Read[] }
       deleteProperty: () => false,
       setPrototypeOf: () => false,
     });
-    views.set(target, view);
-    return view;
   };
   return { view: wrap(value, []) as T, reads };
 }

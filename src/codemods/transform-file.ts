@@ -58,13 +58,12 @@ const TRANSFORMS: TransformEntry[] = [
 ];
 
 /**
- * How many files ahead Python parses start (on libuv's pool), on the main thread. Each parse in
- * flight holds its tree in native memory; two ahead keep one core parsing while the transforms run,
- * and on netra used 5 MB less at its peak than four, in the same time. The transform worker is
- * itself the thread beside the main one: it parses only the file at hand (on netra the trees parsed
- * ahead cost it 15 MB of peak for no time).
+ * How many code files ahead Python parses start (on libuv's pool) when the transforms run on the
+ * main thread. Each parse in flight holds its tree in native memory: on netra one ahead peaks 10 MB
+ * below two (146 / 155 / 165 MB for none / one / two). The transform worker is itself the thread
+ * beside the main one: it parses only the file at hand (one ahead cost it 15-30 MB of peak).
  */
-export const PARSE_AHEAD = 2;
+export const PARSE_AHEAD = 1;
 
 /** A file the transforms look at: its path, language and text (read by the caller). */
 export interface TransformInput {

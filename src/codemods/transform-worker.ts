@@ -46,7 +46,7 @@ async function run(job: Job, post: (m: FromWorker) => void): Promise<void> {
     await transformFiles(
       job.files,
       job.options,
-      (index, result) => post({ id: job.id, index, result, ...(view ? { reads: distinct(reads) } : {}) }),
+      (index, result) => post({ id: job.id, index, result, ...(view ? { reads } : {}) }),
       view,
       AHEAD,
     );
@@ -54,14 +54,4 @@ async function run(job: Job, post: (m: FromWorker) => void): Promise<void> {
   } catch (e) {
     post({ id: job.id, failed: e instanceof Error ? e.message : String(e) });
   }
-}
-
-function distinct(reads: Read[]): Read[] {
-  const seen = new Set<string>();
-  return reads.filter((r) => {
-    const key = JSON.stringify([r.path, r.op, r.key, r.answer]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

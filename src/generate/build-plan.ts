@@ -447,6 +447,8 @@ async function parseWhileSearching(
     } catch {
       /* the loader reads it again and reports the failure in its place */
     }
+    // Between files, the searches that have answered are heard (the codemods' starts their worker).
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await search;
   return cache;

@@ -72,6 +72,16 @@ describe('logReads', () => {
     expect(readsAlike(first.reads, archived)).toBe(false);
   });
 
+  it('logs a read under the path it was made through, also for an object reached by two', () => {
+    const shared: string[] = [];
+    const { view, reads } = logReads({ a: shared, b: shared });
+    void view.b.length;
+    void view.b.length;
+    expect(reads.filter((r) => r.key === 'length')).toHaveLength(1);
+    expect(readsAlike(reads, { a: ['x'], b: [] })).toBe(true);
+    expect(readsAlike(reads, { a: [], b: ['x'] })).toBe(false);
+  });
+
   it('tells a missing property from one that holds undefined or an object', () => {
     const { view, reads } = logReads({ a: { b: 1 } } as Record<string, unknown>);
     void view['c'];
