@@ -78,6 +78,7 @@ async function planWith(
   const { snapshot } = ctx;
   const config = ctx.loaded.config;
   const cache = await parseWhileSearching(snapshot, config);
+  early?.analysing();
   const { repo, analysis } = analyzeRepo(snapshot, config, { ...options, cache });
   const findings: Finding[] = [...repo.layout.findings, ...analysis.findings];
   const known = new Set(analysis.components.map((c) => c.name));
@@ -312,9 +313,14 @@ async function planWith(
 
 interface EarlyCandidates {
   pending: Promise<{ names: string[]; files: string[] } | undefined>;
-  /** The transforms of the candidates, started on a worker once the search answers (when there are any). */
+  /**
+   * The transforms of the candidates on a worker, when the search found code files before the
+   * analysis began; otherwise none, and the codemods run on this thread.
+   */
   transforms: Promise<BackgroundTransforms | undefined>;
-  /** Stops the worker, if one was started (or is about to be). */
+  /** The analysis begins: a worker not started by now would overlap nothing. */
+  analysing: () => void;
+  /** Stops the worker, if one was started. */
   close: () => void;
 }
 
@@ -322,9 +328,12 @@ interface EarlyCandidates {
  * The codemods' text search (`git grep` processes) started before the analysis, with the basenames
  * of the compose files discovery finds, so that it runs while the analysis parses (the processes
  * are spawned before this returns). Used when the root files the codemods get (those the analysis
- * does not ignore) have the same names. With `transform`, the transforms of the code files it
- * finds then start on a worker thread, with the options the discovered files suggest (the final
- * ones decide which of its results stand: see codemods/background.ts).
+ * does not ignore) have the same names. With `transform`, when it finds code files while the root
+ * files are still being parsed, their transforms start on a worker thread with the options the
+ * discovered files suggest (the final ones decide which of its results stand: see
+ * codemods/background.ts), and run while this thread parses and analyses. Found later, there is
+ * nothing left to overlap: a worker would only add its start-up (some 0.1 s of CPU) and its own
+ * heap, and the transforms run on this thread as before.
  */
 async function earlyCandidates(
   snapshot: RepoSnapshot,
@@ -342,11 +351,12 @@ async function earlyCandidates(
   const { candidatesFor, transformInputs, transformOptions } = await import('../codemods/run.js');
   const { startTransforms } = transform ? await import('../codemods/background.js') : {};
   let closed = false;
+  let late = false;
   let worker: BackgroundTransforms | undefined;
-  // The worker starts with the first candidates that are code (the fixed strings' search is the
-  // quicker one); the others follow when the whole answer is in.
+  // The worker starts with the first candidates that are code (when the fixed strings are searched
+  // on their own, theirs is the quicker answer); the others follow when the whole answer is in.
   const run = (found: string[]): void => {
-    if (!startTransforms || closed) return;
+    if (!startTransforms || closed || (late && !worker)) return;
     const inputs = transformInputs(snapshot, found);
     if (worker) worker.add(inputs);
     else if (inputs.length > 0)
@@ -372,6 +382,9 @@ async function earlyCandidates(
   return {
     pending,
     transforms: pending.then(() => worker),
+    analysing: () => {
+      late = true;
+    },
     close: () => {
       closed = true;
       worker?.close();

@@ -97,6 +97,29 @@ describe('transforms on the worker', () => {
     expect(await worker.results(files, broken)).toEqual(expected);
   });
 
+  it('runCodemods joins the worker’s results (started with provisional options) into what it finds itself', async () => {
+    for (const archive of [true, false]) {
+      const snapshot = new DiskSnapshot(join(fixtures, 'lumiere'));
+      const ctx = lumiereContext(archive);
+      const expected = await runCodemods(snapshot, ctx);
+      expect(expected.changes.length).toBeGreaterThan(0);
+      const files = await inputsOf('lumiere', archive);
+      const provisional = transformOptions({ ...lumiereContext(false), components: [] });
+      const worker = startTransforms(files, provisional, WORKER)!;
+      const steps: number[] = [];
+      const run = await runCodemods(
+        snapshot,
+        ctx,
+        (_, done) => steps.push(done),
+        undefined,
+        undefined,
+        worker,
+      );
+      expect(run).toEqual(expected);
+      expect(steps).toEqual(files.map((_, i) => i));
+    }
+  });
+
   it('a worker that fails as a whole answers nothing, and runCodemods then runs the transforms itself', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cm-worker-'));
     temp.push(dir);

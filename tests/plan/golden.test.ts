@@ -35,7 +35,7 @@ describe('rendered plan of the lumiere fixture', async () => {
     matchGolden('lumiere.plan.json', JSON.stringify(json, null, 2) + '\n');
   });
 
-  it('JSON from the built binary, run from another folder (its codemods run on a worker thread)', () => {
+  it('JSON from the built binary, run from another folder', () => {
     const bin = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
     const fixture = fileURLToPath(new URL('../../fixtures/lumiere', import.meta.url));
     const out = execFileSync(process.execPath, [bin, 'plan', '--json', '-C', fixture], {
