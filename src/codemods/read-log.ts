@@ -81,9 +81,12 @@ export function logReads<T extends object>(value: T): { view: T; reads: Read[] }
       getOwnPropertyDescriptor(t, key) {
         const d = Reflect.getOwnPropertyDescriptor(t, key);
         if (typeof key === 'symbol' || !d) return d;
-        // Object.entries asks for each key's descriptor, then reads the value through `get`.
+        // Object.entries asks for each key's descriptor, then reads the value through `get`; a
+        // value read from the descriptor itself is a view too (plain data's properties are
+        // configurable, so a proxy may report another value).
         log({ path, op: 'get', key, answer: answerOf(t, 'get', key) });
-        return d;
+        const v: unknown = d.value;
+        return d.configurable && v !== null && typeof v === 'object' ? { ...d, value: child(key, v) } : d;
       },
       set: () => false,
       defineProperty: () => false,

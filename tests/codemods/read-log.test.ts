@@ -24,6 +24,16 @@ describe('logReads', () => {
     expect('componentDirs' in view).toBe(true);
   });
 
+  it('logs reads made through property descriptors too', () => {
+    const { view, reads } = logReads(base());
+    const rootFiles = Object.getOwnPropertyDescriptors(view)['rootFiles']?.value as Options['rootFiles'];
+    expect(rootFiles[1]?.name).toBe('docker-compose.yml');
+    const renamed = base();
+    renamed.rootFiles[1]!.name = 'compose.yml';
+    expect(readsAlike(reads, renamed)).toBe(false);
+    expect(readsAlike(reads, base())).toBe(true);
+  });
+
   it('refuses writes', () => {
     const { view } = logReads(base());
     expect(() => {
