@@ -126,7 +126,9 @@ export async function runCodemods(
   const files = candidates ?? (await codemodCandidates(snapshot, ctx));
 
   if (options.rootFiles.length > 0) {
-    for (const r of await transformed(transformInputs(snapshot, files), options, progress, background)) {
+    // Without a worker to hand them to, the texts are read as each file's turn comes, not held.
+    const inputs = transformInputs(snapshot, files, background === undefined);
+    for (const r of await transformed(inputs, options, progress, background)) {
       references.push(...r.references);
       if (r.change) changes.push(r.change);
       for (const o of r.outcomes) {
@@ -153,14 +155,35 @@ export async function runCodemods(
   return { changes, references, summary, outcomes };
 }
 
-/** The candidates the transforms look at (code, outside skipped folders, not too large, readable text). */
-export function transformInputs(snapshot: RepoSnapshot, files: readonly string[]): TransformInput[] {
+/**
+ * The candidates the transforms look at (code, outside skipped folders, not too large, readable
+ * text). `lazy`: each input reads its text from the snapshot when asked (the snapshot keeps the
+ * bytes; the decoded text is not held between uses).
+ */
+export function transformInputs(
+  snapshot: RepoSnapshot,
+  files: readonly string[],
+  lazy = false,
+): TransformInput[] {
   const out: TransformInput[] = [];
   for (const path of files) {
     const language = languageOf(path);
     if (!language || SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES) continue;
     const source = safeRead(snapshot, path);
-    if (source !== undefined) out.push({ path, language, source });
+    if (source === undefined) continue;
+    // The snapshot keeps the bytes it read: reading again gives this text.
+    const again = (): string => snapshot.read(path) ?? '';
+    out.push(
+      lazy
+        ? {
+            path,
+            language,
+            get source() {
+              return again();
+            },
+          }
+        : { path, language, source },
+    );
   }
   return out;
 }
