@@ -460,7 +460,7 @@ async function parseWhileSearching(
     } catch {
       /* the loader reads it again and reports the failure in its place */
     }
-    // Between files, the searches that have answered are heard (the codemods' starts their worker).
+    // Between files, a search that has answered is heard (the codemods' one may start their worker).
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await search;
