@@ -282,7 +282,7 @@ function compareEnvNames(a: string, b: string): number {
   return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
 }
 
-export function majorityExtension(files: string[]): '.yaml' | '.yml' {
+function majorityExtension(files: string[]): '.yaml' | '.yml' {
   const yml = files.filter((f) => f.endsWith('.yml')).length;
   return yml > files.length - yml ? '.yml' : '.yaml';
 }

@@ -32,19 +32,9 @@ export interface Candidates {
 const MAX_BYTES = 1_000_000;
 const SKIP_DIR = /(^|\/)(node_modules|\.git|dist|build|vendor|\.venv|venv|__pycache__)\//;
 
-/**
- * `partial`, when given, hears (at most once, before the answer) of candidates found so far: the
- * files git finds holding one of the fixed strings, when that search ends before the code one.
- */
-export async function candidateFiles(
-  snapshot: RepoSnapshot,
-  query: CandidateQuery,
-  partial?: (files: string[]) => void,
-): Promise<Candidates> {
+export async function candidateFiles(snapshot: RepoSnapshot, query: CandidateQuery): Promise<Candidates> {
   const listed = new Set(snapshot.files());
-  const keep = (found: Iterable<string>): string[] =>
-    [...found].filter((p) => listed.has(p) && !SKIP_DIR.test(p)).sort();
-  const fromGit = await gitGrep(snapshot.root, query, partial && ((found) => partial(keep(found))));
+  const fromGit = await gitGrep(snapshot.root, query);
   if (fromGit) {
     const fixed = query.fixed.map((f) => Buffer.from(f, 'utf8'));
     // One search for both patterns also finds files that are not code by the code pattern alone.
@@ -54,7 +44,10 @@ export async function candidateFiles(
       const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       return fixed.some((f) => raw.includes(f));
     };
-    const files = keep(fromGit.found).filter((p) => !fromGit.mixed || query.isCode(p) || holdsFixed(p));
+    const files = [...fromGit.found]
+      .filter((p) => listed.has(p) && !SKIP_DIR.test(p))
+      .filter((p) => !fromGit.mixed || query.isCode(p) || holdsFixed(p))
+      .sort();
     return { files, via: 'git-grep' };
   }
   const files: string[] = [];
@@ -96,7 +89,6 @@ function peek(snapshot: RepoSnapshot, path: string): string | undefined {
 async function gitGrep(
   root: string,
   query: CandidateQuery,
-  partial?: (found: Set<string>) => void,
 ): Promise<{ found: Set<string>; mixed: boolean } | undefined> {
   const base = ['grep', '-l', '-z', '-I', '--untracked'];
   if (query.code?.pcre !== undefined && query.fixed.length > 0) {
@@ -108,14 +100,6 @@ async function gitGrep(
     ? run(root, [...base, '-F', ...query.fixed.flatMap((f) => ['-e', f])])
     : Promise.resolve(new Set<string>());
   const code = query.code ? grepCode(root, query.code) : Promise.resolve(new Set<string>());
-  let codeDone = false;
-  void code.then(() => (codeDone = true));
-  // A hint only: whatever the listener does, the search's own answer is unaffected.
-  void fixed
-    .then((a) => {
-      if (a && !codeDone) partial?.(a);
-    })
-    .catch(() => undefined);
   const [a, b] = await Promise.all([fixed, code]);
   if (!a || !b) return undefined;
   for (const p of b) if (query.isCode(p)) a.add(p);

@@ -8,8 +8,7 @@ import type { ComposeTransformOptions, RootFileSpec } from '../../transforms/lib
 import type { CodemodContext, CodemodRun, CodemodSummary, FileOutcome } from './types.js';
 import { referenceKind, scanReferences } from './references.js';
 import { candidateFiles } from './candidates.js';
-import { transformFiles, type FileTransforms, type TransformInput } from './transform-file.js';
-import type { BackgroundTransforms } from './background.js';
+import { transformFiles, type TransformInput } from './transform-file.js';
 
 const SKIP_DIR = /(^|\/)(node_modules|\.git|dist|build|vendor|\.venv|venv|__pycache__|__testfixtures__)\//;
 const MAX_BYTES = 1_000_000;
@@ -58,24 +57,13 @@ export function codemodCandidates(snapshot: RepoSnapshot, ctx: CodemodContext): 
   return candidatesFor(snapshot, rootNames(ctx));
 }
 
-/**
- * The candidate pass for root files of these basenames (what `rootNames` gives); `partial` may hear
- * of some candidates first (see candidateFiles).
- */
-export async function candidatesFor(
-  snapshot: RepoSnapshot,
-  names: readonly string[],
-  partial?: (files: string[]) => void,
-): Promise<string[]> {
-  const found = await candidateFiles(
-    snapshot,
-    {
-      fixed: [...names, ...COMPOSE_COMMAND_WORDS],
-      code: { js: DECIDER_ANY, ere: DECIDER_ERE, pcre: DECIDER_ANY.source },
-      isCode: (p) => languageOf(p) !== undefined,
-    },
-    partial,
-  );
+/** The candidate pass for root files of these basenames (what `rootNames` gives). */
+export async function candidatesFor(snapshot: RepoSnapshot, names: readonly string[]): Promise<string[]> {
+  const found = await candidateFiles(snapshot, {
+    fixed: [...names, ...COMPOSE_COMMAND_WORDS],
+    code: { js: DECIDER_ANY, ere: DECIDER_ERE, pcre: DECIDER_ANY.source },
+    isCode: (p) => languageOf(p) !== undefined,
+  });
   return found.files;
 }
 
@@ -116,7 +104,6 @@ export async function runCodemods(
   progress?: (step: string, done: number, total: number) => void,
   candidates?: readonly string[],
   unreadable: readonly UnreadableFile[] = unreadableFiles(snapshot, ctx),
-  background?: BackgroundTransforms,
 ): Promise<CodemodRun> {
   const options = transformOptions(ctx);
   const changes: Change[] = [];
@@ -126,16 +113,17 @@ export async function runCodemods(
   const files = candidates ?? (await codemodCandidates(snapshot, ctx));
 
   if (options.rootFiles.length > 0) {
-    // Without a worker to hand them to, the texts are read as each file's turn comes, not held.
-    const inputs = transformInputs(snapshot, files, background === undefined);
-    for (const r of await transformed(inputs, options, progress, background)) {
+    const inputs = transformInputs(snapshot, files);
+    let count = 0;
+    await transformFiles(inputs, options, (_, r) => {
+      progress?.('running codemods', count++, inputs.length);
       references.push(...r.references);
       if (r.change) changes.push(r.change);
       for (const o of r.outcomes) {
         summary[o.status]++;
         outcomes.push(o);
       }
-    }
+    });
   }
 
   for (const u of unreadable) {
@@ -157,54 +145,24 @@ export async function runCodemods(
 
 /**
  * The candidates the transforms look at (code, outside skipped folders, not too large, readable
- * text). `lazy`: each input reads its text from the snapshot when asked (the snapshot keeps the
+ * text). Each input reads its text from the snapshot when its turn comes (the snapshot keeps the
  * bytes; the decoded text is not held between uses).
  */
-export function transformInputs(
-  snapshot: RepoSnapshot,
-  files: readonly string[],
-  lazy = false,
-): TransformInput[] {
+function transformInputs(snapshot: RepoSnapshot, files: readonly string[]): TransformInput[] {
   const out: TransformInput[] = [];
   for (const path of files) {
     const language = languageOf(path);
     if (!language || SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES) continue;
-    const source = safeRead(snapshot, path);
-    if (source === undefined) continue;
-    // The snapshot keeps the bytes it read: reading again gives this text.
-    const again = (): string => snapshot.read(path) ?? '';
-    out.push(
-      lazy
-        ? {
-            path,
-            language,
-            get source() {
-              return again();
-            },
-          }
-        : { path, language, source },
-    );
+    if (safeRead(snapshot, path) === undefined) continue;
+    // The snapshot keeps the bytes it read: reading again gives the text just checked.
+    out.push({
+      path,
+      language,
+      get source() {
+        return snapshot.read(path) ?? '';
+      },
+    });
   }
-  return out;
-}
-
-/** Each input's transform results: from the worker started early when there is one, else run here. */
-async function transformed(
-  inputs: readonly TransformInput[],
-  options: ComposeTransformOptions,
-  progress: ((step: string, done: number, total: number) => void) | undefined,
-  background: BackgroundTransforms | undefined,
-): Promise<FileTransforms[]> {
-  let count = 0;
-  const tell = (): void => progress?.('running codemods', count++, inputs.length);
-  const fromWorker = await background?.results(inputs, options, tell);
-  if (fromWorker) return fromWorker;
-  count = 0;
-  const out: FileTransforms[] = [];
-  await transformFiles(inputs, options, (i, r) => {
-    tell();
-    out[i] = r;
-  });
   return out;
 }
 

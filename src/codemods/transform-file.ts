@@ -1,7 +1,6 @@
 /**
  * The orchestrator transforms over a list of files: file text and options in, plain data out (the
- * changes, references and per-transform outcomes of each file). Runs on the main thread or in the
- * transform worker (transform-worker.ts); nothing here reads the repository.
+ * changes, references and per-transform outcomes of each file); nothing here reads the repository.
  */
 import type { Change, Reference } from '../plan/types.js';
 import type { ComposeTransformOptions, SiteReport, TransformFile } from '../../transforms/lib/options.js';
@@ -58,12 +57,11 @@ const TRANSFORMS: TransformEntry[] = [
 ];
 
 /**
- * How many code files ahead Python parses start (on libuv's pool) when the transforms run on the
- * main thread. Each parse in flight holds its tree in native memory: on netra one ahead peaks 10 MB
- * below two (146 / 155 / 165 MB for none / one / two). The transform worker is itself the thread
- * beside the main one: it parses only the file at hand (one ahead cost it 15-30 MB of peak).
+ * How many code files ahead Python parses start (on libuv's pool). Each parse in flight holds its
+ * tree in native memory: on netra one ahead peaks 10 MB below two (146 / 155 / 165 MB for none /
+ * one / two).
  */
-export const PARSE_AHEAD = 1;
+const PARSE_AHEAD = 1;
 
 /** A file the transforms look at: its path, language and text (read by the caller). */
 export interface TransformInput {
@@ -91,18 +89,14 @@ function transformNamed(t: TransformEntry): Promise<Transform> {
 }
 
 /**
- * Runs every transform that wants each file, one file after another, Python files parsed a few files
- * ahead on other threads; `done` hears of each file as it is finished. A transform that throws is
- * that file's error outcome; a transform module that cannot be loaded rejects the whole run.
- * `view` gives the options object the transforms of one file see (default: `options` itself);
- * `ahead`: how many files ahead Python parses start.
+ * Runs every transform that wants each file, one file after another, Python files parsed ahead on
+ * other threads; `done` hears of each file as it is finished. A transform that throws is that file's
+ * error outcome; a transform module that cannot be loaded rejects the whole run.
  */
 export async function transformFiles(
   files: readonly TransformInput[],
   options: ComposeTransformOptions,
   done: (index: number, result: FileTransforms) => void,
-  view: (options: ComposeTransformOptions) => ComposeTransformOptions = (o) => o,
-  ahead = PARSE_AHEAD,
 ): Promise<void> {
   const names = options.rootFiles.map((r) => r.name);
   let aheadUpTo = -1;
@@ -116,16 +110,8 @@ export async function transformFiles(
     aheadUpTo = Math.max(aheadUpTo, upTo);
   };
   for (const [i, file] of files.entries()) {
-    parseAhead(i + ahead);
-    const seen = view(options);
-    done(
-      i,
-      await transformFile(
-        file,
-        seen,
-        seen.rootFiles.map((r) => r.name),
-      ),
-    );
+    parseAhead(i + PARSE_AHEAD);
+    done(i, await transformFile(file, options, names));
   }
 }
 

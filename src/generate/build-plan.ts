@@ -15,8 +15,6 @@ import { isGeneratedMakefile, renderMakefile } from './makefile.js';
 import { checkedRunner, existingTestFile, testRunnerService } from './test-commands.js';
 import { planArchive } from './archive.js';
 import type { CodemodContext } from '../codemods/types.js';
-import type { BackgroundTransforms } from '../codemods/background.js';
-import { classifyFile, majorityExtension, type ClassifiedFile } from '../analysis/environments.js';
 import { fileServices, notCarriedFindings } from '../plan/conservation.js';
 import type { Change, Plan, PlanInput, Reference } from '../plan/types.js';
 import { VERSION } from '../version.js';
@@ -62,23 +60,8 @@ export function fileNameFor(env: EnvName, ext: string, config: MigrateConfig): s
 export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Promise<Plan> {
   const { snapshot } = ctx;
   const config = ctx.loaded.config;
-  const early = await earlyCandidates(snapshot, config, !options.skipCodemods);
-  try {
-    return await planWith(ctx, options, early);
-  } finally {
-    early?.close();
-  }
-}
-
-async function planWith(
-  ctx: PlanContext,
-  options: PlanOptions,
-  early: EarlyCandidates | undefined,
-): Promise<Plan> {
-  const { snapshot } = ctx;
-  const config = ctx.loaded.config;
+  const early = await earlyCandidates(snapshot, config);
   const cache = await parseWhileSearching(snapshot, config);
-  early?.analysing();
   const { repo, analysis } = analyzeRepo(snapshot, config, { ...options, cache });
   const findings: Finding[] = [...repo.layout.findings, ...analysis.findings];
   const known = new Set(analysis.components.map((c) => c.name));
@@ -230,7 +213,18 @@ async function planWith(
         ),
       };
     }),
-    rootComposeFiles: rootComposeFiles(repo.layout.files),
+    rootComposeFiles: repo.layout.files.flatMap((f) => {
+      // A base layer belongs to no single environment: the scan decides from the other files named with it.
+      const env =
+        f.role.kind === 'env'
+          ? f.role.env
+          : f.role.kind === 'override'
+            ? 'dev'
+            : f.role.kind === 'ignore'
+              ? undefined
+              : 'base';
+      return env === undefined ? [] : [{ path: f.path, env }];
+    }),
     archiveDir,
     archivedPaths: Object.fromEntries(archiveMoves.map((m) => [m.path, m.to ?? ''])),
     fileNames: {
@@ -269,14 +263,7 @@ async function planWith(
       references.push(...scanned.references);
     } else {
       const { runCodemods } = await import('../codemods/run.js');
-      const run = await runCodemods(
-        snapshot,
-        codemodCtx,
-        options.progress,
-        candidates,
-        unreadable,
-        await early?.transforms,
-      );
+      const run = await runCodemods(snapshot, codemodCtx, options.progress, candidates, unreadable);
       changes.push(...run.changes.map((c) => ({ ...c, component: '' })));
       references.push(...run.references);
       codemods = { summary: run.summary, files: run.outcomes };
@@ -311,125 +298,34 @@ async function planWith(
   };
 }
 
-interface EarlyCandidates {
-  pending: Promise<{ names: string[]; files: string[] } | undefined>;
-  /**
-   * The transforms of the candidates on a worker, when the search found code files before the
-   * analysis began; otherwise none, and the codemods run on this thread.
-   */
-  transforms: Promise<BackgroundTransforms | undefined>;
-  /** The analysis begins: a worker not started by now would overlap nothing. */
-  analysing: () => void;
-  /** Stops the worker, if one was started. */
-  close: () => void;
-}
-
 /**
  * The codemods' text search (`git grep` processes) started before the analysis, with the basenames
  * of the compose files discovery finds, so that it runs while the analysis parses (the processes
  * are spawned before this returns). Used when the root files the codemods get (those the analysis
- * does not ignore) have the same names. With `transform`, when it finds code files while the root
- * files are still being parsed, their transforms start on a worker thread with the options the
- * discovered files suggest (the final ones decide which of its results stand: see
- * codemods/background.ts), and run while this thread parses and analyses. Found later, there is
- * nothing left to overlap: a worker would only add its start-up (some 0.1 s of CPU) and its own
- * heap, and the transforms run on this thread as before.
+ * does not ignore) have the same names.
  */
 async function earlyCandidates(
   snapshot: RepoSnapshot,
   config: MigrateConfig,
-  transform: boolean,
-): Promise<EarlyCandidates | undefined> {
-  let files: string[];
+): Promise<{ pending: Promise<{ names: string[]; files: string[] } | undefined> } | undefined> {
+  let names: string[];
   try {
-    files = discoverComposeFiles(snapshot, config).files;
+    names = [
+      ...new Set(discoverComposeFiles(snapshot, config).files.map((f) => f.slice(f.lastIndexOf('/') + 1))),
+    ];
   } catch {
     return undefined;
   }
-  const names = [...new Set(files.map((f) => f.slice(f.lastIndexOf('/') + 1)))];
   if (names.length === 0) return undefined;
-  const { candidatesFor, transformInputs, transformOptions } = await import('../codemods/run.js');
-  const { startTransforms } = transform ? await import('../codemods/background.js') : {};
-  let closed = false;
-  let late = false;
-  let worker: BackgroundTransforms | undefined;
-  // The worker starts with the first candidates that are code (when the fixed strings are searched
-  // on their own, theirs is the quicker answer); the others follow when the whole answer is in.
-  const run = (found: string[]): void => {
-    if (!startTransforms || closed || (late && !worker)) return;
-    const inputs = transformInputs(snapshot, found);
-    if (worker) worker.add(inputs);
-    else if (inputs.length > 0)
-      worker = startTransforms(inputs, transformOptions(provisionalContext(files, config)));
-  };
-  // A failure is never left unhandled (the analysis may throw first): it means "search again".
-  // The worker is only ahead of time: if it cannot start, the codemods run on this thread.
-  const guarded = (found: string[]): void => {
-    try {
-      run(found);
-    } catch {
-      /* the codemods run here instead */
-    }
-  };
+  const { candidatesFor } = await import('../codemods/run.js');
   // Wrapped: an async function's returned promise would be awaited along with it.
-  const pending = candidatesFor(snapshot, names, guarded).then(
-    (found) => {
-      guarded(found);
-      return { names, files: found };
-    },
-    () => undefined,
-  );
+  // A failure is never left unhandled (the analysis may throw first): it means "search again".
   return {
-    pending,
-    transforms: pending.then(() => worker),
-    analysing: () => {
-      late = true;
-    },
-    close: () => {
-      closed = true;
-      worker?.close();
-    },
+    pending: candidatesFor(snapshot, names).then(
+      (files) => ({ names, files }),
+      () => undefined,
+    ),
   };
-}
-
-/**
- * What the codemods would be told as the discovered files suggest it before any analysis: each
- * file's role from its name, no components, nothing archived. A transform result the final
- * options would change is computed again (see codemods/background.ts), so this need only be
- * usually right.
- */
-function provisionalContext(files: string[], config: MigrateConfig): CodemodContext {
-  const ext = majorityExtension(files);
-  const roots = rootComposeFiles(files.map((f) => classifyFile(f, config)));
-  const envs = [...new Set(roots.map((r) => r.env).filter((e) => e !== 'base'))];
-  return {
-    components: [],
-    rootComposeFiles: roots,
-    archiveDir: config.archiveDir ?? 'todo',
-    archivedPaths: {},
-    fileNames: {
-      ...Object.fromEntries(envs.map((e) => [e, fileNameFor(e, ext, config)])),
-      dev: fileNameFor('dev', ext, config),
-      test: fileNameFor('test', ext, config),
-      prod: fileNameFor('prod', ext, config),
-    },
-  };
-}
-
-/** The root compose files the codemods look for, each with the environment it belongs to. */
-function rootComposeFiles(files: readonly ClassifiedFile[]): CodemodContext['rootComposeFiles'] {
-  return files.flatMap((f) => {
-    // A base layer belongs to no single environment: the scan decides from the other files named with it.
-    const env =
-      f.role.kind === 'env'
-        ? f.role.env
-        : f.role.kind === 'override'
-          ? 'dev'
-          : f.role.kind === 'ignore'
-            ? undefined
-            : 'base';
-    return env === undefined ? [] : [{ path: f.path, env }];
-  });
 }
 
 /**
@@ -460,8 +356,6 @@ async function parseWhileSearching(
     } catch {
       /* the loader reads it again and reports the failure in its place */
     }
-    // Between files, a search that has answered is heard (the codemods' one may start their worker).
-    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await search;
   return cache;

@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -33,18 +31,6 @@ describe('rendered plan of the lumiere fixture', async () => {
   it('JSON (version-independent)', () => {
     const json = { ...toPlanJson(plan), tool: { name: 'compose-migrate', version: '<version>' } };
     matchGolden('lumiere.plan.json', JSON.stringify(json, null, 2) + '\n');
-  });
-
-  it('JSON from the built binary, run from another folder', () => {
-    const bin = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
-    const fixture = fileURLToPath(new URL('../../fixtures/lumiere', import.meta.url));
-    const out = execFileSync(process.execPath, [bin, 'plan', '--json', '-C', fixture], {
-      cwd: tmpdir(),
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const json = { ...(JSON.parse(out) as object), tool: { name: 'compose-migrate', version: '<version>' } };
-    expect(JSON.stringify(json, null, 2) + '\n').toBe(readFileSync(golden('lumiere.plan.json'), 'utf8'));
   });
 
   it('colour only when asked', () => {

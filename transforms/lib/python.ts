@@ -30,21 +30,8 @@ let last: { source: string; root: SgNode } | undefined;
  */
 const COLLECT_EVERY = 256 * 1024;
 let parsedSince = 0;
-type Collect = (options: { type: 'minor' | 'major'; execution: 'sync' }) => void;
+type Collect = (options: { type: 'minor'; execution: 'sync' }) => void;
 let collector: Collect | null | undefined;
-let collection: 'minor' | 'major' = 'minor';
-
-/**
- * Which collection runs every COLLECT_EVERY bytes. A tree's handles that outlive a young collection
- * made while the transforms still use them move to the old generation, where only a full collection
- * frees them: on netra the young ones free little of the trees (the peak stays some 50 MB up), and a
- * full one every 256 KB keeps them to a few files' worth. A full collection costs in proportion to
- * the heap, so it is for a thread whose heap is small (the transform worker); the main thread keeps
- * the young one.
- */
-export function collectTrees(kind: 'minor' | 'major'): void {
-  collection = kind;
-}
 
 function parsedBytes(n: number): void {
   parsedSince += n;
@@ -59,7 +46,7 @@ function parsedBytes(n: number): void {
       collector = null;
     }
   }
-  collector?.({ type: collection, execution: 'sync' });
+  collector?.({ type: 'minor', execution: 'sync' });
 }
 
 /** Parses started ahead of use, by source text. */
