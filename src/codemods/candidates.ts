@@ -36,7 +36,18 @@ export async function candidateFiles(snapshot: RepoSnapshot, query: CandidateQue
   const listed = new Set(snapshot.files());
   const fromGit = await gitGrep(snapshot.root, query);
   if (fromGit) {
-    const files = [...fromGit].filter((p) => listed.has(p) && !SKIP_DIR.test(p)).sort();
+    const fixed = query.fixed.map((f) => Buffer.from(f, 'utf8'));
+    // One search for both patterns also finds files that are not code by the code pattern alone.
+    const holdsFixed = (p: string): boolean => {
+      const bytes = snapshot.readBytes(p);
+      if (bytes === undefined) return true;
+      const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return fixed.some((f) => raw.includes(f));
+    };
+    const files = [...fromGit.found]
+      .filter((p) => listed.has(p) && !SKIP_DIR.test(p))
+      .filter((p) => !fromGit.mixed || query.isCode(p) || holdsFixed(p))
+      .sort();
     return { files, via: 'git-grep' };
   }
   const files: string[] = [];
@@ -69,16 +80,35 @@ function peek(snapshot: RepoSnapshot, path: string): string | undefined {
   }
 }
 
-/** Paths (relative to `root`) matching the query, or undefined when `root` is not in a git work tree. */
-async function gitGrep(root: string, query: CandidateQuery): Promise<Set<string> | undefined> {
+/**
+ * Paths (relative to `root`) matching the query, or undefined when `root` is not in a git work tree.
+ * With a Perl-compatible code pattern both patterns go into one search (one read of the tree, not
+ * two): the fixed strings case-sensitive, the code pattern not. `mixed`: files that are not code
+ * may then be there by the code pattern alone (the caller checks those for a fixed string).
+ */
+async function gitGrep(
+  root: string,
+  query: CandidateQuery,
+): Promise<{ found: Set<string>; mixed: boolean } | undefined> {
+  const base = ['grep', '-l', '-z', '-I', '--untracked'];
+  if (query.code?.pcre !== undefined && query.fixed.length > 0) {
+    const either = [...query.fixed.map(pcreLiteral), `(?i:${query.code.pcre})`].join('|');
+    const found = await run(root, [...base, '-P', '-e', either]);
+    if (found) return { found, mixed: true };
+  }
   const fixed = query.fixed.length
-    ? run(root, ['grep', '-l', '-z', '-I', '--untracked', '-F', ...query.fixed.flatMap((f) => ['-e', f])])
+    ? run(root, [...base, '-F', ...query.fixed.flatMap((f) => ['-e', f])])
     : Promise.resolve(new Set<string>());
   const code = query.code ? grepCode(root, query.code) : Promise.resolve(new Set<string>());
   const [a, b] = await Promise.all([fixed, code]);
   if (!a || !b) return undefined;
   for (const p of b) if (query.isCode(p)) a.add(p);
-  return a;
+  return { found: a, mixed: false };
+}
+
+/** A fixed string as a Perl-compatible pattern: every ASCII character but a letter, digit or `_` escaped. */
+function pcreLiteral(text: string): string {
+  return text.replace(/[^A-Za-z0-9_\u0080-\uffff]/g, '\\$&');
 }
 
 async function grepCode(

@@ -4,70 +4,11 @@
  */
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import type { Change, Reference } from '../plan/types.js';
-import type {
-  ComposeTransformOptions,
-  RootFileSpec,
-  SiteReport,
-  TransformFile,
-} from '../../transforms/lib/options.js';
+import type { ComposeTransformOptions, RootFileSpec } from '../../transforms/lib/options.js';
 import type { CodemodContext, CodemodRun, CodemodSummary, FileOutcome } from './types.js';
 import { referenceKind, scanReferences } from './references.js';
 import { candidateFiles } from './candidates.js';
-import { CANDIDATE as PY_CANDIDATE } from '../../transforms/lib/py-executor-selector.js';
-import { parsePythonAhead } from '../../transforms/lib/python.js';
-
-type Transform = (
-  file: TransformFile,
-  api: { report: (s: SiteReport) => void },
-  options: ComposeTransformOptions,
-) => Promise<string | null | undefined>;
-
-interface TransformEntry {
-  name: string;
-  language: 'js' | 'python';
-  /** Cheap text test deciding whether a file is a candidate at all. */
-  wants: (source: string, names: string[]) => boolean;
-  load: () => Promise<Transform>;
-}
-
-const mentions = (source: string, names: string[]) => names.some((n) => source.includes(n));
-const decides = (source: string) => /needs_?docker|requires_?docker|use_?docker/i.test(source);
-const decidesPy = (source: string) => PY_CANDIDATE.test(source);
-
-// Transform modules (and with them jscodeshift / ast-grep) load only when a candidate file exists.
-const TRANSFORMS: TransformEntry[] = [
-  {
-    name: 'compose-path',
-    language: 'js',
-    wants: mentions,
-    load: async () => (await import('../../transforms/compose-path.js')).default,
-  },
-  {
-    name: 'needs-docker',
-    language: 'js',
-    wants: decides,
-    load: async () => (await import('../../transforms/needs-docker.js')).default,
-  },
-  {
-    name: 'compose-path-py',
-    language: 'python',
-    wants: mentions,
-    load: async () => (await import('../../transforms/compose-path-py.js')).default,
-  },
-  {
-    name: 'needs-docker-py',
-    language: 'python',
-    wants: decidesPy,
-    load: async () => (await import('../../transforms/needs-docker-py.js')).default,
-  },
-];
-
-/**
- * How many files ahead Python parses start (on libuv's pool). Each parse in flight holds its tree in
- * native memory; two ahead keep one core parsing while the transforms run, and on netra used 5 MB
- * less at its peak than four, in the same time.
- */
-const PARSE_AHEAD = 2;
+import { transformFiles, type TransformInput } from './transform-file.js';
 
 const SKIP_DIR = /(^|\/)(node_modules|\.git|dist|build|vendor|\.venv|venv|__pycache__|__testfixtures__)\//;
 const MAX_BYTES = 1_000_000;
@@ -165,98 +106,24 @@ export async function runCodemods(
   unreadable: readonly UnreadableFile[] = unreadableFiles(snapshot, ctx),
 ): Promise<CodemodRun> {
   const options = transformOptions(ctx);
-  const names = options.rootFiles.map((r) => r.name);
   const changes: Change[] = [];
   const references: Reference[] = [];
   const outcomes: FileOutcome[] = [];
   const summary: CodemodSummary = { ok: 0, nochange: 0, skip: 0, error: 0 };
-  const loaded = new Map<string, Transform>();
   const files = candidates ?? (await codemodCandidates(snapshot, ctx));
 
-  // Python files a transform will parse are parsed a few files ahead, on other threads.
-  let aheadUpTo = -1;
-  const parseAhead = (upTo: number): void => {
-    for (let j = aheadUpTo + 1; j <= Math.min(upTo, files.length - 1); j++) {
-      const path = files[j]!;
-      if (languageOf(path) !== 'python' || SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES)
-        continue;
-      const source = safeRead(snapshot, path);
-      if (source !== undefined && TRANSFORMS.some((t) => t.language === 'python' && t.wants(source, names)))
-        parsePythonAhead(source);
-    }
-    aheadUpTo = Math.max(aheadUpTo, upTo);
-  };
-
-  if (names.length > 0) {
-    for (const [i, path] of files.entries()) {
-      progress?.('running codemods', i, files.length);
-      parseAhead(i + PARSE_AHEAD);
-      const language = languageOf(path);
-      if (!language || SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES) continue;
-      const before = safeRead(snapshot, path);
-      if (before === undefined) continue;
-      let source = before;
-      const applied: string[] = [];
-      for (const t of TRANSFORMS) {
-        if (t.language !== language || !t.wants(source, names)) continue;
-        let fn = loaded.get(t.name);
-        if (!fn) {
-          fn = await t.load();
-          loaded.set(t.name, fn);
-        }
-        const reports: SiteReport[] = [];
-        const outcome: FileOutcome = { file: path, transform: t.name, status: 'nochange', messages: [] };
-        try {
-          const out = await fn({ path, source }, { report: (s) => reports.push(s) }, options);
-          if (out === null) outcome.status = 'skip';
-          else if (out !== undefined && out !== source) {
-            outcome.status = 'ok';
-            source = out;
-            applied.push(t.name);
-          }
-        } catch (e) {
-          outcome.status = 'error';
-          outcome.why = `${t.name} failed: ${e instanceof Error ? e.message : String(e)}`;
-          reports.push({ line: 1, message: outcome.why });
-        }
-        const lines = source.split('\n');
-        for (const r of reports) {
-          outcome.messages.push(`${path}:${r.line}: ${r.message}`);
-          references.push({
-            file: path,
-            line: r.line,
-            text: (before.split('\n')[r.line - 1] ?? lines[r.line - 1] ?? '').trim(),
-            action: 'report',
-            note: `${t.name}: ${r.message}`,
-          });
-        }
-        if (outcome.status === 'skip')
-          outcome.why =
-            reports.length === 0
-              ? 'the transform declined the file'
-              : `${reports.length} place${reports.length === 1 ? '' : 's'} left to a human, first ${path}:${reports[0]!.line}: ${reports[0]!.message}`;
-        summary[outcome.status]++;
-        outcomes.push(outcome);
+  if (options.rootFiles.length > 0) {
+    const inputs = transformInputs(snapshot, files);
+    let count = 0;
+    await transformFiles(inputs, options, (_, r) => {
+      progress?.('running codemods', count++, inputs.length);
+      references.push(...r.references);
+      if (r.change) changes.push(r.change);
+      for (const o of r.outcomes) {
+        summary[o.status]++;
+        outcomes.push(o);
       }
-      if (source !== before) {
-        const line = firstDifferentLine(before, source);
-        changes.push({
-          op: 'modify',
-          path,
-          component: '',
-          before,
-          content: source,
-          reason: `codemod ${applied.join(', ')}`,
-        });
-        references.push({
-          file: path,
-          line,
-          text: (before.split('\n')[line - 1] ?? '').trim(),
-          action: 'rewritten',
-          note: `codemod ${applied.join(', ')}`,
-        });
-      }
-    }
+    });
   }
 
   for (const u of unreadable) {
@@ -276,6 +143,29 @@ export async function runCodemods(
   return { changes, references, summary, outcomes };
 }
 
+/**
+ * The candidates the transforms look at (code, outside skipped folders, not too large, readable
+ * text). Each input reads its text from the snapshot when its turn comes (the snapshot keeps the
+ * bytes; the decoded text is not held between uses).
+ */
+function transformInputs(snapshot: RepoSnapshot, files: readonly string[]): TransformInput[] {
+  const out: TransformInput[] = [];
+  for (const path of files) {
+    const language = languageOf(path);
+    if (!language || SKIP_DIR.test(path) || (snapshot.size(path) ?? 0) > MAX_BYTES) continue;
+    if (safeRead(snapshot, path) === undefined) continue;
+    // The snapshot keeps the bytes it read: reading again gives the text just checked.
+    out.push({
+      path,
+      language,
+      get source() {
+        return snapshot.read(path) ?? '';
+      },
+    });
+  }
+  return out;
+}
+
 function safeRead(snapshot: RepoSnapshot, path: string): string | undefined {
   try {
     const text = snapshot.read(path);
@@ -283,14 +173,6 @@ function safeRead(snapshot: RepoSnapshot, path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function firstDifferentLine(a: string, b: string): number {
-  const x = a.split('\n');
-  const y = b.split('\n');
-  let i = 0;
-  while (i < x.length && x[i] === y[i]) i++;
-  return i + 1;
 }
 
 const TAG: Record<FileOutcome['status'], string> = {

@@ -68,6 +68,36 @@ describe('candidate files for the codemods and the reference scan', () => {
     expect(refused).toEqual({ files: expected, via: 'git-grep' });
   });
 
+  it('one git search for both patterns: fixed strings literal and case-sensitive, the code pattern only for code', async () => {
+    const tree: Record<string, string> = {
+      'deploy/up.sh': 'docker-compose -f ops/docker-compose.c+i(1).yml up\n',
+      'deploy/near.sh': 'docker-compose -f ops/docker-composeXci1Yyml up\n',
+      'docs/loud.md': 'DOCKER COMPOSE is not the command\n',
+      'docs/notes.md': 'a function named needs_docker decides\n',
+      'svc/loud.py': 'def NEEDS_DOCKER(component, category):\n    return True\n',
+      'svc/quiet.py': 'print(1)\n',
+    };
+    const metaQuery: CandidateQuery = { ...query, fixed: ['docker-compose.c+i(1).yml', 'docker compose'] };
+    const want = ['deploy/up.sh', 'svc/loud.py'];
+    const plain = mkdtempSync(join(tmpdir(), 'cand-meta-plain-'));
+    const repo = mkdtempSync(join(tmpdir(), 'cand-meta-git-'));
+    for (const dir of [plain, repo])
+      for (const [p, text] of Object.entries(tree)) {
+        mkdirSync(dirname(join(dir, p)), { recursive: true });
+        writeFileSync(join(dir, p), text);
+      }
+    execFileSync('git', ['-C', repo, 'init', '-q'], { stdio: 'ignore' });
+    const code = { ...query.code!, pcre: query.code!.js.source };
+    expect(await candidateFiles(new DiskSnapshot(plain), { ...metaQuery, code })).toEqual({
+      files: want,
+      via: 'scan',
+    });
+    expect(await candidateFiles(new DiskSnapshot(repo), { ...metaQuery, code })).toEqual({
+      files: want,
+      via: 'git-grep',
+    });
+  });
+
   it('asks a snapshot that is not on disk directly', async () => {
     const files = Object.fromEntries(Object.entries(FILES));
     const found = await candidateFiles(new MemorySnapshot(files, join(tmpdir(), 'no-such-dir-xyz')), query);

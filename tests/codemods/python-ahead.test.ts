@@ -17,6 +17,18 @@ describe('Python parsed ahead', () => {
     expect(shape(ahead)).toContain('15:needs_docker');
   });
 
+  it('parses a text it was not given ahead (a rewrite) into the tree a synchronous parse gives', async () => {
+    const fresh = `${source}\ndef use_docker(component, category):\n    return True\n`;
+    const tree = await parsePython(fresh);
+    const napi = await loadPython();
+    const direct = napi.parse('python', fresh).root();
+    const shape = (n: typeof direct): string[] =>
+      n.findAll({ rule: { kind: 'identifier' } }).map((x) => `${x.range().start.index}:${x.text()}`);
+    expect(tree.text()).toBe(fresh);
+    expect(shape(tree)).toEqual(shape(direct));
+    expect(await parsePython(fresh)).toBe(tree);
+  });
+
   it('reports invalid Python the same way', async () => {
     const bad = 'x = (\n';
     parsePythonAhead(bad);
