@@ -195,6 +195,10 @@ export function fastTree(
 ): { root: YNode | null } | undefined {
   // Directives, a second document and complex keys are rare in compose files; the Document handles them.
   if (/^(?:%|\s*\?\s)/mu.test(text)) return undefined;
+  // js-yaml drops a leading byte order mark, which would shift every offset by one.
+  if (text.startsWith('\uFEFF')) return undefined;
+  // A carriage return not ending a line: the two readers disagree on what it separates.
+  if (/\r(?!\n)/u.test(text)) return undefined;
   // js-yaml reads a '#' right after a closing bracket or quote as a comment; YAML (and the library)
   // requires white space before a comment, so the Document reports the error.
   if (/[\]}"']#/u.test(text)) return undefined;

@@ -87,6 +87,8 @@ describe('fast reader = yaml Document', () => {
     ['keys of other types', '1: a\ntrue: b\nnull: c\n~: d\n1.5: e\n'],
     ['document markers', '---\na: 1\n...\n'],
     ['only comments', '# nothing\n\n# here\n'],
+    ['a byte order mark', '\uFEFFservices:\n  a:\n    image: "0440"\n    user: 0440\n'],
+    ['CRLF line ends', 'services:\r\n  a:\r\n    image: x\r\n    user: 0440 # c\r\n'],
     ['repeated merge keys', 'x: &a {k: 1}\ny: &b {j: 2}\nz:\n  <<: *a\n  <<: *b\n  k: 3\n'],
     [
       'a flow sequence on the line after its key',
@@ -115,6 +117,8 @@ describe('fast reader = yaml Document', () => {
       expect(fastTree(text, COMPOSE_TAGS, TAGS), text).toBeUndefined();
     }
     expect(toValue(parseComposeFile('x.yml', 'a: !!str 1\n'))).toEqual({ a: '1' });
+    // A quoted "0440" stays a string behind a byte order mark (js-yaml would shift the offsets).
+    expect(toValue(parseComposeFile('x.yml', '\uFEFFa: "0440"\nb: 0440\n'))).toEqual({ a: '0440', b: 288 });
   });
 
   it('refuses what the library refuses: equal resolved keys written differently', () => {
