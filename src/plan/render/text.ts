@@ -1,8 +1,7 @@
 import type { Finding } from '../../analysis/types.js';
 import type { Plan } from '../types.js';
-import { colorDiff } from './diff.js';
 import { toPlanJson, type PlanJson } from './json.js';
-import { opColour, type Style } from './style.js';
+import { colorDiff, opColour, type Style } from './style.js';
 
 export interface TextOptions {
   style: Style;
