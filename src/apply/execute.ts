@@ -68,6 +68,31 @@ export function commitGroups(plan: Plan): CommitGroup[] {
   return groups;
 }
 
+/** A new apply's journal: one step per group, nothing written yet. */
+function newJournal(
+  startHead: string | undefined,
+  groups: Pick<CommitGroup, 'components' | 'archive' | 'changes'>[],
+  flags: { noVerify: boolean; noCommit?: true },
+): ApplyJournal {
+  return {
+    version: 1,
+    kind: 'apply',
+    pid: process.pid,
+    started: new Date().toISOString(),
+    startHead,
+    ...flags,
+    steps: groups.map((g) => ({
+      components: g.components,
+      archive: g.archive,
+      changes: g.changes,
+      paths: touchedPaths(g.changes),
+    })),
+    current: 0,
+    phase: 'writing',
+    parent: startHead,
+  };
+}
+
 /** Writes the plan's changes and commits them group by group (or stages them all with --no-commit). */
 export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions): Promise<ExecuteOutcome> {
   const groups = commitGroups(plan);
@@ -80,23 +105,7 @@ export async function executePlan(root: string, plan: Plan, opts: ExecuteOptions
     groups.flatMap((g) => g.changes),
   );
   const startHead = await repo.resolveRev('HEAD');
-  const journal: ApplyJournal = {
-    version: 1,
-    kind: 'apply',
-    pid: process.pid,
-    started: new Date().toISOString(),
-    startHead,
-    noVerify: opts.noVerify === true,
-    steps: groups.map((g) => ({
-      components: g.components,
-      archive: g.archive,
-      changes: g.changes,
-      paths: touchedPaths(g.changes),
-    })),
-    current: 0,
-    phase: 'writing',
-    parent: startHead,
-  };
+  const journal = newJournal(startHead, groups, { noVerify: opts.noVerify === true });
   // Without hooks or signing to honour, the whole series is written at once and committed in one
   // HEAD move (all or nothing); otherwise step by step, each committed by `git commit`.
   if (groups.length > 1 && !(await needsPerCommitPath(repo))) {
@@ -220,26 +229,10 @@ async function runNoCommit(
   await assertNoPending(repo, components, archive);
   await validateChanges(repo.root, changes);
   const startHead = await repo.resolveRev('HEAD');
-  const journal: ApplyJournal = {
-    version: 1,
-    kind: 'apply',
-    pid: process.pid,
-    started: new Date().toISOString(),
-    startHead,
+  const journal = newJournal(startHead, [{ components, archive, changes }], {
     noVerify: false,
     noCommit: true,
-    steps: [
-      {
-        components,
-        archive,
-        changes,
-        paths: touchedPaths(changes),
-      },
-    ],
-    current: 0,
-    phase: 'writing',
-    parent: startHead,
-  };
+  });
   await writeJournal(repo, journal);
   return stageAndRecord(repo, journal, opts);
 }
