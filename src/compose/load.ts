@@ -83,6 +83,11 @@ function once<T>(f: () => T): () => T {
   };
 }
 
+/** `obj` with a property `key` that `get` computes when read (enumerable, so copies and tests see it). */
+function withLazy<T extends object, K extends string, V>(obj: T, key: K, get: () => V): T & Record<K, V> {
+  return Object.defineProperty(obj, key, { get, enumerable: true }) as T & Record<K, V>;
+}
+
 const SECTIONS = ['networks', 'volumes', 'configs', 'secrets'] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -502,18 +507,12 @@ export function loadProject(
   for (const [name, svc] of merged.services) {
     if (svc.reset) continue;
     const config = (untag(svc.config) ?? {}) as YamlMap;
-    const base: Omit<EffectiveService, 'positions'> = {
-      name,
-      config,
-      origin: svc.origin,
-      sources: svc.sources,
-    };
-    // Worked out on first use: a file loaded alone, as evidence for the layout, never asks.
-    const positions = once(() => finalPositions(svc, config));
-    const effective = Object.defineProperty(base, 'positions', {
-      get: positions,
-      enumerable: true,
-    }) as EffectiveService;
+    // Positions are worked out on first use: a file loaded alone, as evidence for the layout, never asks.
+    const effective: EffectiveService = withLazy(
+      { name, config, origin: svc.origin, sources: svc.sources },
+      'positions',
+      once(() => finalPositions(svc, config)),
+    );
     if (svc.envFiles) effective.interpolationEnvFiles = svc.envFiles;
     services.set(name, effective);
   }
@@ -530,7 +529,7 @@ export function loadProject(
   const fromFolder = projectName === undefined;
   projectName ??= normalizeProjectName(posix.basename(snapshot.root.replace(/\\/g, '/')));
   const clean = (m: YamlMap): YamlMap => (untag(m) ?? {}) as YamlMap;
-  const project: Omit<EffectiveProject, 'comments'> = {
+  const project = {
     env,
     files: [...files],
     projectName,
@@ -543,8 +542,5 @@ export function loadProject(
     extensions: clean(merged.extensions),
   };
   // Comments are read when first asked for (rendering), not while analysis loads every layout.
-  return Object.defineProperty(project, 'comments', {
-    get: merged.comments,
-    enumerable: true,
-  }) as EffectiveProject;
+  return withLazy(project, 'comments', merged.comments);
 }

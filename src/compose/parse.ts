@@ -1,16 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  LineCounter,
-  YAMLError,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseDocument,
-  type Document,
-  type Node,
-  type Tags,
-} from 'yaml';
+import { LineCounter, YAMLError, parseDocument, type Document, type Node, type Tags } from 'yaml';
 import { MigrateError, type Location } from '../errors.js';
 import type { ComposeFile, SourcePos } from './types.js';
 import { fastTree, treeFromDocument, type YNode } from './yaml-tree.js';
@@ -187,27 +176,7 @@ function checkAliasExpansion(file: ComposeFile): void {
 }
 
 /** Does any mapping in the tree hold two equal scalar keys (what the library's uniqueKeys refuses)? */
-function hasDuplicateKey(node: unknown): boolean {
-  if (isMap(node)) {
-    const seen = new Set<unknown>();
-    for (const pair of node.items) {
-      if (isScalar(pair.key)) {
-        if (seen.has(pair.key.value)) return true;
-        seen.add(pair.key.value);
-      }
-      if (hasDuplicateKey(pair.key) || hasDuplicateKey(pair.value)) return true;
-    }
-  } else if (isSeq(node)) {
-    for (const item of node.items as unknown[]) {
-      if (isPair(item) ? hasDuplicateKey(item.key) || hasDuplicateKey(item.value) : hasDuplicateKey(item))
-        return true;
-    }
-  }
-  return false;
-}
-
-/** The same check on a tree: equal resolved keys in one mapping. */
-function treeHasDuplicateKey(node: YNode | null): boolean {
+function hasDuplicateKey(node: YNode | null): boolean {
   if (node?.kind === 'map') {
     const seen = new Set<unknown>();
     for (const pair of node.items) {
@@ -216,15 +185,13 @@ function treeHasDuplicateKey(node: YNode | null): boolean {
         if (seen.has(pair.key.value)) return true;
         seen.add(pair.key.value);
       }
-      if (treeHasDuplicateKey(pair.value)) return true;
+      if (hasDuplicateKey(pair.value)) return true;
     }
   } else if (node?.kind === 'seq') {
-    for (const item of node.items) if (treeHasDuplicateKey(item)) return true;
+    for (const item of node.items) if (hasDuplicateKey(item)) return true;
   }
   return false;
 }
-
-const TAG_NAMES = ['!reset', '!override'] as const;
 
 function documentOf(text: string, lines: LineCounter | undefined, uniqueKeys: boolean): Document.Parsed {
   return parseDocument(text, {
@@ -284,9 +251,9 @@ export function parseComposeFile(path: string, bytes: Uint8Array | string): Comp
     throw new MigrateError('yaml-binary', 'file contains NUL bytes; not a YAML text file', { file: path });
   }
   const sha256 = createHash('sha256').update(raw).digest('hex');
-  const fast = fastTree(text, COMPOSE_TAGS, TAG_NAMES);
+  const fast = fastTree(text, COMPOSE_TAGS);
   let file: ComposeFile;
-  if (fast && !treeHasDuplicateKey(fast.root)) {
+  if (fast && !hasDuplicateKey(fast.root)) {
     file = new ParsedFile(path, text, sha256, fast.root, lineCounterOf(text));
   } else {
     let lines = new LineCounter();
@@ -295,13 +262,15 @@ export function parseComposeFile(path: string, bytes: Uint8Array | string): Comp
     // check in one pass; a document with an error or a duplicate is parsed again with the library's
     // check, so that the error reported, and its position, are the library's own.
     let doc = documentOf(text, lines, false);
-    if (doc.errors.length > 0 || hasDuplicateKey(doc.contents)) {
+    let tree = doc.errors.length > 0 ? undefined : treeFromDocument(doc);
+    if (tree === undefined || hasDuplicateKey(tree)) {
       lines = new LineCounter();
       doc = documentOf(text, lines, true);
+      const err = doc.errors[0];
+      if (err) throw fromYamlError(path, err);
+      tree = treeFromDocument(doc);
     }
-    const err = doc.errors[0];
-    if (err) throw fromYamlError(path, err);
-    file = new ParsedFile(path, text, sha256, treeFromDocument(doc), lines, doc);
+    file = new ParsedFile(path, text, sha256, tree, lines, doc);
   }
   checkAliasExpansion(file);
   checkShape(file);

@@ -184,15 +184,38 @@ function resolverFor(customTags: Tags): Resolver {
 
 const WS = new Set([' ', '\t', '\r', '\n']);
 
+/** Where an anchor, alias or tag name that starts at `i` ends: at white space or a flow indicator. */
+function nameEnd(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && !WS.has(text[j]!) && !',[]{}'.includes(text[j]!)) j++;
+  return j;
+}
+
+/** The explicit tags `customTags` defines (`!reset`, `!override`), each allowed on any node kind. */
+const schemas = new WeakMap<Tags, { names: string[]; schema: jsyaml.Schema }>();
+function jsyamlSchemaFor(customTags: Tags): { names: string[]; schema: jsyaml.Schema } {
+  let out = schemas.get(customTags);
+  if (!out) {
+    const names = [
+      ...new Set(customTags.flatMap((t) => (typeof t === 'object' && 'tag' in t ? [t.tag] : []))),
+    ];
+    const schema = jsyaml.FAILSAFE_SCHEMA.extend(
+      names.flatMap((tag) =>
+        (['scalar', 'sequence', 'mapping'] as const).map(
+          (kind) => new jsyaml.Type(tag, { kind, construct: (data: unknown) => data }),
+        ),
+      ),
+    );
+    schemas.set(customTags, (out = { names, schema }));
+  }
+  return out;
+}
+
 /**
- * The tree of `text`, or undefined when the fast reader declines. `tagNames` are the explicit local
- * tags allowed (`!reset`, `!override`); any other explicit tag declines.
+ * The tree of `text`, or undefined when the fast reader declines. The explicit tags `customTags`
+ * defines are read; any other explicit tag declines.
  */
-export function fastTree(
-  text: string,
-  customTags: Tags,
-  tagNames: readonly string[],
-): { root: YNode | null } | undefined {
+export function fastTree(text: string, customTags: Tags): { root: YNode | null } | undefined {
   // Directives, a second document and complex keys are rare in compose files; the Document handles them.
   if (/^(?:%|\s*\?\s)/mu.test(text)) return undefined;
   // js-yaml drops a leading byte order mark, which would shift every offset by one.
@@ -205,6 +228,7 @@ export function fastTree(
   // A tab where indentation goes: the library refuses some that js-yaml lets through.
   if (/^ *\t/mu.test(text)) return undefined;
   const resolve = resolverFor(customTags);
+  const { names: tagNames, schema } = jsyamlSchemaFor(customTags);
   const anchors = new Map<string, YNode>();
   const stack: Frame[] = [{ open: 0, children: [], results: [] }];
   /** Nodes with no content at all (`key:`); the composer resolves '' for them (null in the core schema). */
@@ -230,8 +254,7 @@ export function fastTree(
         continue;
       }
       if (c === '!' || c === '&') {
-        let j = i + 1;
-        while (j < text.length && !WS.has(text[j]!) && !',[]{}'.includes(text[j]!)) j++;
+        const j = nameEnd(text, i + 1);
         const word = text.slice(i + 1, j);
         if (c === '!') tag = `!${word}`;
         else anchor = word;
@@ -285,9 +308,7 @@ export function fastTree(
       // Besides that would-be key (empty when what follows is a block scalar), a scalar has no parts.
       throw new GiveUp();
     } else if (text[at.start] === '*') {
-      let j = at.start + 1;
-      while (j < text.length && !WS.has(text[j]!) && !',[]{}'.includes(text[j]!)) j++;
-      const source = text.slice(at.start + 1, j);
+      const source = text.slice(at.start + 1, nameEnd(text, at.start + 1));
       const target = anchors.get(source);
       if (!target) throw new GiveUp();
       return { kind: 'alias', start: at.start, source, target };
@@ -323,13 +344,6 @@ export function fastTree(
     return { kind: 'scalar', start, end: stop, plain: !quoted && !block, value: result };
   };
 
-  const schema = jsyaml.FAILSAFE_SCHEMA.extend(
-    tagNames.flatMap((tag) =>
-      (['scalar', 'sequence', 'mapping'] as const).map(
-        (kind) => new jsyaml.Type(tag, { kind, construct: (data: unknown) => data }),
-      ),
-    ),
-  );
   try {
     jsyaml.load(text, {
       schema,
@@ -359,14 +373,7 @@ export function fastTree(
   if (stack.length !== 1 || top.children.length > 1) return undefined;
   let root = top.children[0] ?? null;
   // A document with no content (only comments) has no root node.
-  if (
-    root &&
-    empties.has(root) &&
-    root.kind === 'scalar' &&
-    root.tag === undefined &&
-    root.anchor === undefined
-  )
-    root = null;
+  if (root && empties.has(root) && root.kind === 'scalar' && !root.tag && !root.anchor) root = null;
   if (root) resolveScalars(root, resolve, false);
   return { root };
 }
@@ -375,11 +382,8 @@ export function fastTree(
 function resolveScalars(node: YNode, resolve: Resolver, atKey: boolean): void {
   // A tree: an alias node stands in for its target, which is resolved where it is written.
   if (node.kind === 'scalar') {
-    if (node.tag !== undefined) {
-      if (node.value === null) node.value = '';
-      return;
-    }
-    if (!node.plain) return;
+    // A tagged scalar keeps its text, as the tags' resolve does; a quoted or block one is a string.
+    if (node.tag !== undefined || !node.plain) return;
     const { value, merge } = resolve(String(node.value), atKey);
     node.value = value;
     if (merge) node.merge = true;
