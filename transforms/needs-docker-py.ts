@@ -27,7 +27,12 @@ import {
   preferredQuote,
   pyString,
 } from './lib/python.js';
-import { CANDIDATE, CATEGORY_PARAM, DECIDER, rewriteExecutorSelectors } from './lib/py-executor-selector.js';
+import {
+  CATEGORY_PARAM,
+  DECIDER,
+  isCandidate,
+  rewriteExecutorSelectors,
+} from './lib/py-executor-selector.js';
 
 export const name = 'needs-docker-py';
 
@@ -39,7 +44,7 @@ export default async function transform(
   options: ComposeTransformOptions,
 ): Promise<string | null | undefined> {
   const source = file.source;
-  if (!CANDIDATE.test(source)) return undefined;
+  if (!isCandidate(source)) return undefined;
   const componentFile = options.rootFiles[0]?.componentFile;
   if (!componentFile) return undefined;
   const root = await parsePython(source);

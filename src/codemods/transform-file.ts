@@ -5,7 +5,7 @@
 import type { Change, Reference } from '../plan/types.js';
 import type { ComposeTransformOptions, SiteReport, TransformFile } from '../../transforms/lib/options.js';
 import type { FileOutcome } from './types.js';
-import { CANDIDATE as PY_CANDIDATE } from '../../transforms/lib/py-executor-selector.js';
+import { isCandidate as decidesPy } from '../../transforms/lib/py-executor-selector.js';
 import { parsePythonAhead } from '../../transforms/lib/python.js';
 
 type Transform = (
@@ -26,7 +26,6 @@ interface TransformEntry {
 
 const mentions = (source: string, names: string[]) => names.some((n) => source.includes(n));
 const decides = (source: string) => /needs_?docker|requires_?docker|use_?docker/i.test(source);
-const decidesPy = (source: string) => PY_CANDIDATE.test(source);
 
 // Transform modules (and with them jscodeshift / ast-grep) load only when a candidate file exists.
 const TRANSFORMS: TransformEntry[] = [

@@ -16,6 +16,7 @@ import composePath from '../../transforms/compose-path.js';
 import composePathPy from '../../transforms/compose-path-py.js';
 import needsDocker from '../../transforms/needs-docker.js';
 import needsDockerPy from '../../transforms/needs-docker-py.js';
+import { isCandidate } from '../../transforms/lib/py-executor-selector.js';
 
 const TRANSFORMS: Record<string, Transform> = {
   'compose-path': composePath,
@@ -165,6 +166,28 @@ print(name(c.pick_runner("integration", component="api")), name(c.pick_runner("i
 `;
     const out = execFileSync('python3', ['-c', script], { encoding: 'utf8' }).trim();
     expect(out).toBe('ContainerRunner LocalRunner ContainerRunner LocalRunner ContainerRunner');
+  });
+
+  it('a runner factory that takes no category is not a selector: the file is not even parsed', async () => {
+    // Not valid Python either: were it parsed, the transform would report that.
+    const src = [
+      'class Pool:',
+      '    def make_runner(self, name, workers):',
+      '        return ThreadRunner(name, workers',
+      '',
+    ].join('\n');
+    expect(isCandidate(src)).toBe(false);
+    const r = await run('needs-docker-py', 'pool.py', src);
+    expect(r.out).toBeUndefined();
+    expect(r.reports).toEqual([]);
+    // The same text with a category parameter is a candidate, and then its syntax is checked.
+    const withCategory = src.replace('name, workers', 'category, workers');
+    expect(isCandidate(withCategory)).toBe(true);
+    const checked = await run('needs-docker-py', 'pool.py', withCategory);
+    expect(checked.out).toBeNull();
+    expect(checked.reports.map((x) => x.message)).toEqual(['not valid Python; left unchanged']);
+    // A Docker decider is a candidate whatever its parameters are called.
+    expect(isCandidate('def needs_docker(x):\n    return True\n')).toBe(true);
   });
 
   it('reports each selector it cannot make per component, with its line and what to do', async () => {
