@@ -31,9 +31,9 @@ export async function originalSnapshot(
   if (discoverRootComposeFiles(disk, config).length > 0) return disk;
   const records = history ?? (await migrationsOrNone(root, config));
   const pendingArchive = records.find((r) => r.kind === 'pending' && r.archive);
-  if (pendingArchive) return new GitTreeSnapshot(root, 'HEAD');
+  if (pendingArchive) return GitTreeSnapshot.open(root, 'HEAD');
   const archive = records.find((r) => r.kind === 'apply' && r.archive && !r.revertedBy);
-  if (archive) return new GitTreeSnapshot(root, `${archive.sha}^`);
+  if (archive) return GitTreeSnapshot.open(root, `${archive.sha}^`);
   return disk;
 }
 

@@ -1,5 +1,22 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import type { RepoSnapshot } from '../repo/snapshot.js';
+
+/** What `git rev-parse --show-prefix` and `git ls-tree -r -l` said about a commit. */
+interface Listing {
+  prefix: string;
+  lsTree: string;
+}
+
+const MAX_LISTING = 256 * 1024 * 1024;
+
+/** One git command's standard output, without blocking. */
+function gitOut(cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd, maxBuffer: MAX_LISTING, encoding: 'buffer' }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout.toString('utf8')),
+    );
+  });
+}
 
 /**
  * The repository as it was at a commit, read with git plumbing. Used by verify and status to see
@@ -18,18 +35,26 @@ export class GitTreeSnapshot implements RepoSnapshot {
   private readonly cache = new Map<string, Uint8Array>();
   private prefetched = false;
 
-  constructor(root: string, rev: string) {
-    this.root = root;
-    this.rev = rev;
+  /**
+   * The tree of `rev` as seen from `root`. The two git commands that list it run side by side, and
+   * the caller's own work goes on meanwhile.
+   */
+  static async open(root: string, rev: string): Promise<GitTreeSnapshot> {
     // Run on a subfolder of a work tree, the snapshot is that subfolder: paths are root-relative like
     // the disk's, and git is asked for prefix + path.
-    this.prefix = execFileSync('git', ['rev-parse', '--show-prefix'], { cwd: root }).toString('utf8').trim();
-    const out = execFileSync('git', ['ls-tree', '-r', '-z', '-l', '--full-tree', rev], {
-      cwd: root,
-      maxBuffer: 256 * 1024 * 1024,
-    }).toString('utf8');
+    const [prefix, lsTree] = await Promise.all([
+      gitOut(root, ['rev-parse', '--show-prefix']),
+      gitOut(root, ['ls-tree', '-r', '-z', '-l', '--full-tree', rev]),
+    ]);
+    return new GitTreeSnapshot(root, rev, { prefix: prefix.trim(), lsTree });
+  }
+
+  private constructor(root: string, rev: string, listing: Listing) {
+    this.root = root;
+    this.rev = rev;
+    this.prefix = listing.prefix;
     const files: string[] = [];
-    for (const rec of out.split('\0')) {
+    for (const rec of listing.lsTree.split('\0')) {
       const tab = rec.indexOf('\t');
       if (tab < 0) continue;
       const full = rec.slice(tab + 1);
@@ -61,22 +86,15 @@ export class GitTreeSnapshot implements RepoSnapshot {
     return this.dirSet.has(path);
   }
 
-  /**
-   * Every blob up to PREFETCH_MAX_BYTES, read by one `git cat-file --batch` the first time any file
-   * is read: whoever reads one file of a snapshot (the invocation and reference scans) reads most of
-   * them, and a git process per file cost seconds on a thousand-file tree.
-   */
-  private prefetch(): void {
-    this.prefetched = true;
+  /** The blobs a prefetch reads (up to PREFETCH_MAX_BYTES each), and what `git cat-file --batch` is asked. */
+  private batch(): { wanted: [string, { oid: string; size: number }][]; input: string; total: number } {
     const wanted = [...this.blobs].filter(([, b]) => b.size <= PREFETCH_MAX_BYTES);
-    if (wanted.length === 0) return;
     const total = wanted.reduce((n, [, b]) => n + b.size + b.oid.length + 32, 0);
-    const out = execFileSync('git', ['cat-file', '--batch'], {
-      cwd: this.root,
-      input: wanted.map(([, b]) => b.oid).join('\n') + '\n',
-      maxBuffer: total + 1024 * 1024,
-    });
-    // Each answer: "<oid> blob <size>\n<bytes>\n", in the order asked.
+    return { wanted, input: wanted.map(([, b]) => b.oid).join('\n') + '\n', total };
+  }
+
+  /** Keep each blob of the batch's answer: "<oid> blob <size>\n<bytes>\n" per blob, in the order asked. */
+  private keep(wanted: readonly [string, unknown][], out: Buffer): void {
     let at = 0;
     for (const [path] of wanted) {
       const eol = out.indexOf(0x0a, at);
@@ -86,11 +104,65 @@ export class GitTreeSnapshot implements RepoSnapshot {
       this.cache.set(path, out.subarray(eol + 1, eol + 1 + size));
       at = eol + 1 + size + 1;
     }
+    this.prefetched = true;
+  }
+
+  /**
+   * Every blob up to PREFETCH_MAX_BYTES, read by one `git cat-file --batch` the first time any file
+   * is read: whoever reads one file of a snapshot (the invocation and reference scans) reads most of
+   * them, and a git process per file cost seconds on a thousand-file tree.
+   */
+  private prefetchNow(): void {
+    // Once only: should the batch fail, each file is read on its own.
+    this.prefetched = true;
+    const { wanted, input, total } = this.batch();
+    if (wanted.length === 0) return;
+    const out = execFileSync('git', ['cat-file', '--batch'], {
+      cwd: this.root,
+      input,
+      maxBuffer: total + 1024 * 1024,
+    });
+    this.keep(wanted, out);
+  }
+
+  /**
+   * The same read as the first readBytes would make, started now without blocking, so that the
+   * caller's other work runs while git reads. A failure leaves it to that first read (which reports
+   * git's error as before).
+   */
+  async prefetch(): Promise<void> {
+    if (this.prefetched) return;
+    const { wanted, input } = this.batch();
+    if (wanted.length === 0) {
+      this.prefetched = true;
+      return;
+    }
+    try {
+      const out = await new Promise<Buffer>((resolve, reject) => {
+        const child = spawn('git', ['cat-file', '--batch'], {
+          cwd: this.root,
+          stdio: ['pipe', 'pipe', 'ignore'],
+        });
+        const chunks: Buffer[] = [];
+        child.stdout.on('data', (c: Buffer) => chunks.push(c));
+        child.on('error', reject);
+        child.on('close', (code) =>
+          code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited ${code}`)),
+        );
+        // A git that exits early closes its input: the exit code says what happened.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(input);
+      });
+      // A synchronous read may have run meanwhile; its answer is the same.
+      if (!this.prefetched) this.keep(wanted, out);
+    } catch {
+      /* readBytes reads synchronously and reports */
+    }
   }
 
   readBytes(path: string): Uint8Array | undefined {
     if (!this.fileSet.has(path)) return undefined;
-    if (!this.prefetched) this.prefetch();
+    if (!this.prefetched) this.prefetchNow();
     let bytes = this.cache.get(path);
     if (!bytes) {
       bytes = execFileSync('git', ['cat-file', 'blob', `${this.rev}:${this.prefix}${path}`], {

@@ -33,4 +33,9 @@ export interface RepoSnapshot {
   mayContain?(needles: readonly string[]): ((path: string) => boolean) | undefined;
   /** Start the search mayContain(needles) needs, without blocking; mayContain then answers from it. */
   searchAhead?(needles: readonly string[]): Promise<void>;
+  /**
+   * Start, without blocking, the read that the first readBytes would otherwise make synchronously
+   * (a snapshot read from git fetches its blobs in one batch), so that other work overlaps it.
+   */
+  prefetch?(): Promise<void>;
 }

@@ -31,8 +31,16 @@ export async function verifyCommand(opts: VerifyFlags): Promise<number> {
   const { config } = loaded;
   // The history is read once, with the configured archive folder, for both questions.
   const records = await migrationsOrNone(root, config);
-  const original = await originalSnapshot(root, disk, config, records);
-  const written = await filesAddedByApplies(root, records);
+  // The original tree's listing and the files the applies added come from git side by side; while
+  // git then reads the original blobs, the files the applies wrote (each one compared or read next)
+  // are read from the disk.
+  const [original, written] = await Promise.all([
+    originalSnapshot(root, disk, config, records),
+    filesAddedByApplies(root, records),
+  ]);
+  const fetching = original.prefetch?.();
+  for (const path of written ?? []) disk.readBytes(path);
+  await fetching;
   const verdicts = verifyRepo(original, disk, config, opts.component, opts.io.env, written);
   if (opts.component && verdicts.length === 0) {
     throw new MigrateError(
