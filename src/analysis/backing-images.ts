@@ -92,12 +92,18 @@ export function imageLastSegment(image: string): string {
  */
 export function backingImage(image: string): BackingImage | undefined {
   if (image === '' || image.includes('$')) return undefined;
+  if (familyOfImage.has(image)) return familyOfImage.get(image);
   const last = imageLastSegment(image);
-  const direct = BY_NAME.get(last);
-  if (direct) return direct;
-  for (const [name, family] of BY_NAME) {
-    // "pg" alone is too short to recognise inside a longer name.
-    if (name.length > 2 && (last.endsWith(`-${name}`) || last.endsWith(`_${name}`))) return family;
-  }
-  return undefined;
+  const family =
+    BY_NAME.get(last) ?? BY_SUFFIX.find(([suffixes]) => suffixes.some((x) => last.endsWith(x)))?.[1];
+  familyOfImage.set(image, family);
+  return family;
 }
+
+/** `-<name>` and `_<name>` per known name ("pg" alone is too short to recognise inside a longer name). */
+const BY_SUFFIX: readonly [readonly string[], BackingImage][] = [...BY_NAME]
+  .filter(([name]) => name.length > 2)
+  .map(([name, family]) => [[`-${name}`, `_${name}`], family]);
+
+/** Answers by image reference: every service and every environment asks again for the same images. */
+const familyOfImage = new Map<string, BackingImage | undefined>();

@@ -7,6 +7,7 @@ import {
   backingOwnerWords,
   bestNameMatches,
   componentForms,
+  sameWords,
   dockerfileNameWords,
   serviceWords,
   stripEnvTokens,
@@ -139,7 +140,7 @@ function byBackingImage(input: EvidenceInput): Claim[] {
     found.family.names.flatMap((n) => tokens(n)),
   );
   if (owner.length > 0) {
-    const named = input.components.filter((c) => componentForms(c.name).some((f) => same(f, owner)));
+    const named = input.components.filter((c) => componentForms(c.name).some((f) => sameWords(f, owner)));
     if (named.length === 1) {
       const c = named[0] as ComponentDir;
       return [
@@ -291,5 +292,3 @@ function byRegistryImage(input: EvidenceInput): Claim[] {
     },
   ];
 }
-
-const same = (a: string[], b: string[]) => a.length === b.length && a.every((w, i) => w === b[i]);

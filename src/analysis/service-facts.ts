@@ -34,7 +34,12 @@ function repoRelativePlain(p: string): string | null {
 
 export function isInside(path: string, dir: string): boolean {
   if (path.startsWith('..')) return false;
-  return dir === '' || path === dir || path.startsWith(`${dir}/`);
+  // Compared in place: this runs for every service against every component.
+  return (
+    dir === '' ||
+    path === dir ||
+    (path.length > dir.length && path.charCodeAt(dir.length) === 0x2f && path.startsWith(dir))
+  );
 }
 
 export interface BuildFacts {
