@@ -7,6 +7,9 @@ import { componentComposeFiles } from '../generate/build-plan.js';
 import { envFileOfLine, makeExportsOf } from '../generate/makefile.js';
 import { checkComponentNames } from '../plan/component-names.js';
 import { isMigrateError } from '../errors.js';
+import { isComposeFileName } from '../analysis/environments.js';
+import { parseComposeFile } from '../compose/parse.js';
+import type { ComposeFile } from '../compose/types.js';
 import { verifyComponent, type Difference } from './verify.js';
 
 export interface FileVerdict {
@@ -80,6 +83,7 @@ export function verifyRepo(
   only?: string,
   shellEnv: NodeJS.ProcessEnv = {},
   written?: ReadonlySet<string>,
+  parsed: ReadonlyMap<string, ComposeFile> = new Map(),
 ): FileVerdict[] {
   const { repo, analysis } = analyzeRepo(original, config);
   if (only !== undefined)
@@ -114,6 +118,7 @@ export function verifyRepo(
           env: file.env,
           rootFiles: env.files,
           componentFile: file.path,
+          parsed: parsed.get(file.path),
           original: repo.projects.get(file.env),
           adjustments: file.applied,
           services: file.services,
@@ -139,4 +144,48 @@ export function verifyRepo(
     }
   }
   return verdicts;
+}
+
+/** Parse-ahead work between two yields, so that git's answers are taken up promptly. */
+const SLICE_MS = 4;
+
+/**
+ * The compose files below the root on disk (the generated ones among them), parsed while the caller
+ * waits for git (until `done` settles), a few at a time with a yield between: verify reads the
+ * original tree from git first, and would otherwise wait with nothing to do. What is not parsed by
+ * then is parsed when it is loaded. A file that cannot be read or parsed is left out; loading it
+ * again reports why.
+ */
+export async function parseComposeFilesAhead(
+  disk: RepoSnapshot,
+  config: Pick<MigrateConfig, 'fileNames'>,
+  done: Promise<unknown>,
+): Promise<Map<string, ComposeFile>> {
+  let waiting = true;
+  const stop = (): void => {
+    waiting = false;
+  };
+  done.then(stop, stop);
+  const configured = new Set(Object.values(config.fileNames ?? {}));
+  const paths = disk.files().filter((p) => {
+    const slash = p.lastIndexOf('/');
+    const name = p.slice(slash + 1);
+    return slash > 0 && (isComposeFileName(name) || configured.has(name));
+  });
+  const out = new Map<string, ComposeFile>();
+  let since = performance.now();
+  for (const path of paths) {
+    if (!waiting) break;
+    try {
+      const bytes = disk.symlinkTarget(path) === undefined ? disk.readBytes(path) : undefined;
+      if (bytes !== undefined) out.set(path, parseComposeFile(path, bytes));
+    } catch {
+      /* reported when the file is loaded */
+    }
+    if (performance.now() - since > SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
+  return out;
 }

@@ -8,7 +8,14 @@ import { interpolate, interpolateOrKeep, loadDotEnv, varSource } from '../compos
 import { loadProject, normalizeProjectName } from '../compose/load.js';
 import { cloneValue } from '../compose/clone.js';
 import { normalizeService, type NormalizeOptions } from '../compose/normalize.js';
-import type { EffectiveProject, EffectiveService, VarSource, YamlMap, YamlValue } from '../compose/types.js';
+import type {
+  ComposeFile,
+  EffectiveProject,
+  EffectiveService,
+  VarSource,
+  YamlMap,
+  YamlValue,
+} from '../compose/types.js';
 import { isMigrateError, MigrateError } from '../errors.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 
@@ -204,6 +211,8 @@ export interface VerifyComponentInput {
   rootFiles: string[];
   /** The generated file for this environment, repo-relative ("pourtier/docker-compose.test.yaml"). */
   componentFile: string;
+  /** That file already parsed from the snapshot's text, when the caller parsed it ahead. */
+  parsed?: ComposeFile;
   adjustments: Adjustment[];
   /** Services to check; defaults to every service of the generated file. */
   services?: string[];
@@ -247,6 +256,7 @@ export function verifyComponent(input: VerifyComponentInput): Difference[] {
   const dir = posix.basename(componentDir);
   const generated = loadProject(input.snapshot, [input.componentFile], input.env, {
     projectName: normalizeProjectName(dir === '.' ? posix.basename(input.snapshot.root) : dir),
+    ...(input.parsed ? { cache: new Map([[input.componentFile, input.parsed]]) } : {}),
   });
   const shell = input.shellEnv ?? {};
   const rootDir = posix.dirname(input.rootFiles[0] ?? '.');

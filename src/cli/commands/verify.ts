@@ -1,6 +1,6 @@
 import { migrationsOrNone, originalSnapshot } from '../../git/original-snapshot.js';
 import { filesAddedByApplies } from '../../git/history.js';
-import { verifyRepo, type FileVerdict } from '../../verify/run.js';
+import { parseComposeFilesAhead, verifyRepo, type FileVerdict } from '../../verify/run.js';
 import { MigrateError } from '../../errors.js';
 import { ROOT_PROJECT_VAR } from '../../analysis/conflicts.js';
 import { openRepoContext, type GlobalOptions } from '../context.js';
@@ -31,17 +31,19 @@ export async function verifyCommand(opts: VerifyFlags): Promise<number> {
   const { config } = loaded;
   // The history is read once, with the configured archive folder, for both questions.
   const records = await migrationsOrNone(root, config);
-  // The original tree's listing and the files the applies added come from git side by side; while
-  // git then reads the original blobs, the files the applies wrote (each one compared or read next)
-  // are read from the disk.
-  const [original, written] = await Promise.all([
-    originalSnapshot(root, disk, config, records),
-    filesAddedByApplies(root, records),
-  ]);
-  const fetching = original.prefetch?.();
-  for (const path of written ?? []) disk.readBytes(path);
-  await fetching;
-  const verdicts = verifyRepo(original, disk, config, opts.component, opts.io.env, written);
+  // Then from git, side by side, the original tree's listing and the files the applies added, then
+  // the original blobs; meanwhile the compose files on disk (the generated ones) are read and parsed.
+  const fromGit = (async () => {
+    const [original, written] = await Promise.all([
+      originalSnapshot(root, disk, config, records),
+      filesAddedByApplies(root, records),
+    ]);
+    await original.prefetch?.();
+    return { original, written };
+  })();
+  const parsed = await parseComposeFilesAhead(disk, config, fromGit);
+  const { original, written } = await fromGit;
+  const verdicts = verifyRepo(original, disk, config, opts.component, opts.io.env, written, parsed);
   if (opts.component && verdicts.length === 0) {
     throw new MigrateError(
       'usage',
