@@ -1,5 +1,6 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import type { RepoSnapshot } from '../repo/snapshot.js';
+import { grepTree, SEARCH_FROM_FILES } from '../repo/text-search.js';
 
 /** What `git rev-parse --show-prefix` and `git ls-tree -r -l` said about a commit. */
 interface Listing {
@@ -34,22 +35,29 @@ export class GitTreeSnapshot implements RepoSnapshot {
   private readonly blobs = new Map<string, { oid: string; size: number }>();
   private readonly cache = new Map<string, Uint8Array>();
   private prefetched = false;
+  /** `git grep` answers by needle list (undefined: the search failed). */
+  private readonly searches = new Map<string, Set<string> | undefined>();
 
   /**
    * The tree of `rev` as seen from `root`. The two git commands that list it run side by side, and
    * the caller's own work goes on meanwhile.
    */
-  static async open(root: string, rev: string): Promise<GitTreeSnapshot> {
+  static async open(root: string, rev: string, searchFrom = SEARCH_FROM_FILES): Promise<GitTreeSnapshot> {
     // Run on a subfolder of a work tree, the snapshot is that subfolder: paths are root-relative like
     // the disk's, and git is asked for prefix + path.
     const [prefix, lsTree] = await Promise.all([
       gitOut(root, ['rev-parse', '--show-prefix']),
       gitOut(root, ['ls-tree', '-r', '-z', '-l', '--full-tree', rev]),
     ]);
-    return new GitTreeSnapshot(root, rev, { prefix: prefix.trim(), lsTree });
+    return new GitTreeSnapshot(root, rev, { prefix: prefix.trim(), lsTree }, searchFrom);
   }
 
-  private constructor(root: string, rev: string, listing: Listing) {
+  private constructor(
+    root: string,
+    rev: string,
+    listing: Listing,
+    private readonly searchFrom: number,
+  ) {
     this.root = root;
     this.rev = rev;
     this.prefix = listing.prefix;
@@ -86,17 +94,33 @@ export class GitTreeSnapshot implements RepoSnapshot {
     return this.dirSet.has(path);
   }
 
-  /** The blobs a prefetch reads (up to PREFETCH_MAX_BYTES each), and what `git cat-file --batch` is asked. */
-  private batch(): { wanted: [string, { oid: string; size: number }][]; input: string; total: number } {
-    const wanted = [...this.blobs].filter(([, b]) => b.size <= PREFETCH_MAX_BYTES);
-    const total = wanted.reduce((n, [, b]) => n + b.size + b.oid.length + 32, 0);
-    return { wanted, input: wanted.map(([, b]) => b.oid).join('\n') + '\n', total };
+  /**
+   * A tree this large is read in part: each file when asked for, the files a text search finds in one
+   * batch. A smaller one is read whole on the first read (see prefetchAll).
+   */
+  private large(): boolean {
+    return this.blobs.size >= this.searchFrom;
   }
 
-  /** Keep each blob of the batch's answer: "<oid> blob <size>\n<bytes>\n" per blob, in the order asked. */
-  private keep(wanted: readonly [string, unknown][], out: Buffer): void {
+  /** The blobs of `paths` a batch reads (not read yet, up to PREFETCH_MAX_BYTES each), and what git is asked. */
+  private batch(paths: Iterable<string>): { wanted: string[]; input: string; total: number } {
+    const wanted: string[] = [];
+    let input = '';
+    let total = 0;
+    for (const path of paths) {
+      const b = this.blobs.get(path);
+      if (!b || b.size > PREFETCH_MAX_BYTES || this.cache.has(path)) continue;
+      wanted.push(path);
+      input += `${b.oid}\n`;
+      total += b.size + b.oid.length + 32;
+    }
+    return { wanted, input, total };
+  }
+
+  /** Keep each blob of a batch's answer: "<oid> blob <size>\n<bytes>\n" per blob, in the order asked. */
+  private keep(wanted: readonly string[], out: Buffer): void {
     let at = 0;
-    for (const [path] of wanted) {
+    for (const path of wanted) {
       const eol = out.indexOf(0x0a, at);
       if (eol < 0) break;
       const size = Number(out.toString('latin1', at, eol).split(' ')[2]);
@@ -104,18 +128,11 @@ export class GitTreeSnapshot implements RepoSnapshot {
       this.cache.set(path, out.subarray(eol + 1, eol + 1 + size));
       at = eol + 1 + size + 1;
     }
-    this.prefetched = true;
   }
 
-  /**
-   * Every blob up to PREFETCH_MAX_BYTES, read by one `git cat-file --batch` the first time any file
-   * is read: whoever reads one file of a snapshot (the invocation and reference scans) reads most of
-   * them, and a git process per file cost seconds on a thousand-file tree.
-   */
-  private prefetchNow(): void {
-    // Once only: should the batch fail, each file is read on its own.
-    this.prefetched = true;
-    const { wanted, input, total } = this.batch();
+  /** The blobs of `paths`, read by one `git cat-file --batch` (a git process per file costs milliseconds each). */
+  private fetch(paths: Iterable<string>): void {
+    const { wanted, input, total } = this.batch(paths);
     if (wanted.length === 0) return;
     const out = execFileSync('git', ['cat-file', '--batch'], {
       cwd: this.root,
@@ -126,13 +143,23 @@ export class GitTreeSnapshot implements RepoSnapshot {
   }
 
   /**
-   * The same read as the first readBytes would make, started now without blocking, so that the
-   * caller's other work runs while git reads. A failure leaves it to that first read (which reports
-   * git's error as before).
+   * A smaller tree is read whole the first time any file is read: whoever reads one file of a snapshot
+   * (the invocation scan) reads most of them.
+   */
+  private prefetchAll(): void {
+    // Once only: should the batch fail, each file is read on its own.
+    this.prefetched = true;
+    this.fetch(this.blobs.keys());
+  }
+
+  /**
+   * The same read as the first readBytes of a smaller tree would make, started now without
+   * blocking, so that the caller's other work runs while git reads. A failure leaves it to that
+   * first read (which reports git's error as before). A large tree is not read ahead.
    */
   async prefetch(): Promise<void> {
-    if (this.prefetched) return;
-    const { wanted, input } = this.batch();
+    if (this.prefetched || this.large()) return;
+    const { wanted, input } = this.batch(this.blobs.keys());
     if (wanted.length === 0) {
       this.prefetched = true;
       return;
@@ -154,15 +181,32 @@ export class GitTreeSnapshot implements RepoSnapshot {
         child.stdin.end(input);
       });
       // A synchronous read may have run meanwhile; its answer is the same.
-      if (!this.prefetched) this.keep(wanted, out);
+      if (!this.prefetched) {
+        this.keep(wanted, out);
+        this.prefetched = true;
+      }
     } catch {
       /* readBytes reads synchronously and reports */
     }
   }
 
+  /**
+   * On a large tree, `git grep` over the commit: the files holding none of `needles` are never read.
+   * The files it finds are read in one batch now, since the caller asks for each of them next.
+   */
+  mayContain(needles: readonly string[]): ((path: string) => boolean) | undefined {
+    if (!this.large()) return undefined;
+    const key = [...needles].sort().join('\0');
+    if (!this.searches.has(key)) this.searches.set(key, grepTree(this.root, this.rev, needles));
+    const hits = this.searches.get(key);
+    if (!hits) return undefined;
+    this.fetch(hits);
+    return (path) => hits.has(path);
+  }
+
   readBytes(path: string): Uint8Array | undefined {
     if (!this.fileSet.has(path)) return undefined;
-    if (!this.prefetched) this.prefetchNow();
+    if (!this.prefetched && !this.large()) this.prefetchAll();
     let bytes = this.cache.get(path);
     if (!bytes) {
       bytes = execFileSync('git', ['cat-file', 'blob', `${this.rev}:${this.prefix}${path}`], {
@@ -229,5 +273,13 @@ export class OverlaySnapshot implements RepoSnapshot {
   }
   unreadable(path: string): string | undefined {
     return this.pick(path).unreadable?.(path);
+  }
+  /** The base's search; the few files from `over` are always read. */
+  mayContain(needles: readonly string[]): ((path: string) => boolean) | undefined {
+    const inBase = this.base.mayContain?.(needles);
+    return inBase && ((path) => this.overPaths.has(path) || inBase(path));
+  }
+  async searchAhead(needles: readonly string[]): Promise<void> {
+    await this.base.searchAhead?.(needles);
   }
 }

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { RepoSnapshot } from './snapshot.js';
-import { grepWorkTree, searchWorkTree, searchedWorkTree } from './text-search.js';
+import { grepWorkTree, SEARCH_FROM_FILES, searchWorkTree, searchedWorkTree } from './text-search.js';
 
 /** Directories never walked: VCS data, dependency trees and build output. */
 const SKIP_DIRS = new Set([
@@ -32,12 +32,6 @@ const SKIP_DIRS = new Set([
 
 /** Walk depth limit: components live near the top; deep trees are source code, not layout. */
 const MAX_DEPTH = 8;
-
-/**
- * Below this many files a caller reads them all rather than asking git: starting two git processes
- * costs more than reading a small tree (600 files: 25-60 ms of git against under 30 ms of reading).
- */
-const SEARCH_FROM_FILES = 2_000;
 
 const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
 

@@ -75,6 +75,28 @@ export async function searchWorkTree(
 }
 
 /**
+ * Below this many files a caller reads them all rather than asking git: starting git costs more than
+ * reading a small tree (600 files: 25-60 ms of git against under 30 ms of reading).
+ */
+export const SEARCH_FROM_FILES = 2_000;
+
+/**
+ * Files of commit `rev` under `cwd` (paths relative to it) that contain one of `needles` as bytes;
+ * undefined when git cannot search it.
+ */
+export function grepTree(cwd: string, rev: string, needles: readonly string[]): Set<string> | undefined {
+  const found = paths(
+    cwd,
+    ['grep', '-l', '-z', '-F', ...needles.flatMap((n) => ['-e', n]), rev, '--', '.'],
+    true,
+  );
+  if (!found) return undefined;
+  // Each is "<rev>:<path>".
+  const lead = `${rev}:`;
+  return new Set(found.filter((p) => p.startsWith(lead)).map((p) => p.slice(lead.length)));
+}
+
+/**
  * Files of the work tree under `cwd` (paths relative to it) that `git grep` searches and that contain
  * one of `needles` as bytes: tracked and untracked files git does not ignore, read from the disk.
  */

@@ -1,7 +1,8 @@
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GitTreeSnapshot } from '../../src/git/tree-snapshot.js';
+import { GitTreeSnapshot, OverlaySnapshot } from '../../src/git/tree-snapshot.js';
+import { MemorySnapshot } from '../../src/repo/memory.js';
 import { cleanupTempDirs, commitAll, git, tempDir } from './helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -47,5 +48,63 @@ describe('GitTreeSnapshot', () => {
     } finally {
       renameSync(join(dir, 'git-away'), join(dir, '.git'));
     }
+  });
+
+  it('a large tree is searched with git grep and read in part: the files found in one batch, the rest when asked', async () => {
+    const dir = tempDir();
+    git(dir, 'init', '-q');
+    mkdirSync(join(dir, 'app/scripts'), { recursive: true });
+    const files: Record<string, string> = {
+      'app/docker-compose.test.yml': 'services: {}\n',
+      'app/scripts/up.sh': 'docker compose -f docker-compose.test.yml up\n',
+      'app/notes.md': 'nothing to see\n',
+      'app/Dockerfile': 'FROM python:3.12\n',
+      'other/run.sh': 'docker compose -f docker-compose.test.yml up\n',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const sha = commitAll(dir, 'tree');
+    writeFileSync(join(dir, 'app/notes.md'), 'docker-compose.test.yml, after the commit\n');
+
+    // Opened on a subfolder, as a command run there sees it; "large" from one file on.
+    const snap = await GitTreeSnapshot.open(join(dir, 'app'), sha, 1);
+    const may = snap.mayContain(['docker-compose.test.yml']);
+    expect(may).toBeDefined();
+    expect(snap.files().filter((p) => may!(p))).toEqual(['scripts/up.sh']);
+    // Nothing is read ahead on a large tree.
+    await snap.prefetch();
+    // What the search found was read in its batch: it reads without git.
+    renameSync(join(dir, '.git'), join(dir, 'git-away'));
+    try {
+      expect(snap.read('scripts/up.sh')).toBe(files['app/scripts/up.sh']);
+      expect(() => snap.readBytes('Dockerfile')).toThrow();
+    } finally {
+      renameSync(join(dir, 'git-away'), join(dir, '.git'));
+    }
+    // The rest is read when asked for, as committed.
+    expect(snap.read('Dockerfile')).toBe(files['app/Dockerfile']);
+    expect(snap.read('notes.md')).toBe(files['app/notes.md']);
+
+    // A smaller tree is read whole on first use and never searched.
+    const small = await GitTreeSnapshot.open(dir, sha);
+    expect(small.mayContain(['docker-compose.test.yml'])).toBeUndefined();
+  });
+
+  it('an overlay answers from its base search, the files it takes from the other side always read', async () => {
+    const base = new MemorySnapshot({ 'a.sh': 'docker compose up\n', 'b.sh': 'echo\n' });
+    const searching = Object.assign(base, {
+      mayContain: (needles: readonly string[]) => (p: string) =>
+        needles.some((n) => base.read(p)?.includes(n)),
+    });
+    const over = new MemorySnapshot({ 'docker-compose.yml': 'services: {}\n' });
+    const overlay = new OverlaySnapshot(searching, over, new Set(['docker-compose.yml']));
+    const may = overlay.mayContain(['compose']);
+    expect(['a.sh', 'b.sh', 'docker-compose.yml'].filter((p) => may!(p))).toEqual([
+      'a.sh',
+      'docker-compose.yml',
+    ]);
+    expect(new OverlaySnapshot(new MemorySnapshot({}), over, new Set()).mayContain(['x'])).toBeUndefined();
   });
 });
