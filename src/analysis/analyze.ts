@@ -59,6 +59,8 @@ export function analyze(input: AnalysisInput): Analysis {
     }
   }
   const dockerfiles = new DockerfileReader(snapshot);
+  // The Dockerfiles are most of what is read below (base images, copied folders, components found by one).
+  snapshot.readAhead?.(snapshot.files().filter((p) => isDockerfileName(p.slice(p.lastIndexOf('/') + 1))));
   // With the repository root as context, the directories a Dockerfile copies whole are what it builds.
   const copied = new Map<string, string>();
   for (const list of variants.values()) {

@@ -54,6 +54,7 @@ export function loadRepo(
 ): LoadedRepo {
   const discovery = discoverComposeFiles(snapshot, config);
   const rootFiles = discovery.files;
+  snapshot.readAhead?.(rootFiles);
   const layout = layoutEnvironments({ snapshot, files: rootFiles, config, cache });
   layout.findings.unshift(...discovery.findings);
   const envFile = dotEnvPath(projectDirOf(layout.environments[0]?.files ?? rootFiles));

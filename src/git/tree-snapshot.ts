@@ -204,6 +204,11 @@ export class GitTreeSnapshot implements RepoSnapshot {
     return (path) => hits.has(path);
   }
 
+  /** On a large tree, the files the caller reads next in one batch (a smaller one is read whole anyway). */
+  readAhead(paths: Iterable<string>): void {
+    if (this.large()) this.fetch(paths);
+  }
+
   readBytes(path: string): Uint8Array | undefined {
     if (!this.fileSet.has(path)) return undefined;
     if (!this.prefetched && !this.large()) this.prefetchAll();
@@ -281,5 +286,10 @@ export class OverlaySnapshot implements RepoSnapshot {
   }
   async searchAhead(needles: readonly string[]): Promise<void> {
     await this.base.searchAhead?.(needles);
+  }
+  readAhead(paths: Iterable<string>): void {
+    const list = [...paths];
+    this.over.readAhead?.(list.filter((p) => this.overPaths.has(p)));
+    this.base.readAhead?.(list.filter((p) => !this.overPaths.has(p)));
   }
 }

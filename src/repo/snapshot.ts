@@ -38,4 +38,9 @@ export interface RepoSnapshot {
    * (a snapshot read from git fetches its blobs in one batch), so that other work overlaps it.
    */
   prefetch?(): Promise<void>;
+  /**
+   * The caller is about to read these files: a snapshot where each read costs a process (a large
+   * commit tree) reads them in one go. A hint only; reads work the same without it.
+   */
+  readAhead?(paths: Iterable<string>): void;
 }

@@ -83,9 +83,15 @@ describe('GitTreeSnapshot', () => {
     } finally {
       renameSync(join(dir, 'git-away'), join(dir, '.git'));
     }
-    // The rest is read when asked for, as committed.
-    expect(snap.read('Dockerfile')).toBe(files['app/Dockerfile']);
+    // The rest is read when asked for, as committed, or ahead in one batch when the caller says what comes next.
     expect(snap.read('notes.md')).toBe(files['app/notes.md']);
+    snap.readAhead(['Dockerfile', 'missing.txt']);
+    renameSync(join(dir, '.git'), join(dir, 'git-away'));
+    try {
+      expect(snap.read('Dockerfile')).toBe(files['app/Dockerfile']);
+    } finally {
+      renameSync(join(dir, 'git-away'), join(dir, '.git'));
+    }
 
     // A smaller tree is read whole on first use and never searched.
     const small = await GitTreeSnapshot.open(dir, sha);
@@ -100,6 +106,15 @@ describe('GitTreeSnapshot', () => {
     });
     const over = new MemorySnapshot({ 'docker-compose.yml': 'services: {}\n' });
     const overlay = new OverlaySnapshot(searching, over, new Set(['docker-compose.yml']));
+    // Read-ahead hints go to the side each file comes from.
+    const asked: string[][] = [];
+    Object.assign(over, { readAhead: (paths: Iterable<string>) => asked.push(['over', ...paths]) });
+    Object.assign(base, { readAhead: (paths: Iterable<string>) => asked.push(['base', ...paths]) });
+    overlay.readAhead(['a.sh', 'docker-compose.yml']);
+    expect(asked).toEqual([
+      ['over', 'docker-compose.yml'],
+      ['base', 'a.sh'],
+    ]);
     const may = overlay.mayContain(['compose']);
     expect(['a.sh', 'b.sh', 'docker-compose.yml'].filter((p) => may!(p))).toEqual([
       'a.sh',
