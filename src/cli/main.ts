@@ -234,9 +234,25 @@ export function main(): void {
     return;
   }
   run(argv, io).then(
-    (code) => (process.exitCode = code),
-    () => (process.exitCode = 1),
+    (code) => exitOnceWritten(code),
+    () => exitOnceWritten(1),
   );
+}
+
+/**
+ * End the process as soon as its output is written. Left to end on its own, Node first closes its
+ * handles, the signal handlers among them, and then tears down the heap (native parse trees
+ * included), which takes a while: a Ctrl-C in that window ended a finished command by the signal,
+ * with no exit code. Each stream calls back once what was written before has been flushed.
+ */
+function exitOnceWritten(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
 }
 
 /** `node dist/src/cli/main.js ...` still runs the command, as bin.js does. */
