@@ -210,8 +210,6 @@ function defineCommands(program: Command, Option: Commander['Option'], action: A
  */
 export function main(): void {
   installSignalHandlers();
-  // Internal errors name a place in the TypeScript sources, not in the built JavaScript.
-  process.setSourceMapsEnabled(true);
   let io: RunIo;
   try {
     io = processIo();

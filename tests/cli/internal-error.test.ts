@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { placeOf, reportError } from '../../src/cli/errors.js';
 
@@ -25,5 +29,28 @@ describe('internal errors', () => {
     const e = new Error('x');
     e.stack = 'Error: x\n    at f (/usr/lib/node_modules/x/index.js:1:2)\n    at node:internal/main:3:4';
     expect(placeOf(e)).toBeUndefined();
+  });
+
+  it('names the TypeScript place of an error raised in the build, through the map beside it', () => {
+    // The built CLI, as a user runs it: a bug in built code (bytes missing) is reported at its source line.
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const built = (f: string): string => pathToFileURL(join(root, 'dist/src', f)).href;
+    const script = `
+      const { placeOf, sourceStack } = await import(${JSON.stringify(built('cli/errors.js'))});
+      const { parseComposeFile } = await import(${JSON.stringify(built('compose/parse.js'))});
+      try { parseComposeFile('x.yml', undefined); } catch (e) {
+        console.log(JSON.stringify({ place: placeOf(e), stack: sourceStack(e.stack) }));
+      }`;
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
+    ) as {
+      place: string;
+      stack: string;
+    };
+    const m = /^src\/compose\/parse\.ts:(\d+)$/.exec(out.place);
+    expect(m, out.place).not.toBeNull();
+    const line = readFileSync(join(root, 'src/compose/parse.ts'), 'utf8').split('\n')[Number(m![1]) - 1];
+    expect(line).toContain('byteLength');
+    expect(out.stack.split('\n')[1]).toContain(`${join(root, 'src/compose/parse.ts')}:${m![1]}:`);
   });
 });
