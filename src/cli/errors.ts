@@ -37,17 +37,32 @@ function sourcePlace(file: string, line: number, col: number): { file: string; l
 /** A stack frame's file, line and column: "at f (/x/y.js:1:2)", "at /x/y.js:1:2", file URLs too. */
 const FRAME_PLACE = /((?:file:\/\/)?\/[^()\s]*):(\d+):(\d+)(\)?\s*)$/u;
 
+interface Frame {
+  /** The file the frame names, as a path. */
+  built: string;
+  line: number;
+  col: number;
+  /** Where the place starts in the frame's text, and what follows it. */
+  start: number;
+  tail: string;
+}
+
+function frameOf(text: string): Frame | undefined {
+  const m = FRAME_PLACE.exec(text);
+  if (!m) return undefined;
+  const built = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
+  return { built, line: Number(m[2]), col: Number(m[3]), start: m.index, tail: m[4] ?? '' };
+}
+
 /**
  * Where an internal error was raised: the first stack frame in this package's own code, as
  * `src/x.ts:line` where a source map says so, so that a bug report names a place.
  */
 export function placeOf(e: Error): string | undefined {
-  for (const line of (e.stack ?? '').split('\n').slice(1)) {
-    const m = FRAME_PLACE.exec(line);
-    if (!m) continue;
-    const built = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
-    if (built.includes('/node_modules/')) continue;
-    const place = sourcePlace(built, Number(m[2]), Number(m[3]));
+  for (const text of (e.stack ?? '').split('\n').slice(1)) {
+    const frame = frameOf(text);
+    if (!frame || frame.built.includes('/node_modules/')) continue;
+    const place = sourcePlace(frame.built, frame.line, frame.col);
     const rel = relative(PACKAGE_ROOT, place.file);
     if (rel.startsWith('..')) continue;
     return `${rel}:${place.line}`;
@@ -59,13 +74,12 @@ export function placeOf(e: Error): string | undefined {
 export function sourceStack(stack: string): string {
   return stack
     .split('\n')
-    .map((line) => {
-      const m = FRAME_PLACE.exec(line);
-      if (!m) return line;
-      const built = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
-      const place = sourcePlace(built, Number(m[2]), Number(m[3]));
-      if (place.file === built) return line;
-      return `${line.slice(0, m.index)}${place.file}:${place.line}:${place.col}${m[4] ?? ''}`;
+    .map((text) => {
+      const frame = frameOf(text);
+      if (!frame) return text;
+      const place = sourcePlace(frame.built, frame.line, frame.col);
+      if (place.file === frame.built) return text;
+      return `${text.slice(0, frame.start)}${place.file}:${place.line}:${place.col}${frame.tail}`;
     })
     .join('\n');
 }

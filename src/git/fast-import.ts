@@ -7,13 +7,12 @@
  * fast-import runs no hooks and signs nothing, so `needsPerCommitPath` sends repositories that
  * configure either to the per-commit path.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MigrateError } from '../errors.js';
-import { gitEnv } from './env.js';
+import { pipeGit } from './pipe.js';
 import type { Repo } from './repo.js';
 import type { EntryMap } from './tree.js';
 
@@ -103,39 +102,6 @@ async function ident(repo: Repo, who: 'AUTHOR' | 'COMMITTER', env: Record<string
   return (await repo.run(['var', `GIT_${who}_IDENT`], { env })).trim();
 }
 
-/** One git command fed `input` on stdin; failures become MigrateError('git-failed') with git's message. */
-function pipeGit(
-  repo: Repo,
-  args: readonly string[],
-  input: Buffer | string,
-  env: Record<string, string>,
-): Promise<void> {
-  const verb = args[0] ?? 'git';
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', [...args], {
-      cwd: repo.top,
-      env: gitEnv(env),
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', (e) => reject(new MigrateError('git-failed', `git ${verb} failed: ${e.message}`)));
-    child.on('close', (code) =>
-      code === 0
-        ? resolve()
-        : reject(
-            new MigrateError('git-failed', `git ${verb} failed: ${stderr.trim() || `exit code ${code}`}`),
-          ),
-    );
-    // git may exit before reading everything; its exit code and stderr say why.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
-}
-
 /**
  * Write `commits` in one fast-import run and move HEAD from `head` to the last of them (refused
  * if HEAD moved meanwhile). Returns the commit ids in order. The import lands on a temporary ref
@@ -158,7 +124,7 @@ export async function importCommits(
     const marks = join(dir, 'marks');
     refLeft = true;
     await pipeGit(
-      repo,
+      repo.top,
       ['fast-import', '--quiet', '--done', `--export-marks=${marks}`],
       importStream(ref, head, commits, author, committer),
       env,
@@ -173,7 +139,7 @@ export async function importCommits(
     if (!last || shas.includes(''))
       throw new MigrateError('git-failed', 'git fast-import did not report every commit it wrote');
     const move = head ? `update HEAD ${last} ${head}\n` : `update HEAD ${last}\n`;
-    await pipeGit(repo, ['update-ref', '-m', reflog, '--stdin'], `${move}delete ${ref}\n`, env);
+    await pipeGit(repo.top, ['update-ref', '-m', reflog, '--stdin'], `${move}delete ${ref}\n`, env);
     refLeft = false;
     return shas;
   } finally {

@@ -1,22 +1,13 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import type { RepoSnapshot } from '../repo/snapshot.js';
-import { grepTree, SEARCH_FROM_FILES } from '../repo/text-search.js';
+import { grepTree, needlesKey, SEARCH_FROM_FILES } from '../repo/text-search.js';
+import { pipeGit } from './pipe.js';
+import { runGit } from './repo.js';
 
 /** What `git rev-parse --show-prefix` and `git ls-tree -r -l` said about a commit. */
 interface Listing {
   prefix: string;
   lsTree: string;
-}
-
-const MAX_LISTING = 256 * 1024 * 1024;
-
-/** One git command's standard output, without blocking. */
-function gitOut(cwd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, maxBuffer: MAX_LISTING, encoding: 'buffer' }, (err, stdout) =>
-      err ? reject(err) : resolve(stdout.toString('utf8')),
-    );
-  });
 }
 
 /**
@@ -46,8 +37,8 @@ export class GitTreeSnapshot implements RepoSnapshot {
     // Run on a subfolder of a work tree, the snapshot is that subfolder: paths are root-relative like
     // the disk's, and git is asked for prefix + path.
     const [prefix, lsTree] = await Promise.all([
-      gitOut(root, ['rev-parse', '--show-prefix']),
-      gitOut(root, ['ls-tree', '-r', '-z', '-l', '--full-tree', rev]),
+      runGit(root, ['rev-parse', '--show-prefix']),
+      runGit(root, ['ls-tree', '-r', '-z', '-l', '--full-tree', rev]),
     ]);
     return new GitTreeSnapshot(root, rev, { prefix: prefix.trim(), lsTree }, searchFrom);
   }
@@ -165,21 +156,7 @@ export class GitTreeSnapshot implements RepoSnapshot {
       return;
     }
     try {
-      const out = await new Promise<Buffer>((resolve, reject) => {
-        const child = spawn('git', ['cat-file', '--batch'], {
-          cwd: this.root,
-          stdio: ['pipe', 'pipe', 'ignore'],
-        });
-        const chunks: Buffer[] = [];
-        child.stdout.on('data', (c: Buffer) => chunks.push(c));
-        child.on('error', reject);
-        child.on('close', (code) =>
-          code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited ${code}`)),
-        );
-        // A git that exits early closes its input: the exit code says what happened.
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(input);
-      });
+      const out = await pipeGit(this.root, ['cat-file', '--batch'], input);
       // A synchronous read may have run meanwhile; its answer is the same.
       if (!this.prefetched) {
         this.keep(wanted, out);
@@ -196,7 +173,7 @@ export class GitTreeSnapshot implements RepoSnapshot {
    */
   mayContain(needles: readonly string[]): ((path: string) => boolean) | undefined {
     if (!this.large()) return undefined;
-    const key = [...needles].sort().join('\0');
+    const key = needlesKey(needles);
     if (!this.searches.has(key)) this.searches.set(key, grepTree(this.root, this.rev, needles));
     const hits = this.searches.get(key);
     if (!hits) return undefined;

@@ -10,7 +10,13 @@ import {
 } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { RepoSnapshot } from './snapshot.js';
-import { grepWorkTree, SEARCH_FROM_FILES, searchWorkTree, searchedWorkTree } from './text-search.js';
+import {
+  grepWorkTree,
+  needlesKey,
+  SEARCH_FROM_FILES,
+  searchWorkTree,
+  searchedWorkTree,
+} from './text-search.js';
 
 /** Directories never walked: VCS data, dependency trees and build output. */
 const SKIP_DIRS = new Set([
@@ -189,7 +195,7 @@ export class DiskSnapshot implements RepoSnapshot {
     if (this.searched === undefined) this.searched = searchedWorkTree(this.root) ?? null;
     const searched = this.searched;
     if (searched === null) return undefined;
-    const key = [...needles].sort().join('\0');
+    const key = needlesKey(needles);
     if (!this.searches.has(key)) this.searches.set(key, grepWorkTree(this.root, needles));
     const hits = this.searches.get(key);
     if (!hits) return undefined;
@@ -202,7 +208,7 @@ export class DiskSnapshot implements RepoSnapshot {
    */
   async searchAhead(needles: readonly string[]): Promise<void> {
     if (this.fileList.length < this.searchFrom || this.searched !== undefined) return;
-    const key = [...needles].sort().join('\0');
+    const key = needlesKey(needles);
     if (this.searches.has(key)) return;
     const { hits, searched } = await searchWorkTree(this.root, needles);
     if (this.searched !== undefined || this.searches.has(key)) return;

@@ -74,6 +74,9 @@ export async function searchWorkTree(
   return { hits: hits && new Set(hits), searched: listed && searchedOf(listed) };
 }
 
+/** One key per set of needles, whatever their order: searches are kept by it. */
+export const needlesKey = (needles: readonly string[]): string => [...needles].sort().join('\0');
+
 /**
  * Below this many files a caller reads them all rather than asking git: starting git costs more than
  * reading a small tree (600 files: 25-60 ms of git against under 30 ms of reading).
