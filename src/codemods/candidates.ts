@@ -15,10 +15,11 @@ export interface CandidateQuery {
   fixed: string[];
   /**
    * Code-only patterns (case-insensitive): the same pattern as a JS RegExp, as a POSIX ERE for git and,
-   * optionally, as a Perl-compatible one: git's PCRE matcher is several times faster than its ERE one on
-   * an alternation, and the ERE is used when git was built without PCRE.
+   * optionally, as Perl-compatible alternatives (a line matching any one matches): git's PCRE matcher is
+   * several times faster than its ERE one on an alternation, and the ERE is used when git was built
+   * without PCRE. Each alternative is its own `-e`, so PCRE can start each from its own first letters.
    */
-  code?: { js: RegExp; ere: string; pcre?: string };
+  code?: { js: RegExp; ere: string; pcre?: readonly string[] };
   /** Is this path code (the `code` pattern applies to it)? */
   isCode: (path: string) => boolean;
 }
@@ -92,8 +93,9 @@ async function gitGrep(
 ): Promise<{ found: Set<string>; mixed: boolean } | undefined> {
   const base = ['grep', '-l', '-z', '-I', '--untracked'];
   if (query.code?.pcre !== undefined && query.fixed.length > 0) {
-    const either = [...query.fixed.map(pcreLiteral), `(?i:${query.code.pcre})`].join('|');
-    const found = await run(root, [...base, '-P', '-e', either]);
+    const fixed = query.fixed.map(pcreLiteral).join('|');
+    const code = query.code.pcre.flatMap((p) => ['-e', `(?i:${p})`]);
+    const found = await run(root, [...base, '-P', '-e', fixed, ...code]);
     if (found) return { found, mixed: true };
   }
   const fixed = query.fixed.length
@@ -116,7 +118,10 @@ async function grepCode(
   code: NonNullable<CandidateQuery['code']>,
 ): Promise<Set<string> | undefined> {
   const args = ['grep', '-l', '-z', '-I', '--untracked', '-i'];
-  const perl = code.pcre === undefined ? undefined : await run(root, [...args, '-P', '-e', code.pcre]);
+  const perl =
+    code.pcre === undefined
+      ? undefined
+      : await run(root, [...args, '-P', ...code.pcre.flatMap((p) => ['-e', p])]);
   return perl ?? run(root, [...args, '-E', '-e', code.ere]);
 }
 

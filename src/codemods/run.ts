@@ -61,16 +61,23 @@ export function codemodCandidates(snapshot: RepoSnapshot, ctx: CodemodContext): 
 export async function candidatesFor(snapshot: RepoSnapshot, names: readonly string[]): Promise<string[]> {
   const found = await candidateFiles(snapshot, {
     fixed: [...names, ...COMPOSE_COMMAND_WORDS],
-    code: { js: DECIDER_ANY, ere: DECIDER_ERE, pcre: DECIDER_ANY.source },
+    code: DECIDER_TEXT,
     isCode: (p) => languageOf(p) !== undefined,
   });
   return found.files;
 }
 
-// Decider or executor-selector text, for the candidate pass (each transform checks its own pattern).
-const DECIDER_ANY = /(needs|requires|use)_?docker|def \w*(executor|runner)\w*\s*\(/i;
-const DECIDER_ERE =
-  '(needs|requires|use)_?docker|def [A-Za-z0-9_]*(executor|runner)[A-Za-z0-9_]*[[:space:]]*\\(';
+/**
+ * Decider or executor-selector text, for the candidate pass (each transform checks its own pattern):
+ * one pattern written three ways (a test checks they pick the same files). In the Perl-compatible
+ * form the verb before "docker" is a lookbehind: a pattern that starts with the verb makes git's
+ * matcher try every n, r and u of the tree (0.2 s on a 94 MB tree; 0.1 s this way).
+ */
+export const DECIDER_TEXT = {
+  js: /(needs|requires|use)_?docker|def \w*(executor|runner)\w*\s*\(/i,
+  ere: '(needs|requires|use)_?docker|def [A-Za-z0-9_]*(executor|runner)[A-Za-z0-9_]*[[:space:]]*\\(',
+  pcre: ['(?<=needs|requires|use|needs_|requires_|use_)docker', 'def \\w*(executor|runner)\\w*\\s*\\('],
+} as const;
 
 /** A file the codemods or the reference scan would look at but cannot read, and why. */
 export interface UnreadableFile {

@@ -3,7 +3,7 @@ import type { MigrateConfig } from '../config/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { findMigrations, type MigrationRecord } from './history.js';
 import { GitTreeSnapshot, OverlaySnapshot } from './tree-snapshot.js';
-import { runGit } from './repo.js';
+import { gitPaths } from '../repo/text-search.js';
 
 /** Migration history, or none when the directory is not a git repository (status still reports). */
 export async function migrationsOrNone(
@@ -58,10 +58,6 @@ export async function planningSnapshot(
  * repo-relative paths: the plan tells a committed `.env` from a local one. Undefined outside git.
  */
 export async function committedEnvFiles(root: string): Promise<Set<string> | undefined> {
-  try {
-    const out = await runGit(root, ['ls-files', '-z', '--', ':(glob)**/.env', ':(glob)**/.env.*']);
-    return new Set(out.split('\0').filter((p) => p !== ''));
-  } catch {
-    return undefined;
-  }
+  const listed = await gitPaths(root, ['ls-files', '-z', '--', ':(glob)**/.env', ':(glob)**/.env.*'], false);
+  return listed && new Set(listed);
 }

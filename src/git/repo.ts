@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { simpleGit } from 'simple-git';
 import { MigrateError } from '../errors.js';
 import { ALLOWED_GIT_ENV, FALLBACK_EMAIL, FALLBACK_NAME, IDENTITY_VARS, gitEnv } from './env.js';
 
@@ -79,8 +78,12 @@ export class Repo {
   }
 }
 
+/** simple-git, loaded on the first command: a command that runs no git through it never pays for it. */
+let simpleGitModule: Promise<typeof import('simple-git')> | undefined;
+
 /** One git command. Failures become MigrateError('git-failed') carrying git's own message. */
 export async function runGit(cwd: string, args: readonly string[], opts: RunOptions = {}): Promise<string> {
+  const { simpleGit } = await (simpleGitModule ??= import('simple-git'));
   const git = simpleGit({ baseDir: cwd, allowEnvironment: ALLOWED_GIT_ENV, trimmed: false });
   git.env(gitEnv(opts.env));
   try {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { candidateFiles, type CandidateQuery } from '../../src/codemods/candidates.js';
+import { DECIDER_TEXT } from '../../src/codemods/run.js';
 import { DiskSnapshot } from '../../src/repo/disk.js';
 import { MemorySnapshot } from '../../src/repo/memory.js';
 
@@ -57,13 +58,13 @@ describe('candidate files for the codemods and the reference scan', () => {
     const code = query.code!;
     const perl = await candidateFiles(new DiskSnapshot(repo), {
       ...query,
-      code: { ...code, pcre: code.js.source },
+      code: { ...code, pcre: [code.js.source] },
     });
     expect(perl).toEqual({ files: expected, via: 'git-grep' });
     // A pattern git refuses under -P (as a git built without PCRE refuses every one) falls back to the ERE.
     const refused = await candidateFiles(new DiskSnapshot(repo), {
       ...query,
-      code: { ...code, pcre: '(unclosed' },
+      code: { ...code, pcre: ['(unclosed'] },
     });
     expect(refused).toEqual({ files: expected, via: 'git-grep' });
   });
@@ -87,7 +88,7 @@ describe('candidate files for the codemods and the reference scan', () => {
         writeFileSync(join(dir, p), text);
       }
     execFileSync('git', ['-C', repo, 'init', '-q'], { stdio: 'ignore' });
-    const code = { ...query.code!, pcre: query.code!.js.source };
+    const code = { ...query.code!, pcre: [query.code!.js.source] };
     expect(await candidateFiles(new DiskSnapshot(plain), { ...metaQuery, code })).toEqual({
       files: want,
       via: 'scan',
@@ -102,5 +103,58 @@ describe('candidate files for the codemods and the reference scan', () => {
     const files = Object.fromEntries(Object.entries(FILES));
     const found = await candidateFiles(new MemorySnapshot(files, join(tmpdir(), 'no-such-dir-xyz')), query);
     expect(found).toEqual({ files: expected, via: 'scan' });
+  });
+
+  it('the decider pattern picks the same files written as a RegExp, a Perl-compatible search and an ERE', async () => {
+    // Each line is its own file: decider spellings in any case, and near misses of each part.
+    const lines = [
+      'if needs_docker(component): pass',
+      'export const x = requiresDocker(c);',
+      'USE_DOCKER = True',
+      'usedocker()',
+      'def make_executor (category):',
+      'def PICK_RUNNER_for(kind):',
+      'def runner(',
+      'needs-docker is not a name',
+      'docker_needs(x)',
+      'use  docker',
+      'def executor_table = 1',
+      'define_runner()',
+      'undef runner(',
+      'reuse_docker_image()',
+    ];
+    const tree = Object.fromEntries(lines.map((l, i) => [`src/f${i}.py`, `${l}\n`]));
+    const want = lines.flatMap((l, i) => (DECIDER_TEXT.js.test(l) ? [`src/f${i}.py`] : [])).sort();
+    // The near misses stay near misses: the test would pass on any pattern otherwise.
+    expect(want.length).toBeGreaterThan(5);
+    expect(want.length).toBeLessThan(lines.length - 4);
+    const repo = mkdtempSync(join(tmpdir(), 'cand-decider-'));
+    for (const [p, text] of Object.entries(tree)) {
+      mkdirSync(dirname(join(repo, p)), { recursive: true });
+      writeFileSync(join(repo, p), text);
+    }
+    execFileSync('git', ['-C', repo, 'init', '-q'], { stdio: 'ignore' });
+    const base: CandidateQuery = { fixed: ['docker-compose.yml'], isCode: (p) => p.endsWith('.py') };
+    const ways = {
+      pcre: DECIDER_TEXT,
+      ere: { js: DECIDER_TEXT.js, ere: DECIDER_TEXT.ere },
+    };
+    for (const code of Object.values(ways)) {
+      expect(await candidateFiles(new DiskSnapshot(repo), { ...base, code })).toEqual({
+        files: want,
+        via: 'git-grep',
+      });
+      expect(
+        await candidateFiles(new MemorySnapshot(tree, join(tmpdir(), 'no-such-dir-xyz')), { ...base, code }),
+      ).toEqual({
+        files: want,
+        via: 'scan',
+      });
+    }
+    // Without a fixed string the code pattern is searched alone.
+    expect(await candidateFiles(new DiskSnapshot(repo), { ...base, fixed: [], code: DECIDER_TEXT })).toEqual({
+      files: want,
+      via: 'git-grep',
+    });
   });
 });
