@@ -150,15 +150,16 @@ export function verifyRepo(
 const SLICE_MS = 4;
 
 /**
- * The compose files below the root on disk (the generated ones among them), parsed while the caller
- * waits for git (until `done` settles), a few at a time with a yield between: verify reads the
- * original tree from git first, and would otherwise wait with nothing to do. What is not parsed by
+ * The compose files below the root on disk (the generated ones among them; not the archived root
+ * files), parsed while the caller waits for git (until `done` settles), a few at a time with a yield
+ * between: verify reads the history and the original tree from git first, and would otherwise wait
+ * with nothing to do. What is not parsed by
  * then is parsed when it is loaded. A file that cannot be read or parsed is left out; loading it
  * again reports why.
  */
 export async function parseComposeFilesAhead(
   disk: RepoSnapshot,
-  config: Pick<MigrateConfig, 'fileNames'>,
+  config: Pick<MigrateConfig, 'fileNames' | 'archiveDir'>,
   done: Promise<unknown>,
 ): Promise<Map<string, ComposeFile>> {
   let waiting = true;
@@ -167,7 +168,10 @@ export async function parseComposeFilesAhead(
   };
   done.then(stop, stop);
   const configured = new Set(Object.values(config.fileNames ?? {}));
+  // The archived root files are the largest compose files of all and never a generated one.
+  const archived = `${(config.archiveDir ?? 'todo').replace(/\/+$/, '')}/`;
   const paths = disk.files().filter((p) => {
+    if (p.startsWith(archived)) return false;
     const slash = p.lastIndexOf('/');
     const name = p.slice(slash + 1);
     return slash > 0 && (isComposeFileName(name) || configured.has(name));

@@ -8,9 +8,11 @@ import { fixtureFiles, renderLumiere, ROOT_FILES, snapshotWith } from '../genera
 const never = new Promise<never>(() => undefined);
 
 describe('parseComposeFilesAhead', () => {
-  it('parses the compose files below the root (configured names too), not the root ones or other files', async () => {
+  it('parses the compose files below the root (configured names too), not the root ones, the archived ones or other files', async () => {
     const disk = new MemorySnapshot({
       'docker-compose.yml': 'services: {a: {image: x}}\n',
+      'todo/docker-compose.yml': 'services: {a: {image: x}}\n',
+      'old/root/compose.yaml': 'services: {a: {image: x}}\n',
       'api/docker-compose.yml': 'services: {api: {image: x}}\n',
       'api/compose.test.yaml': 'services: {api: {image: y}}\n',
       'web/stack.yml': 'services: {web: {image: z}}\n',
@@ -21,7 +23,15 @@ describe('parseComposeFilesAhead', () => {
     expect([...parsed.keys()].sort()).toEqual([
       'api/compose.test.yaml',
       'api/docker-compose.yml',
+      'old/root/compose.yaml',
       'web/stack.yml',
+    ]);
+    // A configured archive folder is the one left out.
+    const configured = await parseComposeFilesAhead(disk, { archiveDir: 'old/root/' }, never);
+    expect([...configured.keys()].sort()).toEqual([
+      'api/compose.test.yaml',
+      'api/docker-compose.yml',
+      'todo/docker-compose.yml',
     ]);
     expect(parsed.get('api/docker-compose.yml')?.text).toBe('services: {api: {image: x}}\n');
   });

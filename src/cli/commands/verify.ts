@@ -29,11 +29,11 @@ export function verifyExitCode(verdicts: FileVerdict[], strict: boolean): 0 | 1 
 export async function verifyCommand(opts: VerifyFlags): Promise<number> {
   const { io, root, disk, loaded } = openRepoContext(opts);
   const { config } = loaded;
-  // The history is read once, with the configured archive folder, for both questions.
-  const records = await migrationsOrNone(root, config);
-  // Then from git, side by side, the original tree's listing and the files the applies added, then
-  // the original blobs; meanwhile the compose files on disk (the generated ones) are read and parsed.
+  // From git: the history (read once, with the configured archive folder, for both questions), then
+  // side by side the original tree's listing and the files the applies added, then the original
+  // blobs. Meanwhile the compose files on disk (the generated ones) are read and parsed.
   const fromGit = (async () => {
+    const records = await migrationsOrNone(root, config);
     const [original, written] = await Promise.all([
       originalSnapshot(root, disk, config, records),
       filesAddedByApplies(root, records),
