@@ -190,6 +190,23 @@ print(name(c.pick_runner("integration", component="api")), name(c.pick_runner("i
     expect(isCandidate('def needs_docker(x):\n    return True\n')).toBe(true);
   });
 
+  it('a category counts only as a parameter: in any def, over several lines, after calls and annotations', () => {
+    const factory = 'class Pool:\n    def make_runner(self, name):\n        return ThreadRunner(name)\n';
+    // The word elsewhere (a call argument, a variable) names no parameter.
+    expect(isCandidate(`${factory}\nrun(make_runner("x"), category)\nkind = 1\n`)).toBe(false);
+    expect(isCandidate(`${factory}    def pick(self, kinds, suites):\n        return 1\n`)).toBe(false);
+    for (const params of [
+      'self, category',
+      'self, *, test_category: Literal["unit", "e2e"]',
+      '\n        self,\n        cfg: Config = Config(a=(1, 2), b=f(g(3))),\n        test_type: str = "unit",\n    ',
+      'self, kind=None',
+    ]) {
+      // In the selector itself or in another function of the file.
+      expect(isCandidate(factory.replace('self, name', params))).toBe(true);
+      expect(isCandidate(`${factory}    async def choose(${params}):\n        return 1\n`)).toBe(true);
+    }
+  });
+
   it('reports each selector it cannot make per component, with its line and what to do', async () => {
     const src = readFileSync(join(dir, 'needs-docker-py.unclear.input.py'), 'utf8');
     const r = await run('needs-docker-py', 'needs-docker-py.unclear.input.py', src);

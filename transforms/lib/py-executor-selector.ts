@@ -28,16 +28,22 @@ export const DECIDER = /needs_docker|requires_docker|use_docker/;
 export const CHECK_NAME = '_component_needs_docker';
 const DECIDER_TEXT = /needs_docker|requires_docker|use_docker/i;
 const SELECTOR_DEF = /def \w*(executor|runner)\w*\s*\(/i;
-/** A word CATEGORY_PARAM accepts: a file without one has no function that takes a category parameter. */
-const CATEGORY_WORD = new RegExp(`\\b${CATEGORY_PARAM.source.replace(/^\^|\$$/g, '')}\\b`);
+/**
+ * A `def` whose parameter list holds a word CATEGORY_PARAM accepts: a file without one has no
+ * function that takes a category parameter. The list may span lines and hold calls and brackets
+ * (defaults, annotations) up to three parentheses deep.
+ */
+const CATEGORY_DEF = new RegExp(
+  `\\bdef\\s+\\w+\\s*\\((?:[^()]|\\((?:[^()]|\\((?:[^()]|\\([^()]*\\))*\\))*\\))*?\\b(?:${CATEGORY_PARAM.source.replace(/^\^\(|\)\$$/g, '')})\\b`,
+);
 
 /**
  * Cheap text test for a file the transform may change, so that no other file is parsed: a Docker
- * decider, or a function picking an executor or runner where some function can take a category
- * (a selector chooses by its category parameter; without one there is nothing to rewrite).
+ * decider, or a function picking an executor or runner where some function takes a category (a
+ * selector chooses by its category parameter; without one there is nothing to rewrite).
  */
 export function isCandidate(source: string): boolean {
-  return DECIDER_TEXT.test(source) || (SELECTOR_DEF.test(source) && CATEGORY_WORD.test(source));
+  return DECIDER_TEXT.test(source) || (SELECTOR_DEF.test(source) && CATEGORY_DEF.test(source));
 }
 
 export interface SelectorContext {
