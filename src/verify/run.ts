@@ -41,17 +41,32 @@ export interface MakefileEnv {
 
 const COMPOSE_LINE = /\bdocker[- ]compose\b/;
 
+/** The lines of a component's Makefile and compose.mk, and the variables they export. */
+interface Makefiles {
+  lines: string[];
+  exports: Record<string, string>;
+}
+
+function readMakefiles(disk: RepoSnapshot, componentDir: string): Makefiles {
+  const lines = ['Makefile', 'compose.mk']
+    .map((f) => disk.read(posix.join(componentDir, f)))
+    .filter((t): t is string => t !== undefined)
+    .flatMap((t) => t.split('\n'));
+  return { lines, exports: makeExportsOf(lines) };
+}
+
 /**
  * Read from the component's Makefile and compose.mk as they are on disk: `export NAME ?= value`
  * lines (also `=`, `:=`), and the `--env-file` of the compose lines that run `file` (else of any
  * compose line, as the generated Makefile passes one env file to every target).
  */
-export function makefileEnv(disk: RepoSnapshot, componentDir: string, file: string): MakefileEnv {
-  const lines = ['Makefile', 'compose.mk']
-    .map((f) => disk.read(posix.join(componentDir, f)))
-    .filter((t): t is string => t !== undefined)
-    .flatMap((t) => t.split('\n'));
-  const exports = makeExportsOf(lines);
+export function makefileEnv(
+  disk: RepoSnapshot,
+  componentDir: string,
+  file: string,
+  makefiles: Makefiles = readMakefiles(disk, componentDir),
+): MakefileEnv {
+  const { lines, exports } = makefiles;
   const base = posix.relative(componentDir, file);
   // A file passed only when it exists (an untracked .env) counts only where it does.
   const envFileOf = (line: string): string | undefined => {
@@ -95,6 +110,8 @@ export function verifyRepo(
   const verdicts: FileVerdict[] = [];
   for (const component of analysis.components) {
     if (only !== undefined && component.name !== only) continue;
+    // Read once for the component's files (one per environment).
+    let makefiles: Makefiles | undefined;
     for (const file of componentComposeFiles(component, analysis, repo, config, repo.layout.extension)) {
       if (!disk.exists(file.path)) continue;
       // A root compose file where a component's file would go (that component was skipped) was never written.
@@ -124,7 +141,12 @@ export function verifyRepo(
           services: file.services,
           // As compose would: the shell's variables over the Makefile's exports over its env file.
           shellEnv,
-          componentEnv: makefileEnv(disk, component.path, file.path),
+          componentEnv: makefileEnv(
+            disk,
+            component.path,
+            file.path,
+            (makefiles ??= readMakefiles(disk, component.path)),
+          ),
           envFiles: disk,
         });
       } catch (e) {
