@@ -191,7 +191,7 @@ export async function parseComposeFilesAhead(
   done.then(stop, stop);
   const configured = new Set(Object.values(config.fileNames ?? {}));
   // The archived root files are the largest compose files of all and never a generated one.
-  const archived = `${(config.archiveDir ?? 'todo').replace(/\/+$/, '')}/`;
+  const archived = `${posix.normalize(config.archiveDir ?? 'todo').replace(/\/+$/, '')}/`;
   const paths = disk.files().filter((p) => {
     if (p.startsWith(archived)) return false;
     const slash = p.lastIndexOf('/');

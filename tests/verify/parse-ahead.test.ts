@@ -27,7 +27,7 @@ describe('parseComposeFilesAhead', () => {
       'web/stack.yml',
     ]);
     // A configured archive folder is the one left out.
-    const configured = await parseComposeFilesAhead(disk, { archiveDir: 'old/root/' }, never);
+    const configured = await parseComposeFilesAhead(disk, { archiveDir: './old/root/' }, never);
     expect([...configured.keys()].sort()).toEqual([
       'api/compose.test.yaml',
       'api/docker-compose.yml',
