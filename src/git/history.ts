@@ -121,6 +121,10 @@ export async function findMigrationsIn(
   repo: Repo,
   opts: { archiveDir?: string } = {},
 ): Promise<MigrationRecord[]> {
+  // The pending backups are listed while the history is read (verify waits on both); a failure of
+  // either is thrown where it was before.
+  const backups = pendingBackups(repo);
+  backups.catch(() => undefined);
   const commits = (await logMigrationCommits(repo)).reverse();
   const bySha = new Map<string, MigrationRecord>();
   const lookup = (ref: string): MigrationRecord | undefined =>
@@ -184,7 +188,7 @@ export async function findMigrationsIn(
     const found = await archiveByContent(repo, opts.archiveDir ?? 'todo');
     if (found && !history.some((r) => r.sha === found.sha)) history.push(found);
   }
-  return [...(await pendingBackups(repo)), ...history.reverse()];
+  return [...(await backups), ...history.reverse()];
 }
 
 const COMPOSE_NAME = /(^|\/)(docker-)?compose([.-][\w.-]+)?\.ya?ml$/u;
