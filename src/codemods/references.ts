@@ -315,7 +315,6 @@ export function scanReferences(
   if (names.length === 0) return { changes, references };
   const pattern = rootNamePattern(names);
   const needles = names.map((n) => Buffer.from(n, 'utf8'));
-  const archiveDir = ctx.archiveDir.replace(/\/$/, '');
   const hasRootEnv = ctx.rootEnv ?? snapshot.exists('.env');
   const implicit = implicitContext(snapshot, ctx);
   // Turn an implicit command into the same shape as one naming its files, and rewrite that.
@@ -352,7 +351,12 @@ export function scanReferences(
   for (const path of files ?? snapshot.files()) {
     // compose-migrate's own config names root files on purpose (to classify them); it is not a reference.
     if (/(^|\/)compose-migrate\.config\.(ya?ml|json)$/.test(path)) continue;
-    if (rootPaths.has(path) || CODE.test(path) || SKIP_DIR.test(path) || path.startsWith(archiveDir + '/'))
+    if (
+      rootPaths.has(path) ||
+      CODE.test(path) ||
+      SKIP_DIR.test(path) ||
+      path.startsWith(`${ctx.archiveDir}/`)
+    )
       continue;
     if ((snapshot.size(path) ?? 0) > MAX_BYTES) continue;
     const kind = referenceKind(path);

@@ -93,10 +93,9 @@ export interface UnreadableFile {
 export function unreadableFiles(snapshot: RepoSnapshot, ctx: CodemodContext): UnreadableFile[] {
   if (!snapshot.unreadable) return [];
   const rootPaths = new Set(ctx.rootComposeFiles.map((r) => r.path));
-  const archiveDir = ctx.archiveDir.replace(/\/$/, '');
   const out: UnreadableFile[] = [];
   for (const path of snapshot.files()) {
-    if (rootPaths.has(path) || SKIP_DIR.test(path) || path.startsWith(`${archiveDir}/`)) continue;
+    if (rootPaths.has(path) || SKIP_DIR.test(path) || path.startsWith(`${ctx.archiveDir}/`)) continue;
     const kind = referenceKind(path);
     if (languageOf(path) === undefined && (kind === 'other' || kind === 'compose')) continue;
     const why = snapshot.unreadable(path);

@@ -17,6 +17,7 @@ export interface CodemodContext {
   components: CodemodComponent[];
   /** Root compose files and the environment each belongs to ("dev", "test", "prod", "base", ...). */
   rootComposeFiles: { path: string; env: string }[];
+  /** The archive folder, as `archiveFolder` spells it (no `./`, no trailing slash). */
   archiveDir: string;
   /** Root path -> archive path, for the files this apply archives. */
   archivedPaths: Record<string, string>;

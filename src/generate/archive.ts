@@ -1,3 +1,4 @@
+import { archiveFolder } from '../config/archive-dir.js';
 import { posix } from 'node:path';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import type { Change } from '../plan/types.js';
@@ -18,7 +19,7 @@ function splitExt(base: string): [string, string] {
  * there is overwritten: a taken name becomes "docker-compose.test.1.yaml", ".2", ...
  */
 export function planArchive(snapshot: RepoSnapshot, rootFiles: string[], archiveDir: string): Change[] {
-  const dir = posix.normalize(archiveDir).replace(/\/+$/, '');
+  const dir = archiveFolder(archiveDir);
   const taken = new Set<string>();
   const changes: Change[] = [];
   for (const file of rootFiles) {

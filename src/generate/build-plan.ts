@@ -1,3 +1,4 @@
+import { archiveFolder } from '../config/archive-dir.js';
 import { referencedService } from '../compose/short-syntax.js';
 import { createHash } from 'node:crypto';
 import { analyzeRepo, type LoadedRepo, type Progress } from '../analysis/load-repo.js';
@@ -162,7 +163,7 @@ export async function buildPlan(ctx: PlanContext, options: PlanOptions = {}): Pr
     repo.rootFiles.length > 0 &&
     options.archive !== false &&
     (options.archive === true || (allMigrated && composeComponents.length > 0));
-  const archiveDir = config.archiveDir ?? 'todo';
+  const archiveDir = archiveFolder(config.archiveDir);
   // An environment no generated file replaces would live on only in the archive (with whatever
   // script starts it pointing there): archiving it takes an explicit --archive.
   const unreplaced = wouldArchive ? unreplacedEnvironments(analysis, repo, migrated, skipped) : [];

@@ -1,3 +1,4 @@
+import { archiveFolder } from '../config/archive-dir.js';
 import { openRepo, type Repo } from './repo.js';
 import { T_ARCHIVE, T_BASE, T_COMPONENT, T_KIND, T_REVERTS, parseTrailers, trailer } from './trailers.js';
 
@@ -185,7 +186,7 @@ export async function findMigrationsIn(
     }
   }
   if (!history.some((r) => r.kind === 'apply' && r.archive && !r.revertedBy)) {
-    const found = await archiveByContent(repo, opts.archiveDir ?? 'todo');
+    const found = await archiveByContent(repo, archiveFolder(opts.archiveDir));
     if (found && !history.some((r) => r.sha === found.sha)) history.push(found);
   }
   return [...(await backups), ...history.reverse()];
@@ -200,7 +201,7 @@ const COMPOSE_NAME = /(^|\/)(docker-)?compose([.-][\w.-]+)?\.ya?ml$/u;
  * if any survive anywhere in the message, give its components.
  */
 async function archiveByContent(repo: Repo, archiveDir: string): Promise<MigrationRecord | undefined> {
-  const into = `${repo.prefix}${archiveDir.replace(/^\.\//u, '').replace(/\/+$/u, '')}/`;
+  const into = `${repo.prefix}${archiveDir}/`;
   const out = await repo.run([
     'log',
     '--first-parent',

@@ -1,3 +1,4 @@
+import { archiveFolder } from '../config/archive-dir.js';
 import { posix } from 'node:path';
 import type { MigrateConfig } from '../config/types.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
@@ -56,7 +57,7 @@ function readMakefiles(disk: RepoSnapshot, componentDir: string): Makefiles {
 }
 
 /**
- * Read from the component's Makefile and compose.mk as they are on disk: `export NAME ?= value`
+ * From the component's Makefile and compose.mk as they are on disk (`readMakefiles`): `export NAME ?= value`
  * lines (also `=`, `:=`), and the `--env-file` of the compose lines that run `file` (else of any
  * compose line, as the generated Makefile passes one env file to every target).
  */
@@ -64,7 +65,7 @@ export function makefileEnv(
   disk: RepoSnapshot,
   componentDir: string,
   file: string,
-  makefiles: Makefiles = readMakefiles(disk, componentDir),
+  makefiles: Makefiles,
 ): MakefileEnv {
   const { lines, exports } = makefiles;
   const base = posix.relative(componentDir, file);
@@ -175,9 +176,8 @@ const SLICE_MS = 4;
  * The compose files below the root on disk (the generated ones among them; not the archived root
  * files), parsed while the caller waits for git (until `done` settles), a few at a time with a yield
  * between: verify reads the history and the original tree from git first, and would otherwise wait
- * with nothing to do. What is not parsed by
- * then is parsed when it is loaded. A file that cannot be read or parsed is left out; loading it
- * again reports why.
+ * with nothing to do. What is not parsed by then is parsed when it is loaded. A file that cannot be
+ * read or parsed is left out; loading it again reports why.
  */
 export async function parseComposeFilesAhead(
   disk: RepoSnapshot,
@@ -191,7 +191,7 @@ export async function parseComposeFilesAhead(
   done.then(stop, stop);
   const configured = new Set(Object.values(config.fileNames ?? {}));
   // The archived root files are the largest compose files of all and never a generated one.
-  const archived = `${posix.normalize(config.archiveDir ?? 'todo').replace(/\/+$/, '')}/`;
+  const archived = `${archiveFolder(config.archiveDir)}/`;
   const paths = disk.files().filter((p) => {
     if (p.startsWith(archived)) return false;
     const slash = p.lastIndexOf('/');
