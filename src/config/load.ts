@@ -1,5 +1,6 @@
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { MigrateError } from '../errors.js';
+import { archiveFolder } from './archive-dir.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import type { LoadedConfig, MigrateConfig } from './types.js';
 
@@ -70,6 +71,13 @@ export function parseConfig(path: string, text: string): MigrateConfig {
     if (STRING_MAPS.includes(key) && !isStringMap(v)) throw bad(key, 'must map names to strings');
     if (key === 'archiveDir' && (typeof v !== 'string' || v.startsWith('/') || v.split('/').includes('..'))) {
       throw bad(key, 'must be a directory inside the repository');
+    }
+    // The root itself would "archive" each root file onto itself; .git is git's own.
+    if (key === 'archiveDir' && ['', '.'].includes(archiveFolder(v as string))) {
+      throw bad(key, 'must name a folder below the repository root, not the root itself');
+    }
+    if (key === 'archiveDir' && archiveFolder(v as string).split('/')[0] === '.git') {
+      throw bad(key, 'must not be inside .git');
     }
     if (key === 'layers') {
       if (typeof v !== 'object' || v === null || Array.isArray(v))

@@ -45,6 +45,10 @@ describe('config', () => {
     );
     expect(fail('peers:\n  web: yes-please\n').message).toMatch(/peers: must map/);
     expect(fail('archiveDir: ../outside\n').message).toMatch(/inside the repository/);
+    for (const root of ['.', './', "''", './.'])
+      expect(fail(`archiveDir: ${root}\n`).message).toMatch(/below the repository root, not the root itself/);
+    expect(fail('archiveDir: .git/todo\n').message).toMatch(/archiveDir: must not be inside \.git/);
+    expect(parseConfig('c.yaml', 'archiveDir: ./old/\n').archiveDir).toBe('./old/');
     expect(fail('ports: [\n').code).toBe('config-invalid');
     expect(fail('ports: keep\nports: shift\n').format()).toMatch(/:2:1: /);
   });
