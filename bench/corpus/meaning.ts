@@ -5,10 +5,12 @@
  * of change the plan makes on purpose (issue "adjustments"): a scoped `container_name`, a shifted
  * host port (same container port), dropped `profiles`, an added `healthcheck` or `tmpfs`, a changed
  * `depends_on` condition (same dependencies). A dropped dependency is a difference. Volumes are
- * compared by target (see normalise).
+ * compared by target (see normalise). The top-level volumes, networks, configs and secrets the
+ * generated services use are compared too ("volumes.<name>"), a volume's pinned `name` being one of
+ * the intentional kinds.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Services } from './referee.js';
+import type { Services, TopLevel } from './referee.js';
 
 export interface MeaningDiff {
   /** "service.key" pairs that differ beyond the intentional kinds. */
@@ -102,8 +104,70 @@ function normalise(cfg: Cfg): Cfg {
   return out;
 }
 
-export function compareMeaning(root: Services, generated: Services): MeaningDiff {
+/** Names of top-level resources the services use, per section. */
+function usedResources(services: Services): Record<keyof TopLevel, Set<string>> {
+  const used = {
+    volumes: new Set<string>(),
+    networks: new Set<string>(),
+    configs: new Set<string>(),
+    secrets: new Set<string>(),
+  };
+  const sourceOf = (v: unknown): string | undefined =>
+    typeof v === 'string' ? v : isCfg(v) && typeof v.source === 'string' ? v.source : undefined;
+  for (const svc of Object.values(services)) {
+    if (isCfg(svc.networks)) for (const n of Object.keys(svc.networks)) used.networks.add(n);
+    else if (Array.isArray(svc.networks)) for (const n of svc.networks) used.networks.add(String(n));
+    else if (svc.network_mode === undefined) used.networks.add('default');
+    for (const v of Array.isArray(svc.volumes) ? svc.volumes : []) {
+      // 1.29 writes a named volume as "name:/target[:mode]", a bind mount with an absolute source.
+      const source =
+        typeof v === 'string' ? v.split(':')[0] : isCfg(v) && v.type === 'volume' ? v.source : undefined;
+      if (typeof source === 'string' && source !== '' && !source.startsWith('/') && !source.startsWith('.'))
+        used.volumes.add(source);
+    }
+    for (const section of ['configs', 'secrets'] as const)
+      for (const g of Array.isArray(svc[section]) ? (svc[section] as unknown[]) : []) {
+        const source = sourceOf(g);
+        if (source !== undefined) used[section].add(source);
+      }
+  }
+  return used;
+}
+
+const isCfg = (v: unknown): v is Cfg => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function compareTopLevel(
+  generated: Services,
+  top: { root: TopLevel; generated: TopLevel },
+  out: MeaningDiff,
+): void {
+  const used = usedResources(generated);
+  for (const section of ['volumes', 'networks', 'configs', 'secrets'] as const) {
+    for (const name of [...used[section]].sort()) {
+      const declared = top.root[section];
+      if (!declared || !(name in declared)) continue;
+      const before: Cfg = { ...(isCfg(declared[name]) ? declared[name] : {}) };
+      const g = top.generated[section]?.[name];
+      const after: Cfg | undefined = g === undefined ? undefined : { ...(isCfg(g) ? g : {}) };
+      let pinned = false;
+      if (section === 'volumes' && after && before.name !== after.name) {
+        pinned = true;
+        delete before.name;
+        delete after.name;
+      }
+      if (!isDeepStrictEqual(before, after)) out.differences.push(`${section}.${name}`);
+      else if (pinned) out.intentional.push(`${section}.${name}.name`);
+    }
+  }
+}
+
+export function compareMeaning(
+  root: Services,
+  generated: Services,
+  top?: { root: TopLevel; generated: TopLevel },
+): MeaningDiff {
   const out: MeaningDiff = { differences: [], intentional: [], unmatched: [] };
+  if (top) compareTopLevel(generated, top, out);
   for (const [name, rawGen] of Object.entries(generated)) {
     const gen = normalise(rawGen);
     const found = root[name] ? normalise(root[name]) : undefined;

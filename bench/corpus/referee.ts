@@ -30,9 +30,16 @@ export const DOCKER_COMPOSE = '/usr/bin/docker-compose';
 
 export type Services = Record<string, Record<string, unknown>>;
 
+/** The top-level sections a service's resources are declared in, as the referee resolved them. */
+export type TopLevel = Partial<
+  Record<'volumes' | 'networks' | 'configs' | 'secrets', Record<string, unknown>>
+>;
+
 export interface RefereeResult {
   ok: boolean;
   services: Services;
+  /** The top-level volumes, networks, configs and secrets (absent when the referee rejected the files). */
+  top?: TopLevel;
   /** The referee's own message when it rejects the files. */
   error?: string;
   /** What had to be changed for 1.29 to read the files (see the module comment). */
@@ -222,8 +229,14 @@ async function attempt(
     );
     if (r.status !== 0)
       return { ok: false, services: {}, error: refereeMessage(r.stderr, written), notes, ms: r.ms };
-    const out = parseDocument(r.stdout).toJS({ maxAliasCount: -1 }) as { services?: Services } | null;
-    return { ok: true, services: out?.services ?? {}, notes, ms: r.ms };
+    const out = parseDocument(r.stdout).toJS({ maxAliasCount: -1 }) as
+      ({ services?: Services } & TopLevel) | null;
+    const top: TopLevel = {};
+    for (const section of ['volumes', 'networks', 'configs', 'secrets'] as const) {
+      const v = out?.[section];
+      if (v) top[section] = v;
+    }
+    return { ok: true, services: out?.services ?? {}, top, notes, ms: r.ms };
   } finally {
     for (const w of written) rmSync(join(cwd, w), { force: true });
   }

@@ -233,7 +233,14 @@ export async function runRepo(
           notes: r?.notes ?? [],
         },
         rootRejected: rootResult !== undefined && !rootResult.ok,
-        ...(r?.ok && rootResult?.ok ? { meaning: compareMeaning(rootResult.services, r.services) } : {}),
+        ...(r?.ok && rootResult?.ok
+          ? {
+              meaning: compareMeaning(rootResult.services, r.services, {
+                root: rootResult.top ?? {},
+                generated: r.top ?? {},
+              }),
+            }
+          : {}),
       });
     }
     if (plan && root && generated) {

@@ -355,7 +355,48 @@ export function compareProjects(
     // The Docker volume behind the name is what holds data; a new real name looks like data loss.
     if (o !== g) out.push({ service: '', env, path: `volumes.${volume}.name`, original: o, generated: g });
   }
+  // What the services use is declared at the top level: a driver, its options, `external`, a
+  // secret's file. The generated file must declare each as the root layering did.
+  for (const section of TOP_LEVEL_SECTIONS) {
+    for (const name of [...used[section]].sort()) {
+      const o = declaration(original, section, name, normalize.vars);
+      // Undeclared at the root (the implicit default network): nothing to carry.
+      if (o === undefined) continue;
+      const g = declaration(generated, section, name, generatedNormalize.vars);
+      diff(o, g, `${section}.${name}`, (path, ov, gv) =>
+        out.push({ service: '', env, path, original: ov, generated: gv }),
+      );
+    }
+  }
   return out;
+}
+
+const TOP_LEVEL_SECTIONS = ['volumes', 'networks', 'configs', 'secrets'] as const;
+
+/**
+ * A top-level declaration as compose would read it (interpolated, a null declaration as an empty
+ * one). A volume's `name` is left out: its Docker-level name is compared on its own above, where
+ * the planned name pin is accounted for.
+ */
+function declaration(
+  project: EffectiveProject,
+  section: (typeof TOP_LEVEL_SECTIONS)[number],
+  name: string,
+  vars?: VarSource,
+): YamlValue | undefined {
+  if (!(name in project[section])) return undefined;
+  const def = project[section][name] ?? null;
+  if (!isYamlMap(def)) return {};
+  const out = interpolated(cloneValue(def), vars) as YamlMap;
+  if (section === 'volumes') delete out.name;
+  return out;
+}
+
+function interpolated(v: YamlValue, vars?: VarSource): YamlValue {
+  if (typeof v === 'string') return vars && v.includes('$') ? interpolateOrKeep(v, vars) : v;
+  if (Array.isArray(v)) return v.map((x) => interpolated(x, vars));
+  if (isYamlMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, interpolated(x, vars)]));
+  return v;
 }
 
 /** The Docker-level name of a named volume: its `name:`, else `<project>_<key>`; undefined when undeclared. */

@@ -120,7 +120,12 @@ describe.skipIf(skipReferee)('conservation on every fixture', () => {
               generated: generated ?? { ok: false, error: 'not run' },
               root,
               ...(generated?.ok && root?.ok
-                ? { meaning: compareMeaning(root.services, generated.services) }
+                ? {
+                    meaning: compareMeaning(root.services, generated.services, {
+                      root: root.top ?? {},
+                      generated: generated.top ?? {},
+                    }),
+                  }
                 : {}),
             },
           );

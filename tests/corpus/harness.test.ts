@@ -140,6 +140,38 @@ describe('compareMeaning', () => {
   });
 });
 
+describe('top-level declarations in the meaning comparison', () => {
+  const services = {
+    db: { image: 'pg', volumes: ['pgdata:/var/lib/postgresql/data:rw'], networks: { back: null } },
+  };
+  const root = {
+    volumes: { pgdata: { driver_opts: { type: 'none', o: 'bind', device: '/srv/pg' } } },
+    networks: { back: { external: true, name: 'shared-back' } },
+  };
+
+  it('forgives a pinned volume name and nothing else', () => {
+    const pinned = { ...root, volumes: { pgdata: { ...root.volumes.pgdata, name: 'old_pgdata' } } };
+    expect(compareMeaning(services, services, { root, generated: pinned })).toEqual({
+      differences: [],
+      intentional: ['volumes.pgdata.name'],
+      unmatched: [],
+    });
+  });
+
+  it('reports a volume whose options were lost and a network no longer declared', () => {
+    const generated = { volumes: { pgdata: {} } };
+    expect(compareMeaning(services, services, { root, generated }).differences).toEqual([
+      'volumes.pgdata',
+      'networks.back',
+    ]);
+  });
+
+  it('ignores what the generated services do not use', () => {
+    const unused = { db: { image: 'pg', network_mode: 'host' } };
+    expect(compareMeaning(unused, unused, { root, generated: {} }).differences).toEqual([]);
+  });
+});
+
 describe('mounts in the meaning comparison', () => {
   const mounts = ['/repo/init:/docker-entrypoint-initdb.d:ro', 'pgdata:/var/lib/postgresql/data:rw'];
 

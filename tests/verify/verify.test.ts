@@ -75,6 +75,56 @@ describe('verifyComponent on the lumiere fixture', () => {
   });
 });
 
+describe('verifyComponent: top-level declarations the services use', () => {
+  const files = fixtureFiles();
+  const rendered = renderLumiere(snapshotWith(files, []));
+  const dev = rendered.find((r) => r.path === 'passeur/docker-compose.yaml')!;
+  const verifyText = (text: string) =>
+    verifyComponent({
+      snapshot: snapshotWith(files, [{ path: dev.path, content: text }]),
+      env: 'dev',
+      rootFiles: [...ROOT_FILES.dev],
+      componentFile: dev.path,
+      adjustments: dev.applied,
+    });
+  const pin = '  postgres_dev_data:\n    name: lumiere_postgres_dev_data\n';
+
+  it('reports a volume declared with another driver or options', () => {
+    expect(dev.content).toContain(pin);
+    const diffs = verifyText(dev.content.replace(pin, `${pin}    driver_opts:\n      type: tmpfs\n`));
+    expect(diffs).toEqual([
+      {
+        service: '',
+        env: 'dev',
+        path: 'volumes.postgres_dev_data.driver_opts',
+        original: undefined,
+        generated: { type: 'tmpfs' },
+      },
+    ]);
+  });
+
+  it('reports a network the services use that the root declared and the file does not', () => {
+    // The root declares no network here: add one on the root side through a service that uses it.
+    const root = files[ROOT_FILES.dev[0]]!;
+    expect(root).toMatch(/^volumes:/m);
+    const withNet = root.replace(/^volumes:/m, 'networks:\n  backend:\n    driver: bridge\nvolumes:');
+    const svc = dev.content.match(/^ {2}(\S+):\n/m)![1]!;
+    const text = dev.content.replace(new RegExp(`^  ${svc}:\n`, 'm'), `  ${svc}:\n    networks: [backend]\n`);
+    const rootSvc = withNet.replace(new RegExp(`^  ${svc}:\n`, 'm'), `  ${svc}:\n    networks: [backend]\n`);
+    expect(rootSvc).not.toBe(withNet);
+    const diffs = verifyComponent({
+      snapshot: snapshotWith({ ...files, [ROOT_FILES.dev[0]]: rootSvc }, [{ path: dev.path, content: text }]),
+      env: 'dev',
+      rootFiles: [...ROOT_FILES.dev],
+      componentFile: dev.path,
+      adjustments: dev.applied,
+    });
+    expect(diffs.map((d) => [d.path, d.original, d.generated])).toEqual([
+      ['networks.backend', { driver: 'bridge' }, undefined],
+    ]);
+  });
+});
+
 describe('verifyService', () => {
   it('explains exactly the adjusted parts', () => {
     const original = {
